@@ -1,0 +1,1 @@
+"""Agents of the Channel deterrence model: migrants, smuggling gangs, enforcement, employers."""

@@ -1,0 +1,71 @@
+"""Beliefs about return risk and job chances, learned from contacts, officials and smugglers.
+
+Pure functions on arrays. Each belief moves daily towards three signals, each with a weight
+that is a model parameter (``belief_weight_network``, ``belief_weight_official``,
+``belief_weight_smugglers``). The network signal counts only as much as a migrant has heard.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+NEWS_FOR_FULL_CONFIDENCE = 3.0
+"""Heard cases at which a network signal carries half its weight (a rule of the model)."""
+
+
+def network_signal(
+    heard_events: np.ndarray, heard_cases: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Share of contacts' recent cases that ended in the event, and the confidence in it.
+
+    ``heard_events`` counts cases with the outcome (e.g. contacts returned), ``heard_cases`` all
+    cases (e.g. contacts who crossed), both decayed with memory. Confidence is
+    ``cases / (cases + NEWS_FOR_FULL_CONFIDENCE)``: zero when nothing was heard.
+    """
+    cases = np.maximum(heard_cases, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = np.where(cases > 0, heard_events / cases, 0.0)
+    confidence = cases / (cases + NEWS_FOR_FULL_CONFIDENCE)
+    return np.clip(share, 0.0, 1.0), confidence
+
+
+def update_beliefs(
+    belief: np.ndarray,
+    network: np.ndarray,
+    network_confidence: np.ndarray,
+    official: float,
+    smugglers: float,
+    weight_network: float,
+    weight_official: float,
+    weight_smugglers: float,
+) -> np.ndarray:
+    """One day's update: a weighted move of each belief towards the three signals.
+
+    Weights are per day; when they add up to more than 1 they are scaled down to sum to 1,
+    so a belief never overshoots and stays a probability.
+    """
+    w_network = weight_network * network_confidence
+    total = w_network + weight_official + weight_smugglers
+    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-12), 1.0)
+    moved = (
+        belief
+        + scale * w_network * (network - belief)
+        + scale * weight_official * (official - belief)
+        + scale * weight_smugglers * (smugglers - belief)
+    )
+    return np.clip(moved, 0.0, 1.0)
+
+
+def smuggler_return_claim(published_return_rate: float, misinformation: float) -> float:
+    """Return risk that smugglers advertise: the published rate, understated."""
+    return published_return_rate * (1.0 - misinformation)
+
+
+def smuggler_job_claim(job_availability: float, misinformation: float) -> float:
+    """Job chance that smugglers advertise: the real chance, overstated towards certainty."""
+    return job_availability + misinformation * (1.0 - job_availability)
+
+
+def memory_decay_per_day(half_life_days: float) -> float:
+    """Daily factor by which heard news fades, for a half-life in days."""
+    return 0.5 ** (1.0 / half_life_days)

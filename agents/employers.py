@@ -1,0 +1,269 @@
+"""The illegal-work market in the UK and the enforcement that polices it.
+
+Employers in four sectors (delivery platforms' account renting, car washes, construction,
+hospitality) keep vacancies for people without the right to work. They weigh what an illegal
+worker saves them against the penalty they expect: the yearly chance that a worker is found
+times the civil penalty. A crackdown raises the chance, employers learn of it from raids and
+announcements, and vacancies shrink. Arrivals in the UK look for work; contacts in France hear
+who found it and who was caught.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+from agents.migrants import NO_EMPLOYER, MigrantState
+
+if TYPE_CHECKING:
+    from model.model import ChannelModel
+
+WEEKS_PER_YEAR = 52
+EMPLOYERS_PER_SECTOR = 5
+EMPLOYER_LEARNING_PER_WEEK = 0.3
+"""Weekly weight of the observed detection rate in an employer's expectation."""
+NO_JOB_NEWS_AFTER_DAYS = 28
+"""Days of fruitless search after which contacts hear that someone found no work."""
+
+
+def yearly_chance(weekly_chance: float | np.ndarray) -> float | np.ndarray:
+    """Chance of an event within a year, from its weekly chance."""
+    return 1.0 - (1.0 - weekly_chance) ** WEEKS_PER_YEAR
+
+
+def daily_chance(weekly_chance: float) -> float:
+    """Chance of an event within a day, from its weekly chance."""
+    return 1.0 - (1.0 - weekly_chance) ** (1.0 / 7.0)
+
+
+def vacancy_target(
+    base_vacancies: float,
+    expected_detection_per_week: float | np.ndarray,
+    base_detection_per_week: float,
+    civil_penalty_gbp: float,
+    annual_gain_gbp: float,
+    penalty_sensitivity: float,
+) -> float | np.ndarray:
+    """Illegal vacancies an employer offers given the detection chance it expects.
+
+    Equal to ``base_vacancies`` at 2024's detection chance, and falling exponentially with
+    the extra expected yearly penalty per worker relative to what the worker saves.
+    """
+    extra_penalty = civil_penalty_gbp * (
+        yearly_chance(expected_detection_per_week) - yearly_chance(base_detection_per_week)
+    )
+    return base_vacancies * np.exp(-penalty_sensitivity * extra_penalty / annual_gain_gbp)
+
+
+def clear_market(
+    open_vacancies: np.ndarray, job_seekers: int, success_prob: float, rng: np.random.Generator
+) -> np.ndarray:
+    """Hires per employer today.
+
+    Each seeker finds an opening with ``success_prob`` (drawn as one binomial), hires never
+    exceed the open vacancies, and they are shared among employers in proportion to their
+    openings (a multivariate hypergeometric draw).
+    """
+    openings = np.maximum(np.asarray(open_vacancies, dtype=np.int64), 0)
+    total = int(openings.sum())
+    if total == 0 or job_seekers == 0:
+        return np.zeros(len(openings), dtype=np.int64)
+    hires = min(int(rng.binomial(job_seekers, success_prob)), total)
+    return rng.multivariate_hypergeometric(openings, hires)
+
+
+class Employer(Agent):
+    """An employer in one sector that hires people without the right to work."""
+
+    def __init__(
+        self, model: ChannelModel, sector: str, base_vacancies: float, annual_gain_gbp: float
+    ) -> None:
+        """Create an employer expecting 2024's detection chance."""
+        super().__init__(model)
+        self.sector = sector
+        self.base_vacancies = base_vacancies
+        self.annual_gain_gbp = annual_gain_gbp
+        self.expected_detection_per_week = model.params["base_worker_detection_per_week"]
+        self.vacancies = base_vacancies
+        self.workers = 0
+        self.caught_this_week = 0
+        self.worker_weeks_this_week = 0.0
+
+    def expected_penalty_gbp_per_worker(self) -> float:
+        """The yearly penalty per illegal worker this employer expects."""
+        return self.model.params["civil_penalty_gbp"] * yearly_chance(
+            self.expected_detection_per_week
+        )
+
+    def open_vacancies(self) -> int:
+        """Openings today: vacancies not yet filled."""
+        return max(round(self.vacancies) - self.workers, 0)
+
+    def adapt(self) -> None:
+        """Weekly: learn the detection chance from raids and announcements; reset vacancies.
+
+        The expectation moves towards the detection chance seen among this employer's own
+        workers this week, or towards the announced one when it had none.
+        """
+        p = self.model.params
+        if self.worker_weeks_this_week > 0:
+            observed = self.caught_this_week / self.worker_weeks_this_week
+        else:
+            observed = self.model.work_enforcement.detection_per_week
+        self.expected_detection_per_week += EMPLOYER_LEARNING_PER_WEEK * (
+            observed - self.expected_detection_per_week
+        )
+        self.vacancies = float(
+            vacancy_target(
+                self.base_vacancies,
+                self.expected_detection_per_week,
+                p["base_worker_detection_per_week"],
+                p["civil_penalty_gbp"],
+                self.annual_gain_gbp,
+                p["employer_penalty_sensitivity"],
+            )
+        )
+        self.caught_this_week = 0
+        self.worker_weeks_this_week = 0.0
+
+
+class IllegalWorkingEnforcement(Agent):
+    """Immigration enforcement visits to workplaces: finds illegal workers, fines employers."""
+
+    def __init__(self, model: ChannelModel) -> None:
+        """Create the enforcement with zeroed daily records."""
+        super().__init__(model)
+        self.reset_day()
+
+    def reset_day(self) -> None:
+        """Zero the day's records."""
+        self.caught = 0
+        self.removed = 0
+
+    @property
+    def detection_per_week(self) -> float:
+        """Weekly chance an illegal worker is found, given today's crackdown."""
+        p = self.model.params
+        base = p["base_worker_detection_per_week"]
+        if self.model.day < self.model.crackdown_start_day:
+            return base
+        return base + p["crackdown_intensity"] * (p["max_worker_detection_per_week"] - base)
+
+    def step(self) -> None:
+        """Find some illegal workers today: they lose their job, some are removed."""
+        model = self.model
+        population = model.population
+        workers = np.flatnonzero(population.employer != NO_EMPLOYER)
+        rng = model.streams["market"]
+        n_caught = int(rng.binomial(len(workers), daily_chance(self.detection_per_week)))
+        if n_caught == 0:
+            return
+        caught = rng.choice(workers, size=n_caught, replace=False)
+        employers = model.employers_list
+        for index in population.employer[caught].tolist():
+            employers[index].caught_this_week += 1
+        population.employer[caught] = NO_EMPLOYER
+        model.spread_news(caught, "heard_job_failed")
+        removed = caught[rng.random(n_caught) < model.params["caught_worker_removal_prob"]]
+        population.state[removed] = MigrantState.REMOVED
+        self.caught += n_caught
+        self.removed += len(removed)
+
+
+class IllegalWorkMarket:
+    """The daily round of the illegal-work market: who leaves it, who is hired, what is heard.
+
+    Not an agent: it is the meeting place of the employers (agents) and the migrants in the UK.
+    """
+
+    def __init__(self, model: ChannelModel) -> None:
+        """Attach the market to the model whose employers and migrants it matches."""
+        self.model = model
+        self.hire_rate_estimate = 0.0
+        self.hires = 0
+        self.job_seekers = 0
+        self.employed = 0
+
+    def step(self) -> None:
+        """Decide asylum claims, end some jobs, hire, and send news of jobs back to France."""
+        self._decide_asylum_claims()
+        self._end_some_jobs()
+        self._count_workers()
+        self._hire()
+        self._send_no_job_news()
+
+    def _decide_asylum_claims(self) -> None:
+        model, population = self.model, self.model.population
+        decision_day = population.uk_arrival_day + model.params["asylum_decision_days"]
+        due = np.flatnonzero((decision_day == model.day) & (population.state == MigrantState.IN_UK))
+        granted = due[
+            model.streams["market"].random(len(due)) < population.asylum_grant_likelihood[due]
+        ]
+        population.right_to_work[granted] = True
+        population.employer[granted] = NO_EMPLOYER  # they move to legal work
+
+    def _end_some_jobs(self) -> None:
+        population = self.model.population
+        workers = np.flatnonzero(population.employer != NO_EMPLOYER)
+        rng = self.model.streams["market"]
+        chance = daily_chance(self.model.params["job_separation_per_week"])
+        ended = rng.choice(workers, size=int(rng.binomial(len(workers), chance)), replace=False)
+        population.employer[ended] = NO_EMPLOYER
+
+    def _count_workers(self) -> None:
+        employers = self.model.employers_list
+        population = self.model.population
+        employed = population.employer[population.employer != NO_EMPLOYER]
+        counts = np.bincount(employed, minlength=len(employers))
+        for employer, count in zip(employers, counts.tolist(), strict=True):
+            employer.workers = count
+            employer.worker_weeks_this_week += count / 7.0
+        self.employed = len(employed)
+
+    def job_seekers_now(self) -> np.ndarray:
+        """Migrants in the UK without the right to work and without a job."""
+        p = self.model.population
+        return np.flatnonzero(
+            (p.state == MigrantState.IN_UK) & ~p.right_to_work & (p.employer == NO_EMPLOYER)
+        )
+
+    def _hire(self) -> None:
+        model, population = self.model, self.model.population
+        employers = model.employers_list
+        seekers = self.job_seekers_now()
+        openings = np.array([employer.open_vacancies() for employer in employers])
+        rng = model.streams["market"]
+        chance = daily_chance(model.params["job_search_success_per_week"])
+        hires = clear_market(openings, len(seekers), chance, rng)
+        hired = rng.choice(seekers, size=int(hires.sum()), replace=False)
+        population.employer[hired] = np.repeat(np.arange(len(employers)), hires)
+        for employer, count in zip(employers, hires.tolist(), strict=True):
+            employer.workers += count
+        first_job = hired[~population.ever_employed[hired] & ~population.job_news_sent[hired]]
+        population.ever_employed[hired] = True
+        population.job_news_sent[first_job] = True
+        model.spread_news(first_job, "heard_job_found")
+
+        self.hires = int(hires.sum())
+        self.job_seekers = len(seekers)
+        self.employed += self.hires
+        rate = self.hires / len(seekers) if len(seekers) else 0.0
+        self.hire_rate_estimate += (rate - self.hire_rate_estimate) / NO_JOB_NEWS_AFTER_DAYS
+
+    def _send_no_job_news(self) -> None:
+        model, population = self.model, self.model.population
+        searched_long = (
+            (population.state == MigrantState.IN_UK)
+            & ~population.ever_employed
+            & ~population.job_news_sent
+            & (model.day - population.uk_arrival_day >= NO_JOB_NEWS_AFTER_DAYS)
+        )
+        rows = np.flatnonzero(searched_long)
+        population.job_news_sent[rows] = True
+        model.spread_news(rows, "heard_job_failed")
+
+    def job_availability(self) -> float:
+        """Chance that a job seeker finds work within four weeks, at the recent hiring pace."""
+        return float(1.0 - (1.0 - self.hire_rate_estimate) ** NO_JOB_NEWS_AFTER_DAYS)

@@ -1,0 +1,80 @@
+"""Enforcement at the border: French coastal police and UK Border Force.
+
+The returns unit and the legal route of the pilot are in :mod:`agents.returns`;
+illegal-working enforcement is in :mod:`agents.employers` beside the market it polices.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+from agents.migrants import MigrantState
+
+if TYPE_CHECKING:
+    from model.model import ChannelModel
+
+
+class FrenchCoastalPolice(Agent):
+    """French patrols on the beaches: they stop launches, and help dismantle gangs."""
+
+    def __init__(self, model: ChannelModel) -> None:
+        """Create the police with the model's patrol intensity."""
+        super().__init__(model)
+        self.patrol_intensity = model.params["patrol_intensity"]
+
+    def interception_prob(self, is_taxi: np.ndarray) -> np.ndarray:
+        """Chance of stopping each launch; taxi boats evade part of the beach patrols."""
+        evasion = self.model.params["taxi_boat_evasion"]
+        return self.patrol_intensity * (1.0 - evasion * is_taxi)
+
+    def intercept(self, is_taxi: np.ndarray) -> np.ndarray:
+        """Which of today's launches (one flag per boat: is it a taxi boat) are stopped."""
+        rng = self.model.streams["enforcement"]
+        return rng.random(len(is_taxi)) < self.interception_prob(is_taxi)
+
+    def dismantle_gangs(self, gangs: list) -> list:
+        """Weekly: the gangs that investigations dismantle this week."""
+        rng = self.model.streams["enforcement"]
+        chance = self.model.params["gang_dismantle_prob_per_week"] * self.patrol_intensity
+        return [gang for gang in gangs if rng.random() < chance]
+
+
+class UKBorderForce(Agent):
+    """UK Border Force: picks up the boats that cross and records the arrivals."""
+
+    def __init__(self, model: ChannelModel) -> None:
+        """Create the Border Force with zeroed daily records."""
+        super().__init__(model)
+        self.reset_day()
+
+    def reset_day(self) -> None:
+        """Zero the day's records."""
+        self.arrivals = 0
+        self.boats = 0
+        self.deaths = 0
+
+    def receive(self, passengers: np.ndarray, boat_of_passenger: np.ndarray) -> int:
+        """Take in the people of boats that set off; returns the number of boats arrived.
+
+        A few die at sea; the rest are recorded as arrivals and handed to the returns unit.
+        """
+        model = self.model
+        rng = model.streams["enforcement"]
+        died = rng.random(len(passengers)) < model.params["death_risk_per_crossing"]
+        model.population.state[passengers[died]] = MigrantState.DIED
+        arrived = passengers[~died]
+        n_boats = len(np.unique(boat_of_passenger[~died]))
+        self.deaths += int(died.sum())
+        self.arrivals += len(arrived)
+        self.boats += n_boats
+
+        population = model.population
+        population.state[arrived] = MigrantState.IN_UK
+        population.uk_arrival_day[arrived] = model.day
+        population.booked_gang[arrived] = -1
+        model.spread_news(arrived, "heard_crossed")
+        model.returns_unit.consider_for_return(arrived)
+        return n_boats

@@ -1,0 +1,199 @@
+"""Smuggling gangs: they sell seats, launch boats on crossing days and adapt to enforcement.
+
+A gang works a few launch points. Migrants who decide to cross book a seat with a gang;
+on a launch day the gang fills boats towards its target load and launches them, and the
+French coastal police try to stop each launch. Week by week a gang moves its loads and its
+use of taxi boats towards what beach interceptions call for, and its price with demand and
+risk; gangs are dismantled by enforcement and new ones enter when profits allow.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+
+if TYPE_CHECKING:
+    from model.model import ChannelModel
+
+PRICE_ELASTICITY_OF_GANG_CHOICE = 2.0
+"""How strongly customers favour cheaper gangs: booking weight ~ capacity * price^-2."""
+
+EWMA_WEIGHT_PER_WEEK = 0.5
+"""Weight of the latest week in a gang's running estimates of interceptions and profit."""
+
+
+def plan_boat_loads(
+    customers: int, boats_available: int, target_load: float, max_load: float, min_load: float
+) -> np.ndarray:
+    """People to put in each boat launched today.
+
+    As few boats as carry the customers at the target load (but no more than are available),
+    the customers shared evenly, no boat above ``max_load``; boats that would carry fewer than
+    ``min_load`` are not launched. Customers left over wait for another day.
+    """
+    if customers <= 0 or boats_available <= 0:
+        return np.zeros(0, dtype=np.int64)
+    n_boats = min(boats_available, math.ceil(customers / max(target_load, 1.0)))
+    carried = min(customers, int(n_boats * max_load))
+    loads = np.full(n_boats, carried // n_boats, dtype=np.int64)
+    loads[: carried % n_boats] += 1
+    return loads[loads >= min_load]
+
+
+def choose_gangs(
+    prices: np.ndarray, launch_points: np.ndarray, n_customers: int, rng: np.random.Generator
+) -> np.ndarray:
+    """Index of the gang each new customer books with: by capacity, favouring low prices."""
+    weights = launch_points * (prices.mean() / prices) ** PRICE_ELASTICITY_OF_GANG_CHOICE
+    return rng.choice(len(prices), size=n_customers, p=weights / weights.sum())
+
+
+class SmugglingGang(Agent):
+    """A smuggling network selling seats in small boats from its launch points."""
+
+    def __init__(self, model: ChannelModel, launch_points: int, price_gbp: float) -> None:
+        """Create a gang with ``launch_points`` beaches and a starting price."""
+        super().__init__(model)
+        p = model.params
+        self.launch_points = launch_points
+        self.price_gbp = price_gbp
+        self.target_load = p["initial_people_per_boat"]
+        self.taxi_boat_share = 0.0
+        self.customers = np.zeros(0, dtype=np.int64)
+        self.interception_estimate = 0.0
+        self.profit_estimate_gbp = 0.0
+        self.reset_day()
+        self._reset_week()
+
+    # --- the daily round -----------------------------------------------------------------
+    def reset_day(self) -> None:
+        """Zero the counters of the day's launches."""
+        self.boats_launched = 0
+        self.boats_stopped = 0
+        self.boats_arrived = 0
+        self.people_launched = 0
+        self.people_stopped = 0
+        self.taxi_boats = 0
+        self.revenue_gbp = 0.0
+
+    def book(self, rows: np.ndarray) -> None:
+        """Take on migrants who chose to cross and picked this gang."""
+        self.customers = np.concatenate([self.customers, rows])
+        self._week["bookings"] += len(rows)
+
+    def step(self) -> None:
+        """Launch today's boats if conditions and customers allow."""
+        loads = plan_boat_loads(
+            len(self.customers),
+            self.boats_available_today(),
+            self.target_load,
+            self.model.params["max_people_per_boat"],
+            self.model.params["min_people_per_launch"],
+        )
+        if len(loads) == 0:
+            return
+        passengers = self.customers[: loads.sum()]
+        self.customers = self.customers[loads.sum() :]
+        self.launch(loads, passengers)
+
+    def boats_available_today(self) -> int:
+        """Boats the gang can launch today: all its capacity on a calm day, a share otherwise."""
+        capacity = self.launch_points * self.model.params["boats_per_launch_point_per_day"]
+        if self.model.weather.calm_today:
+            return capacity
+        rng = self.model.streams["smugglers"]
+        return int(rng.binomial(capacity, self.model.params["poor_day_launch_share"]))
+
+    def launch(self, loads: np.ndarray, passengers: np.ndarray) -> None:
+        """Launch boats; the police stop some on the beach, the rest set off for the UK."""
+        rng = self.model.streams["smugglers"]
+        is_taxi = rng.random(len(loads)) < self.taxi_boat_share
+        stopped = self.model.police.intercept(is_taxi)
+        boat_of_passenger = np.repeat(np.arange(len(loads)), loads)
+        departed = passengers[~stopped[boat_of_passenger]]
+        turned_back = passengers[stopped[boat_of_passenger]]
+
+        self.model.record_attempts(passengers)
+        self.model.send_back_to_camp(turned_back)
+        self.revenue_gbp = self.price_gbp * len(departed)
+        self.model.population.savings_gbp[departed] -= self.price_gbp
+        arrived_boats = self.model.border_force.receive(
+            departed, boat_of_passenger[~stopped[boat_of_passenger]]
+        )
+
+        self.boats_launched = len(loads)
+        self.boats_stopped = int(stopped.sum())
+        self.boats_arrived = arrived_boats
+        self.people_launched = len(passengers)
+        self.people_stopped = len(turned_back)
+        self.taxi_boats = int(is_taxi.sum())
+        self._week["launched"] += self.boats_launched
+        self._week["stopped"] += self.boats_stopped
+        self._week["revenue"] += self.revenue_gbp
+        self._week["boat_costs"] += self.boats_launched * self.model.params["boat_cost_gbp"]
+
+    def release_customers(self) -> np.ndarray:
+        """Give up every booked customer (the gang is dismantled); returns their rows."""
+        released, self.customers = self.customers, np.zeros(0, dtype=np.int64)
+        return released
+
+    # --- the weekly round ----------------------------------------------------------------
+    def _reset_week(self) -> None:
+        self._week = {"bookings": 0, "launched": 0, "stopped": 0, "revenue": 0.0, "boat_costs": 0.0}
+
+    def adapt(self) -> None:
+        """Weekly: update estimates, then move loads, taxi boats and price towards targets.
+
+        Rules: the target taxi-boat share and the target load's position between the initial
+        and the maximum load both equal the estimated share of launches stopped; the target
+        price is the initial price scaled by ``0.5 + interception`` (risk) and by the square
+        root of the queue relative to a calm day's capacity (demand), within 0.25x-4x.
+        """
+        p = self.model.params
+        week = self._week
+        if week["launched"] > 0:
+            stopped_share = week["stopped"] / week["launched"]
+            self.interception_estimate += EWMA_WEIGHT_PER_WEEK * (
+                stopped_share - self.interception_estimate
+            )
+        profit = week["revenue"] - week["boat_costs"]
+        self.profit_estimate_gbp += EWMA_WEIGHT_PER_WEEK * (profit - self.profit_estimate_gbp)
+
+        rate = p["load_adaptation_rate"]
+        target_load = p["initial_people_per_boat"] + self.interception_estimate * (
+            p["max_people_per_boat"] - p["initial_people_per_boat"]
+        )
+        self.target_load += rate * (target_load - self.target_load)
+        self.taxi_boat_share += rate * (self.interception_estimate - self.taxi_boat_share)
+
+        calm_day_seats = self.launch_points * p["boats_per_launch_point_per_day"] * self.target_load
+        demand = (len(self.customers) + week["bookings"] / 7.0) / max(calm_day_seats, 1.0)
+        target_price = (
+            p["initial_price_gbp"]
+            * (0.5 + self.interception_estimate)
+            * np.sqrt(np.clip(demand, 0.25, 4.0))
+        )
+        target_price = float(
+            np.clip(target_price, 0.25 * p["initial_price_gbp"], 4.0 * p["initial_price_gbp"])
+        )
+        self.price_gbp += p["price_adaptation_rate"] * (target_price - self.price_gbp)
+        self._reset_week()
+
+
+def new_gang_enters(
+    mean_profit_gbp_per_week: float,
+    entry_threshold_gbp_per_week: float,
+    active_gangs: int,
+    unserved_customers: int,
+) -> bool:
+    """Whether a new gang sets up this week.
+
+    It does when incumbents' profits exceed the threshold, or when no gang is left while
+    people want to cross.
+    """
+    if active_gangs == 0:
+        return unserved_customers > 0
+    return mean_profit_gbp_per_week > entry_threshold_gbp_per_week

@@ -1,0 +1,1 @@
+"""The Channel deterrence model: parameters, scenarios, the Mesa model and its outputs."""

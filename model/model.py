@@ -1,0 +1,418 @@
+"""The Channel deterrence model: one step is one day on the northern French coast and in the UK.
+
+Migrants arrive on the coast, learn through their network what happens to those who cross,
+and each day choose to wait, cross with a smuggler, register for the legal route or leave.
+Gangs launch boats on crossing days, French police stop some launches, UK Border Force picks
+up the rest, the returns unit sends some arrivals back under the weekly cap of the 'one in,
+one out' pilot, and the legal route admits one applicant for each return. In the UK, arrivals
+look for illegal work that a crackdown makes scarce. See ``docs/ODD.md`` for the full
+description.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import deque
+from types import MappingProxyType
+from typing import Any
+
+import numpy as np
+from mesa import Model
+from mesa.datacollection import DataCollector
+
+from agents.beliefs import (
+    memory_decay_per_day,
+    network_signal,
+    smuggler_job_claim,
+    smuggler_return_claim,
+    update_beliefs,
+)
+from agents.decisions import (
+    Choice,
+    Perceptions,
+    UtilityWeights,
+    logit_probabilities,
+    option_utilities,
+    sample_choices,
+)
+from agents.employers import (
+    EMPLOYERS_PER_SECTOR,
+    Employer,
+    IllegalWorkingEnforcement,
+    IllegalWorkMarket,
+    yearly_chance,
+)
+from agents.enforcement import FrenchCoastalPolice, UKBorderForce
+from agents.migrants import NO_GANG, Migrant, MigrantPopulation, MigrantState
+from agents.network import SocialNetwork
+from agents.returns import LegalRoute, ReturnsUnit
+from agents.smugglers import SmugglingGang, choose_gangs, new_gang_enters
+from model import reporters
+from model.data import load_nationalities, load_sectors
+from model.parameters import validate
+from model.weather import Weather, seasonal_cycle
+
+RANDOM_STREAMS = (
+    "weather",
+    "arrivals",
+    "network",
+    "decisions",
+    "smugglers",
+    "enforcement",
+    "returns",
+    "market",
+)
+"""Independent random streams spawned from the model's seeded generator. Weather and arrivals
+draw from their own streams, so a policy run and its counterfactual with the same seed share
+the same weather and the same people arriving (common random numbers)."""
+
+NO_POLICY = MappingProxyType(
+    {"return_cap_per_week": 0, "return_cap_growth_per_week": 0.0, "crackdown_intensity": 0.0}
+)
+"""The policy levers switched off: the counterfactual of a policy run."""
+
+HISTORY_DAYS = 28
+"""Days over which published rates (returns per arrival) are computed."""
+
+INITIAL_WAIT_SPREAD_DAYS = 60
+"""People on the coast at day 0 have waited up to this many days already."""
+
+
+class ChannelModel(Model):
+    """Deterrence in English Channel small-boat migration (see the module docstring).
+
+    Args:
+        seed: seeds every random draw of the run; the same seed reproduces a run exactly.
+        **parameters: any parameter of :data:`model.parameters.PARAMETERS`; unknown names and
+            values out of bounds raise :class:`model.parameters.ParameterError`.
+    """
+
+    def __init__(self, seed: int = 0, **parameters: Any) -> None:
+        """Build the coast, the gangs, enforcement and the labour market on day 0."""
+        values = validate(parameters)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.params = MappingProxyType(values)
+        self.streams = dict(zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))
+        self.start_date: dt.date = values["start_date"]
+        self.day = 0
+        self.pilot_start_day = self._day_of(values["pilot_start_date"])
+        self.first_return_day = self._day_of(values["first_return_date"])
+        self.crackdown_start_day = self._day_of(values["crackdown_start_date"])
+        self.nationalities = load_nationalities()
+        self.utility_weights = UtilityWeights.from_parameters(values)
+        self.news_decay = memory_decay_per_day(values["news_memory_days"])
+        self.history: dict[str, deque] = {
+            name: deque(maxlen=HISTORY_DAYS) for name in ("arrivals", "returns")
+        }
+
+        self.population = MigrantPopulation(capacity=self._expected_migrants())
+        self.network = SocialNetwork()
+        self.weather = Weather(
+            self.start_date,
+            values["calm_day_share_winter"],
+            values["calm_day_share_summer"],
+            values["weather_persistence"],
+            self.streams["weather"],
+        )
+        self.police = FrenchCoastalPolice(self)
+        self.border_force = UKBorderForce(self)
+        self.returns_unit = ReturnsUnit(self)
+        self.legal_route = LegalRoute(self)
+        self.work_enforcement = IllegalWorkingEnforcement(self)
+        self.employers_list = self._create_employers()
+        self.market = IllegalWorkMarket(self)
+        for _ in range(max(1, round(values["initial_gangs"] * values["migrant_flow_scale"]))):
+            SmugglingGang(self, values["launch_points_per_gang"], values["initial_price_gbp"])
+        self._reset_daily_records()
+        self._add_migrants(
+            round(values["initial_waiting_in_france"] * values["migrant_flow_scale"]),
+            already_waiting=True,
+        )
+        self.datacollector = DataCollector(model_reporters=reporters.DAILY_REPORTERS)
+
+    # --- set-up ----------------------------------------------------------------------------
+    def _day_of(self, date: dt.date) -> int:
+        return (date - self.start_date).days
+
+    def _expected_migrants(self) -> int:
+        p = self.params
+        yearly = p["arrivals_per_week"] * 52 + p["initial_waiting_in_france"]
+        return int(yearly * p["migrant_flow_scale"] * 1.1) + 16
+
+    def _create_employers(self) -> list[Employer]:
+        p = self.params
+        total = p["illegal_vacancies"] * p["migrant_flow_scale"]
+        employers = []
+        for sector in load_sectors():
+            for _ in range(EMPLOYERS_PER_SECTOR):
+                base = total * sector["share_of_vacancies"] / EMPLOYERS_PER_SECTOR
+                employers.append(
+                    Employer(self, sector["sector"], base, sector["annual_gain_per_worker_gbp"])
+                )
+        return employers
+
+    # --- the day ---------------------------------------------------------------------------
+    @property
+    def date(self) -> dt.date:
+        """Calendar date of the day being simulated."""
+        return self.start_date + dt.timedelta(days=self.day)
+
+    @property
+    def gangs(self):
+        """The active smuggling gangs (a Mesa AgentSet)."""
+        return self.agents_by_type.get(SmugglingGang, ())
+
+    def step(self) -> None:
+        """Simulate one day, phase by phase in a fixed order, then record it."""
+        self.day = self.steps - 1
+        self._reset_daily_records()
+        self.weather.advance(self.date)
+        self.arrive_on_coast()
+        self.learn()
+        self.decide()
+        if len(self.gangs):
+            self.gangs.shuffle_do("step")
+        self.returns_unit.step()
+        self.legal_route.step()
+        self.market.step()
+        self.work_enforcement.step()
+        if (self.day + 1) % 7 == 0:
+            self.weekly_adaptation()
+        self._update_history()
+        self.datacollector.collect(self)
+
+    def _reset_daily_records(self) -> None:
+        self.new_on_coast = 0
+        self.left_coast = 0
+        self.registrations = 0
+        self.bookings = 0
+        for agent in (
+            self.border_force,
+            self.returns_unit,
+            self.legal_route,
+            self.work_enforcement,
+            *self.gangs,
+        ):
+            agent.reset_day()
+
+    def _update_history(self) -> None:
+        self.history["arrivals"].append(self.border_force.arrivals)
+        self.history["returns"].append(self.returns_unit.returns)
+
+    def recent_daily_mean(self, name: str, days: int = HISTORY_DAYS) -> float:
+        """Mean per day of a recorded flow ('arrivals', 'returns') over recent days."""
+        recent = list(self.history[name])[-days:]
+        return float(np.mean(recent)) if recent else 0.0
+
+    # --- phase: arrivals on the coast ------------------------------------------------------
+    def arrive_on_coast(self) -> None:
+        """New migrants reach northern France, more in summer."""
+        p = self.params
+        season = 1.0 + p["arrival_seasonality"] * seasonal_cycle(self.date.timetuple().tm_yday)
+        mean = p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
+        self._add_migrants(int(self.streams["arrivals"].poisson(mean)), already_waiting=False)
+
+    def _add_migrants(self, count: int, already_waiting: bool) -> None:
+        if count == 0:
+            return
+        p = self.params
+        rng = self.streams["arrivals"]
+        groups = rng.choice(len(self.nationalities), size=count, p=self.nationalities.shares)
+        waited = rng.integers(0, INITIAL_WAIT_SPREAD_DAYS, size=count) if already_waiting else 0
+        rows = self.population.add(
+            count,
+            state=MigrantState.IN_FRANCE,
+            nationality=groups,
+            asylum_grant_likelihood=self.nationalities.grant_likelihood[groups],
+            is_minor=rng.random(count) < p["minor_share"],
+            uk_ties=rng.random(count) < p["uk_ties_share"],
+            risk_aversion=rng.lognormal(0.0, 0.5, size=count),
+            savings_gbp=p["savings_median_gbp"] * rng.lognormal(0.0, 0.6, size=count),
+            arrival_day=self.day,
+            waiting_since_day=self.day - waited,
+            perceived_return_prob=self.published_return_rate(),
+            perceived_job_prob=p["initial_perceived_job_prob"],
+        )
+        self.new_on_coast += count
+        for row in rows.tolist():
+            Migrant(self, row)
+        self._join_network(rows, groups)
+
+    def _join_network(self, rows: np.ndarray, groups: np.ndarray) -> None:
+        """Tie newcomers to people on the coast; they start from their contacts' beliefs."""
+        population, network = self.population, self.network
+        network.add_nodes(len(rows))
+        present = np.flatnonzero(population.state[: rows[0]] == MigrantState.IN_FRANCE)
+        if len(present) == 0:  # the first people on the coast tie among themselves
+            present = rows
+        ties = network.attach_newcomers(
+            rows,
+            groups,
+            present,
+            population.nationality[present],
+            self.params["contacts_per_newcomer"],
+            self.params["network_homophily"],
+            self.streams["network"],
+        )
+        ties = ties[ties[:, 0] != ties[:, 1]]
+        if len(ties) == 0:
+            return
+        for column in ("perceived_return_prob", "perceived_job_prob"):
+            values = population.__getattr__(column)
+            total = np.bincount(ties[:, 0], weights=values[ties[:, 1]], minlength=len(population))
+            count = np.bincount(ties[:, 0], minlength=len(population))
+            has_contacts = rows[count[rows] > 0]
+            values[has_contacts] = total[has_contacts] / count[has_contacts]
+
+    # --- phase: beliefs --------------------------------------------------------------------
+    def published_return_rate(self) -> float:
+        """Returns per arrival over the last four weeks: the official figure."""
+        arrivals = sum(self.history["arrivals"])
+        return sum(self.history["returns"]) / arrivals if arrivals else 0.0
+
+    def official_job_signal(self) -> float:
+        """The job chance official messaging implies: finding work and not being caught."""
+        caught_within_year = yearly_chance(self.work_enforcement.detection_per_week)
+        return self.market.job_availability() * (1.0 - caught_within_year)
+
+    def learn(self) -> None:
+        """People on the coast update beliefs from contacts, officials and smugglers."""
+        p, population = self.params, self.population
+        for column in ("heard_crossed", "heard_returned", "heard_job_found", "heard_job_failed"):
+            population.__getattr__(column)[:] *= self.news_decay
+        rows = population.in_state(MigrantState.IN_FRANCE)
+        if len(rows) == 0:
+            return
+        weights = (
+            p["belief_weight_network"],
+            p["belief_weight_official"],
+            p["belief_weight_smugglers"],
+        )
+        returned, returned_confidence = network_signal(
+            population.heard_returned[rows], population.heard_crossed[rows]
+        )
+        official_return = self.published_return_rate()
+        population.perceived_return_prob[rows] = update_beliefs(
+            population.perceived_return_prob[rows],
+            returned,
+            returned_confidence,
+            official_return,
+            smuggler_return_claim(official_return, p["smuggler_misinformation"]),
+            *weights,
+        )
+        found = population.heard_job_found[rows]
+        job, job_confidence = network_signal(found, found + population.heard_job_failed[rows])
+        population.perceived_job_prob[rows] = update_beliefs(
+            population.perceived_job_prob[rows],
+            job,
+            job_confidence,
+            self.official_job_signal(),
+            smuggler_job_claim(self.market.job_availability(), p["smuggler_misinformation"]),
+            *weights,
+        )
+        population.savings_gbp[rows] += p["family_support_gbp_per_day"]
+
+    def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
+        """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
+        if len(rows) == 0:
+            return
+        listeners = self.network.neighbours_of(rows)
+        np.add.at(self.population.__getattr__(heard_column), listeners, 1.0)
+
+    # --- phase: decisions ------------------------------------------------------------------
+    def market_price_gbp(self) -> float:
+        """The going price of a seat: the mean of the active gangs' prices."""
+        if not len(self.gangs):
+            return self.params["initial_price_gbp"]
+        return float(np.mean(self.gangs.get("price_gbp")))
+
+    def decide(self) -> None:
+        """Everyone on the coast not booked or in legal-route checks makes today's choice."""
+        population = self.population
+        rows = np.flatnonzero(
+            (population.state == MigrantState.IN_FRANCE)
+            & (population.booked_gang == NO_GANG)
+            & ~population.legal_selected
+        )
+        if len(rows) == 0:
+            return
+        choices = self.choose(rows)
+        self._book_crossings(rows[choices == Choice.CROSS])
+        registering = rows[choices == Choice.REGISTER]
+        population.registered[registering] = True
+        self.registrations += len(registering)
+        leaving = rows[choices == Choice.LEAVE]
+        population.state[leaving] = MigrantState.LEFT
+        self.left_coast += len(leaving)
+
+    def choose(self, rows: np.ndarray) -> np.ndarray:
+        """The logit choice of each migrant in ``rows`` (see :mod:`agents.decisions`)."""
+        p, population = self.params, self.population
+        price = self.market_price_gbp()
+        savings = population.savings_gbp[rows]
+        pilot_running = self.returns_unit.cap_this_week > 0
+        perceptions = Perceptions(
+            return_prob=population.perceived_return_prob[rows],
+            job_prob=population.perceived_job_prob[rows],
+            legal_place_prob=np.full(len(rows), self.legal_route.perceived_place_prob()),
+            death_risk=np.full(len(rows), p["death_risk_per_crossing"]),
+            price_share_of_savings=price / np.maximum(savings, 1.0),
+            can_afford=(savings >= price) & (len(self.gangs) > 0),
+            can_register=(population.illegal_attempts[rows] == 0)
+            & ~population.registered[rows]
+            & pilot_running,
+            is_registered=population.registered[rows],
+            uk_ties=population.uk_ties[rows].astype(float),
+            asylum_grant_likelihood=population.asylum_grant_likelihood[rows],
+            risk_aversion=population.risk_aversion[rows],
+            days_waiting=(self.day - population.waiting_since_day[rows]).astype(float),
+        )
+        probabilities = logit_probabilities(option_utilities(perceptions, self.utility_weights))
+        return sample_choices(probabilities, self.streams["decisions"].random(len(rows)))
+
+    def _book_crossings(self, rows: np.ndarray) -> None:
+        gangs = list(self.gangs)
+        if len(rows) == 0 or not gangs:
+            return
+        prices = np.array([gang.price_gbp for gang in gangs])
+        launch_points = np.array([gang.launch_points for gang in gangs], dtype=float)
+        chosen = choose_gangs(prices, launch_points, len(rows), self.streams["decisions"])
+        for index, gang in enumerate(gangs):
+            customers = rows[chosen == index]
+            if len(customers):
+                gang.book(customers)
+                self.population.booked_gang[customers] = gang.unique_id
+        self.bookings += len(rows)
+
+    # --- services the agents call ----------------------------------------------------------
+    def record_attempts(self, rows: np.ndarray) -> None:
+        """Put an illegal crossing attempt on the record of ``rows``."""
+        self.population.illegal_attempts[rows] += 1
+
+    def send_back_to_camp(self, rows: np.ndarray) -> None:
+        """Return ``rows`` to waiting on the coast, unbooked."""
+        self.population.state[rows] = MigrantState.IN_FRANCE
+        self.population.booked_gang[rows] = NO_GANG
+
+    # --- phase: the weekly round -----------------------------------------------------------
+    def weekly_adaptation(self) -> None:
+        """Gangs adapt, investigations dismantle some, new gangs enter, employers adapt."""
+        gangs = list(self.gangs)
+        for gang in gangs:
+            gang.adapt()
+        for gang in self.police.dismantle_gangs(gangs):
+            self.send_back_to_camp(gang.release_customers())
+            gang.remove()
+        self._enter_new_gang(gangs)
+        for employer in self.employers_list:
+            employer.adapt()
+
+    def _enter_new_gang(self, previous: list[SmugglingGang]) -> None:
+        p = self.params
+        profits = [gang.profit_estimate_gbp for gang in self.gangs]
+        waiting = int(np.count_nonzero(self.population.state == MigrantState.IN_FRANCE))
+        mean_profit = float(np.mean(profits)) if profits else 0.0
+        if new_gang_enters(mean_profit, p["gang_entry_profit_gbp_per_week"], len(profits), waiting):
+            price = self.market_price_gbp() if previous else p["initial_price_gbp"]
+            SmugglingGang(self, p["launch_points_per_gang"], price)

@@ -1,0 +1,272 @@
+"""What the model records each day: named reporter functions for Mesa's DataCollector.
+
+Flows are the day's counts kept by the agents that saw them happen; stocks and beliefs are
+read from the population. :mod:`model.outputs` turns the daily table into weekly series.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.migrants import MigrantState
+
+if TYPE_CHECKING:
+    from model.model import ChannelModel
+
+
+def _gang_sum(model: ChannelModel, attribute: str) -> int:
+    return int(sum(getattr(gang, attribute) for gang in model.gangs))
+
+
+def calm_day(model: ChannelModel) -> int:
+    """1 on a 'red' (crossing-likely) day, else 0."""
+    return int(model.weather.calm_today)
+
+
+def new_on_coast(model: ChannelModel) -> int:
+    """New migrants arriving in northern France today."""
+    return model.new_on_coast
+
+
+def bookings(model: ChannelModel) -> int:
+    """Migrants who decided today to cross and booked with a gang."""
+    return model.bookings
+
+
+def attempts(model: ChannelModel) -> int:
+    """People on boats launched today (stopped or not): crossing attempts."""
+    return _gang_sum(model, "people_launched")
+
+
+def boats_launched(model: ChannelModel) -> int:
+    """Boats launched today."""
+    return _gang_sum(model, "boats_launched")
+
+
+def launches_stopped(model: ChannelModel) -> int:
+    """Launches stopped by French police today."""
+    return _gang_sum(model, "boats_stopped")
+
+
+def people_stopped(model: ChannelModel) -> int:
+    """People on launches stopped today."""
+    return _gang_sum(model, "people_stopped")
+
+
+def taxi_boats(model: ChannelModel) -> int:
+    """Launches today that were taxi-boat pick-ups."""
+    return _gang_sum(model, "taxi_boats")
+
+
+def boats_arrived(model: ChannelModel) -> int:
+    """Boats picked up by UK Border Force today."""
+    return model.border_force.boats
+
+
+def arrivals(model: ChannelModel) -> int:
+    """People arriving in the UK by small boat today."""
+    return model.border_force.arrivals
+
+
+def people_per_boat(model: ChannelModel) -> float:
+    """Mean people per boat arrived today (NaN on a day without boats)."""
+    boats = model.border_force.boats
+    return model.border_force.arrivals / boats if boats else math.nan
+
+
+def deaths(model: ChannelModel) -> int:
+    """People who died at sea today."""
+    return model.border_force.deaths
+
+
+def detentions(model: ChannelModel) -> int:
+    """Arrivals detained for return today."""
+    return model.returns_unit.detentions
+
+
+def returns(model: ChannelModel) -> int:
+    """People returned to France today."""
+    return model.returns_unit.returns
+
+
+def appeals_won(model: ChannelModel) -> int:
+    """Detained people released after a successful appeal today."""
+    return model.returns_unit.appeals_won
+
+
+def return_cap_this_week(model: ChannelModel) -> int:
+    """The cap on returns in the current pilot week."""
+    return model.returns_unit.cap_this_week
+
+
+def pilot_week(model: ChannelModel) -> int:
+    """Weeks since the pilot started (negative before it)."""
+    return model.returns_unit.pilot_week
+
+
+def legal_admissions(model: ChannelModel) -> int:
+    """People admitted to the UK by the legal route today."""
+    return model.legal_route.admissions
+
+
+def registrations(model: ChannelModel) -> int:
+    """People who registered with the legal route today."""
+    return model.registrations
+
+
+def left_coast(model: ChannelModel) -> int:
+    """People who left the coast today (asylum in France, moving on)."""
+    return model.left_coast
+
+
+def _count(model: ChannelModel, state: MigrantState) -> int:
+    return int(np.count_nonzero(model.population.state == state))
+
+
+def waiting_in_france(model: ChannelModel) -> int:
+    """People waiting on the coast at the end of the day."""
+    return _count(model, MigrantState.IN_FRANCE)
+
+
+def awaiting_return(model: ChannelModel) -> int:
+    """People detained in the UK awaiting return."""
+    return _count(model, MigrantState.AWAITING_RETURN)
+
+
+def in_uk(model: ChannelModel) -> int:
+    """Small-boat arrivals staying in the UK."""
+    return _count(model, MigrantState.IN_UK)
+
+
+def registered_applicants(model: ChannelModel) -> int:
+    """Applicants registered with the legal route and still eligible."""
+    return len(model.legal_route.applicants())
+
+
+def _mean_in_france(model: ChannelModel, column: str) -> float:
+    population = model.population
+    in_france = population.state == MigrantState.IN_FRANCE
+    if not in_france.any():
+        return math.nan
+    return float(population.__getattr__(column)[in_france].mean())
+
+
+def perceived_return_prob(model: ChannelModel) -> float:
+    """Mean perceived chance of being returned, among people on the coast."""
+    return _mean_in_france(model, "perceived_return_prob")
+
+
+def actual_return_prob(model: ChannelModel) -> float:
+    """Returns per small-boat arrival over the last four weeks."""
+    return model.published_return_rate()
+
+
+def perceived_job_prob(model: ChannelModel) -> float:
+    """Mean perceived chance of finding work in the UK, among people on the coast."""
+    return _mean_in_france(model, "perceived_job_prob")
+
+
+def job_availability(model: ChannelModel) -> float:
+    """Chance a job seeker in the UK finds illegal work within four weeks."""
+    return model.market.job_availability()
+
+
+def illegal_employment(model: ChannelModel) -> int:
+    """Small-boat arrivals working illegally in the UK."""
+    return model.market.employed
+
+
+def job_seekers(model: ChannelModel) -> int:
+    """Arrivals without the right to work looking for a job."""
+    return model.market.job_seekers
+
+
+def illegal_vacancies(model: ChannelModel) -> float:
+    """Vacancies employers keep for people without the right to work."""
+    return float(sum(employer.vacancies for employer in model.employers_list))
+
+
+def workers_caught(model: ChannelModel) -> int:
+    """Illegal workers found by enforcement today."""
+    return model.work_enforcement.caught
+
+
+def worker_detection_per_week(model: ChannelModel) -> float:
+    """Weekly chance that an illegal worker is found, today."""
+    return model.work_enforcement.detection_per_week
+
+
+def smuggler_price_gbp(model: ChannelModel) -> float:
+    """Mean price per seat over active gangs (GBP)."""
+    return model.market_price_gbp()
+
+
+def smuggler_revenue_gbp(model: ChannelModel) -> float:
+    """Gangs' revenue today from seats on boats that set off (GBP)."""
+    return float(sum(gang.revenue_gbp for gang in model.gangs))
+
+
+def active_gangs(model: ChannelModel) -> int:
+    """Smuggling gangs operating."""
+    return len(model.gangs)
+
+
+def taxi_boat_share(model: ChannelModel) -> float:
+    """Mean share of launches that gangs make as taxi-boat pick-ups."""
+    gangs = model.gangs
+    return float(np.mean(gangs.get("taxi_boat_share"))) if len(gangs) else math.nan
+
+
+def target_people_per_boat(model: ChannelModel) -> float:
+    """Mean load per boat that gangs aim for."""
+    gangs = model.gangs
+    return float(np.mean(gangs.get("target_load"))) if len(gangs) else math.nan
+
+
+DAILY_REPORTERS = {
+    function.__name__: function
+    for function in (
+        calm_day,
+        new_on_coast,
+        bookings,
+        attempts,
+        boats_launched,
+        launches_stopped,
+        people_stopped,
+        taxi_boats,
+        boats_arrived,
+        arrivals,
+        people_per_boat,
+        deaths,
+        detentions,
+        returns,
+        appeals_won,
+        return_cap_this_week,
+        pilot_week,
+        legal_admissions,
+        registrations,
+        left_coast,
+        waiting_in_france,
+        awaiting_return,
+        in_uk,
+        registered_applicants,
+        perceived_return_prob,
+        actual_return_prob,
+        perceived_job_prob,
+        job_availability,
+        illegal_employment,
+        job_seekers,
+        illegal_vacancies,
+        workers_caught,
+        worker_detection_per_week,
+        smuggler_price_gbp,
+        smuggler_revenue_gbp,
+        active_gangs,
+        taxi_boat_share,
+        target_people_per_boat,
+    )
+}
+"""Every daily series, by name: the DataCollector's model reporters."""

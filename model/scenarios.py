@@ -1,0 +1,71 @@
+"""Named scenarios: parameter overrides shipped as TOML files in ``model/scenarios/``.
+
+A scenario file holds a ``description`` and a ``[parameters]`` table of overrides; every
+parameter it does not name keeps its declared default (``model.parameters``).
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from model.parameters import ParameterError, validate
+
+SCENARIO_DIR = Path(__file__).parent / "scenarios"
+
+
+def scenario_names() -> list[str]:
+    """Names of the shipped scenarios."""
+    return sorted(path.stem for path in SCENARIO_DIR.glob("*.toml"))
+
+
+def scenario_path(name_or_path: str | Path) -> Path:
+    """Resolve a shipped scenario name or a path to a scenario file."""
+    path = Path(name_or_path)
+    if path.suffix == ".toml":
+        if not path.is_file():
+            raise ParameterError(f"scenario file {str(path)!r} does not exist")
+        return path
+    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
+    if not shipped.is_file():
+        raise ParameterError(
+            f"unknown scenario {str(name_or_path)!r}: allowed are "
+            + ", ".join(scenario_names())
+            + " or a path to a .toml file"
+        )
+    return shipped
+
+
+def load_scenario(name_or_path: str | Path) -> dict[str, Any]:
+    """Return the scenario's overrides, checked against the parameter declaration."""
+    path = scenario_path(name_or_path)
+    try:
+        document = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise ParameterError(f"scenario file {path.name} is not valid TOML: {error}") from None
+    unknown_keys = set(document) - {"description", "parameters"}
+    if unknown_keys:
+        raise ParameterError(
+            f"scenario file {path.name} has unknown key(s) {sorted(unknown_keys)}: "
+            "allowed are 'description' and a [parameters] table"
+        )
+    overrides = document.get("parameters", {})
+    if not isinstance(overrides, dict):
+        raise ParameterError(f"scenario file {path.name}: 'parameters' must be a table")
+    try:
+        validate(overrides)
+    except ParameterError as error:
+        raise ParameterError(f"scenario file {path.name}: {error}") from None
+    return dict(overrides)
+
+
+def scenario_description(name_or_path: str | Path) -> str:
+    """The one-paragraph description a scenario file carries."""
+    document = tomllib.loads(scenario_path(name_or_path).read_text())
+    return str(document.get("description", ""))
+
+
+def scenario_parameters(name_or_path: str | Path, **overrides: Any) -> dict[str, Any]:
+    """All parameter values of a scenario, with further ``overrides`` applied and checked."""
+    return validate({**load_scenario(name_or_path), **overrides})
