@@ -1,7 +1,9 @@
 """A waiting migrant's daily choice: a random-utility (multinomial logit) rule over perceptions.
 
-Pure functions on arrays, one row per migrant, so that the rule is tested alone on tiny inputs
-and applied to everyone in France at once. Options are columns in the order of :class:`Choice`.
+Pure functions on arrays, so that the rule is tested alone on tiny inputs and applied to
+everyone in France at once. Utilities and probabilities are (option, migrant) arrays: one row
+an option in the order of :class:`Choice`, one column a migrant (rows of contiguous numbers
+make the per-option arithmetic several times faster than the transposed layout).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ class Perceptions:
 
 
 def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
-    """Utilities of (wait, cross, register, leave) per migrant; -inf where not available.
+    """Utilities of (wait, cross, register, leave), one row each; -inf where not available.
 
     Crossing is worth the value of life in the UK if not returned, less the cost of a return,
     the price as a share of savings and the perceived danger scaled by risk aversion.
@@ -84,24 +86,28 @@ def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
     )
     register = w.utility_wait_constant + legal_prospect - w.utility_register_hassle
     leave = w.utility_leave_constant + w.weight_waiting_fatigue * p.days_waiting / 30.0
-    utilities = np.column_stack([wait, cross, register, leave])
-    utilities[~p.can_afford, Choice.CROSS] = -np.inf
-    utilities[~p.can_register, Choice.REGISTER] = -np.inf
+    utilities = np.vstack([np.broadcast_to(wait, cross.shape), cross, register, leave])
+    utilities[Choice.CROSS, ~p.can_afford] = -np.inf
+    utilities[Choice.REGISTER, ~p.can_register] = -np.inf
     return utilities
 
 
 def logit_probabilities(utilities: np.ndarray) -> np.ndarray:
-    """Multinomial-logit choice probabilities, row by row (stable for large utilities)."""
-    shifted = utilities - utilities.max(axis=1, keepdims=True)
-    weights = np.exp(shifted)
-    return weights / weights.sum(axis=1, keepdims=True)
+    """Multinomial-logit choice probabilities of each migrant (column); stable for large values.
+
+    Works in place on one new array: fresh temporaries cost more than the arithmetic here.
+    """
+    weights = utilities - utilities.max(axis=0)
+    np.exp(weights, out=weights)
+    weights /= weights.sum(axis=0)
+    return weights
 
 
 def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:
-    """One choice per row: the option whose cumulative probability first exceeds the uniform.
+    """One choice per migrant: the first option whose cumulative probability exceeds the uniform.
 
-    One uniform a row is several times faster than drawing Gumbel noise for every option.
+    One uniform a migrant is several times faster than drawing Gumbel noise for every option;
+    the last option takes whatever rounding leaves over.
     """
-    cumulative = np.cumsum(probabilities, axis=1)
-    cumulative[:, -1] = np.inf  # guards against rounding leaving a row's total below 1
-    return (uniforms[:, None] >= cumulative).sum(axis=1)
+    cumulative = np.cumsum(probabilities[:-1], axis=0)
+    return (uniforms >= cumulative).sum(axis=0)

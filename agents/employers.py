@@ -188,51 +188,50 @@ class IllegalWorkMarket:
 
     def step(self) -> None:
         """Decide asylum claims, end some jobs, hire, and send news of jobs back to France."""
-        self._decide_asylum_claims()
-        self._end_some_jobs()
-        self._count_workers()
-        self._hire()
-        self._send_no_job_news()
+        in_uk = self.model.population.in_state(MigrantState.IN_UK)
+        self._decide_asylum_claims(in_uk)
+        self._end_some_jobs(in_uk)
+        self._count_workers(in_uk)
+        self._hire(in_uk)
+        self._send_no_job_news(in_uk)
 
-    def _decide_asylum_claims(self) -> None:
+    def _decide_asylum_claims(self, in_uk: np.ndarray) -> None:
         model, population = self.model, self.model.population
-        decision_day = population.uk_arrival_day + model.params["asylum_decision_days"]
-        due = np.flatnonzero((decision_day == model.day) & (population.state == MigrantState.IN_UK))
+        waited = model.day - population.uk_arrival_day[in_uk]
+        due = in_uk[waited == model.params["asylum_decision_days"]]
         granted = due[
             model.streams["market"].random(len(due)) < population.asylum_grant_likelihood[due]
         ]
         population.right_to_work[granted] = True
         population.employer[granted] = NO_EMPLOYER  # they move to legal work
 
-    def _end_some_jobs(self) -> None:
+    def _end_some_jobs(self, in_uk: np.ndarray) -> None:
         population = self.model.population
-        workers = np.flatnonzero(population.employer != NO_EMPLOYER)
+        workers = in_uk[population.employer[in_uk] != NO_EMPLOYER]
         rng = self.model.streams["market"]
         chance = daily_chance(self.model.params["job_separation_per_week"])
         ended = rng.choice(workers, size=int(rng.binomial(len(workers), chance)), replace=False)
         population.employer[ended] = NO_EMPLOYER
 
-    def _count_workers(self) -> None:
+    def _count_workers(self, in_uk: np.ndarray) -> None:
         employers = self.model.employers_list
-        population = self.model.population
-        employed = population.employer[population.employer != NO_EMPLOYER]
+        employer_of = self.model.population.employer[in_uk]
+        employed = employer_of[employer_of != NO_EMPLOYER]
         counts = np.bincount(employed, minlength=len(employers))
         for employer, count in zip(employers, counts.tolist(), strict=True):
             employer.workers = count
             employer.worker_weeks_this_week += count / 7.0
         self.employed = len(employed)
 
-    def job_seekers_now(self) -> np.ndarray:
-        """Migrants in the UK without the right to work and without a job."""
+    def job_seekers_among(self, in_uk: np.ndarray) -> np.ndarray:
+        """Those of ``in_uk`` without the right to work and without a job."""
         p = self.model.population
-        return np.flatnonzero(
-            (p.state == MigrantState.IN_UK) & ~p.right_to_work & (p.employer == NO_EMPLOYER)
-        )
+        return in_uk[~p.right_to_work[in_uk] & (p.employer[in_uk] == NO_EMPLOYER)]
 
-    def _hire(self) -> None:
+    def _hire(self, in_uk: np.ndarray) -> None:
         model, population = self.model, self.model.population
         employers = model.employers_list
-        seekers = self.job_seekers_now()
+        seekers = self.job_seekers_among(in_uk)
         openings = np.array([employer.open_vacancies() for employer in employers])
         rng = model.streams["market"]
         chance = daily_chance(model.params["job_search_success_per_week"])
@@ -252,15 +251,14 @@ class IllegalWorkMarket:
         rate = self.hires / len(seekers) if len(seekers) else 0.0
         self.hire_rate_estimate += (rate - self.hire_rate_estimate) / NO_JOB_NEWS_AFTER_DAYS
 
-    def _send_no_job_news(self) -> None:
+    def _send_no_job_news(self, in_uk: np.ndarray) -> None:
         model, population = self.model, self.model.population
         searched_long = (
-            (population.state == MigrantState.IN_UK)
-            & ~population.ever_employed
-            & ~population.job_news_sent
-            & (model.day - population.uk_arrival_day >= NO_JOB_NEWS_AFTER_DAYS)
+            ~population.ever_employed[in_uk]
+            & ~population.job_news_sent[in_uk]
+            & (model.day - population.uk_arrival_day[in_uk] >= NO_JOB_NEWS_AFTER_DAYS)
         )
-        rows = np.flatnonzero(searched_long)
+        rows = in_uk[searched_long]
         population.job_news_sent[rows] = True
         model.spread_news(rows, "heard_job_failed")
 

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from agents.migrants import MigrantState
+from agents.migrants import NO_GANG, MigrantState
 
 if TYPE_CHECKING:
     from model.model import ChannelModel
@@ -55,26 +55,34 @@ class UKBorderForce(Agent):
         self.arrivals = 0
         self.boats = 0
         self.deaths = 0
+        self._at_sea: list[np.ndarray] = []
 
-    def receive(self, passengers: np.ndarray, boat_of_passenger: np.ndarray) -> int:
-        """Take in the people of boats that set off; returns the number of boats arrived.
+    def expect(self, passengers: np.ndarray, boats: int) -> None:
+        """Note boats that set off from France today, with their passengers."""
+        self._at_sea.append(passengers)
+        self.boats += boats
 
-        A few die at sea; the rest are recorded as arrivals and handed to the returns unit.
+    def step(self) -> None:
+        """Pick up today's boats: a few people have died at sea, the rest arrive.
+
+        Arrivals are recorded and handed to the returns unit; their contacts hear they made it.
         """
+        if not self._at_sea:
+            return
         model = self.model
-        rng = model.streams["enforcement"]
-        died = rng.random(len(passengers)) < model.params["death_risk_per_crossing"]
-        model.population.state[passengers[died]] = MigrantState.DIED
-        arrived = passengers[~died]
-        n_boats = len(np.unique(boat_of_passenger[~died]))
-        self.deaths += int(died.sum())
-        self.arrivals += len(arrived)
-        self.boats += n_boats
-
+        passengers = np.concatenate(self._at_sea)
+        self._at_sea = []
+        died = (
+            model.streams["enforcement"].random(len(passengers))
+            < model.params["death_risk_per_crossing"]
+        )
         population = model.population
+        population.state[passengers[died]] = MigrantState.DIED
+        arrived = passengers[~died]
         population.state[arrived] = MigrantState.IN_UK
         population.uk_arrival_day[arrived] = model.day
-        population.booked_gang[arrived] = -1
+        population.booked_gang[arrived] = NO_GANG
+        self.deaths += int(died.sum())
+        self.arrivals += len(arrived)
         model.spread_news(arrived, "heard_crossed")
         model.returns_unit.consider_for_return(arrived)
-        return n_boats

@@ -9,23 +9,23 @@ neighbour lists and :meth:`SocialNetwork.to_networkx` builds the graph when it i
 
 from __future__ import annotations
 
-from itertools import chain
-
 import networkx as nx
 import numpy as np
 
 
 class SocialNetwork:
-    """Undirected ties among migrants, indexed by the migrants' row in the population."""
+    """Undirected ties among migrants, indexed by the migrants' row in the population.
 
-    def __init__(self) -> None:
-        self._neighbours: list[list[int]] = []
+    Neighbours are kept in a padded table, one row a migrant, so that looking up the contacts
+    of many migrants at once is one numpy gather; the table widens when someone's ties
+    outgrow it.
+    """
+
+    def __init__(self, capacity: int = 1024, width: int = 16) -> None:
+        self._table = np.full((max(capacity, 16), width), -1, dtype=np.int32)
+        self._degree = np.zeros(max(capacity, 16), dtype=np.int32)
+        self.n_nodes = 0
         self._edges: list[np.ndarray] = []
-
-    @property
-    def n_nodes(self) -> int:
-        """Migrants in the network (every migrant who ever arrived)."""
-        return len(self._neighbours)
 
     @property
     def n_edges(self) -> int:
@@ -34,7 +34,12 @@ class SocialNetwork:
 
     def add_nodes(self, count: int) -> None:
         """Add ``count`` migrants with no ties yet (their rows follow the existing ones)."""
-        self._neighbours.extend([] for _ in range(count))
+        needed = self.n_nodes + count
+        if needed > len(self._degree):
+            capacity = max(needed, 2 * len(self._degree))
+            self._table = _resized(self._table, (capacity, self._table.shape[1]))
+            self._degree = _resized(self._degree, (capacity,), fill=0)
+        self.n_nodes = needed
 
     def attach_newcomers(
         self,
@@ -50,7 +55,8 @@ class SocialNetwork:
 
         With probability ``homophily`` a contact is drawn from the newcomer's own group
         (uniformly), otherwise from everyone present; a group with no one present falls back
-        to everyone. Returns the new ties as an (n, 2) array.
+        to everyone. Repeated draws and self-ties are dropped. Returns the new ties as an
+        (n, 2) array.
         """
         if len(newcomers) == 0 or len(present) == 0:
             return np.empty((0, 2), dtype=np.int64)
@@ -58,7 +64,9 @@ class SocialNetwork:
         source = np.repeat(newcomers, k)
         source_group = np.repeat(newcomer_groups, k)
         contact = _draw_contacts(source_group, present, present_groups, homophily, rng)
-        ties = np.unique(np.column_stack([source, contact]), axis=0)
+        distinct = np.unique(source * (int(contact.max()) + 1) + contact, return_index=True)[1]
+        ties = np.column_stack([source, contact])[np.sort(distinct)]
+        ties = ties[ties[:, 0] != ties[:, 1]]
         self._add_ties(ties)
         return ties
 
@@ -71,26 +79,41 @@ class SocialNetwork:
         if len(ties) == 0:
             return
         self._edges.append(ties)
-        neighbours = self._neighbours
-        for a, b in ties.tolist():
-            neighbours[a].append(b)
-            neighbours[b].append(a)
+        owner = np.concatenate([ties[:, 0], ties[:, 1]])
+        other = np.concatenate([ties[:, 1], ties[:, 0]])
+        order = np.argsort(owner, kind="stable")
+        owner, other = owner[order], other[order]
+        # Each new tie goes into the owner's next free column.
+        index = np.arange(len(owner))
+        first_of_owner = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
+        rank = index - np.repeat(first_of_owner, np.diff(np.r_[first_of_owner, len(owner)]))
+        column = self._degree[owner] + rank
+        if column.max() >= self._table.shape[1]:
+            width = max(int(column.max()) + 1, 2 * self._table.shape[1])
+            self._table = _resized(self._table, (self._table.shape[0], width))
+        self._table[owner, column] = other
+        np.add.at(self._degree, owner, 1)
 
     def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
         """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice)."""
-        neighbours = self._neighbours
-        flat = chain.from_iterable(neighbours[node] for node in np.asarray(nodes).tolist())
-        return np.fromiter(flat, dtype=np.int64)
+        nodes = np.asarray(nodes, dtype=np.int64)
+        width = int(self._degree[nodes].max()) if len(nodes) else 0
+        block = self._table[nodes, :width]
+        return block[block >= 0].astype(np.int64)
 
     def degrees(self) -> np.ndarray:
         """Number of ties of every migrant."""
-        return np.fromiter(map(len, self._neighbours), dtype=np.int64, count=self.n_nodes)
+        return self._degree[: self.n_nodes].astype(np.int64)
 
     def edge_array(self) -> np.ndarray:
         """All ties as an (n, 2) array."""
         if not self._edges:
             return np.empty((0, 2), dtype=np.int64)
         return np.concatenate(self._edges)
+
+    def nbytes(self) -> int:
+        """Memory held by the network, in bytes."""
+        return self._table.nbytes + self._degree.nbytes + sum(e.nbytes for e in self._edges)
 
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """The network as a networkx graph, or the subgraph induced by ``nodes``."""
@@ -105,6 +128,12 @@ class SocialNetwork:
             edges = edges[keep]
         graph.add_edges_from(edges.tolist())
         return graph
+
+
+def _resized(array: np.ndarray, shape: tuple[int, ...], fill: int = -1) -> np.ndarray:
+    grown = np.full(shape, fill, dtype=array.dtype)
+    grown[tuple(slice(0, n) for n in array.shape)] = array
+    return grown
 
 
 def _draw_contacts(

@@ -9,7 +9,6 @@ risk; gangs are dismantled by enforcement and new ones enter when profits allow.
 
 from __future__ import annotations
 
-import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -21,8 +20,16 @@ if TYPE_CHECKING:
 PRICE_ELASTICITY_OF_GANG_CHOICE = 2.0
 """How strongly customers favour cheaper gangs: booking weight ~ capacity * price^-2."""
 
+DEMAND_AT_USUAL_PRICE = 0.15
+"""Weekly bookings, as a share of a gang's seats on seven calm days, at which it charges the
+usual price: a gang booked above this raises its price, below it cuts it."""
+
 EWMA_WEIGHT_PER_WEEK = 0.5
-"""Weight of the latest week in a gang's running estimates of interceptions and profit."""
+"""Weight of the latest week in a gang's running estimate of interceptions."""
+
+PROFIT_EWMA_WEIGHT_PER_WEEK = 0.1
+"""Weight of the latest week in a gang's running profit (about ten weeks' memory), which
+would-be entrants watch."""
 
 
 def plan_boat_loads(
@@ -30,17 +37,18 @@ def plan_boat_loads(
 ) -> np.ndarray:
     """People to put in each boat launched today.
 
-    As few boats as carry the customers at the target load (but no more than are available),
-    the customers shared evenly, no boat above ``max_load``; boats that would carry fewer than
-    ``min_load`` are not launched. Customers left over wait for another day.
+    Gangs fill boats: as many boats as the customers fill to the target load (no more than
+    are available), or one boat when there are fewer customers than a full load but at least
+    ``min_load``. Customers are shared evenly, no boat above ``max_load``; those left over
+    wait for another day.
     """
-    if customers <= 0 or boats_available <= 0:
+    if customers < min_load or boats_available <= 0:
         return np.zeros(0, dtype=np.int64)
-    n_boats = min(boats_available, math.ceil(customers / max(target_load, 1.0)))
+    n_boats = min(boats_available, max(1, int(customers // max(target_load, 1.0))))
     carried = min(customers, int(n_boats * max_load))
     loads = np.full(n_boats, carried // n_boats, dtype=np.int64)
     loads[: carried % n_boats] += 1
-    return loads[loads >= min_load]
+    return loads
 
 
 def choose_gangs(
@@ -73,7 +81,6 @@ class SmugglingGang(Agent):
         """Zero the counters of the day's launches."""
         self.boats_launched = 0
         self.boats_stopped = 0
-        self.boats_arrived = 0
         self.people_launched = 0
         self.people_stopped = 0
         self.taxi_boats = 0
@@ -120,13 +127,10 @@ class SmugglingGang(Agent):
         self.model.send_back_to_camp(turned_back)
         self.revenue_gbp = self.price_gbp * len(departed)
         self.model.population.savings_gbp[departed] -= self.price_gbp
-        arrived_boats = self.model.border_force.receive(
-            departed, boat_of_passenger[~stopped[boat_of_passenger]]
-        )
+        self.model.border_force.expect(departed, boats=int((~stopped).sum()))
 
         self.boats_launched = len(loads)
         self.boats_stopped = int(stopped.sum())
-        self.boats_arrived = arrived_boats
         self.people_launched = len(passengers)
         self.people_stopped = len(turned_back)
         self.taxi_boats = int(is_taxi.sum())
@@ -149,8 +153,9 @@ class SmugglingGang(Agent):
 
         Rules: the target taxi-boat share and the target load's position between the initial
         and the maximum load both equal the estimated share of launches stopped; the target
-        price is the initial price scaled by ``0.5 + interception`` (risk) and by the square
-        root of the queue relative to a calm day's capacity (demand), within 0.25x-4x.
+        price is the initial price scaled by ``0.6 + interception`` (risk) and by the square
+        root of the week's bookings relative to :data:`DEMAND_AT_USUAL_PRICE` (demand), within
+        0.25x-4x of the initial price.
         """
         p = self.model.params
         week = self._week
@@ -160,7 +165,9 @@ class SmugglingGang(Agent):
                 stopped_share - self.interception_estimate
             )
         profit = week["revenue"] - week["boat_costs"]
-        self.profit_estimate_gbp += EWMA_WEIGHT_PER_WEEK * (profit - self.profit_estimate_gbp)
+        self.profit_estimate_gbp += PROFIT_EWMA_WEIGHT_PER_WEEK * (
+            profit - self.profit_estimate_gbp
+        )
 
         rate = p["load_adaptation_rate"]
         target_load = p["initial_people_per_boat"] + self.interception_estimate * (
@@ -169,11 +176,13 @@ class SmugglingGang(Agent):
         self.target_load += rate * (target_load - self.target_load)
         self.taxi_boat_share += rate * (self.interception_estimate - self.taxi_boat_share)
 
-        calm_day_seats = self.launch_points * p["boats_per_launch_point_per_day"] * self.target_load
-        demand = (len(self.customers) + week["bookings"] / 7.0) / max(calm_day_seats, 1.0)
+        seats_per_week = (
+            7 * self.launch_points * p["boats_per_launch_point_per_day"] * self.target_load
+        )
+        demand = week["bookings"] / max(DEMAND_AT_USUAL_PRICE * seats_per_week, 1.0)
         target_price = (
             p["initial_price_gbp"]
-            * (0.5 + self.interception_estimate)
+            * (0.6 + self.interception_estimate)
             * np.sqrt(np.clip(demand, 0.25, 4.0))
         )
         target_price = float(

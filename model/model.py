@@ -107,7 +107,7 @@ class ChannelModel(Model):
         }
 
         self.population = MigrantPopulation(capacity=self._expected_migrants())
-        self.network = SocialNetwork()
+        self.network = SocialNetwork(capacity=self._expected_migrants())
         self.weather = Weather(
             self.start_date,
             values["calm_day_share_winter"],
@@ -129,6 +129,7 @@ class ChannelModel(Model):
             round(values["initial_waiting_in_france"] * values["migrant_flow_scale"]),
             already_waiting=True,
         )
+        self._take_stock()
         self.datacollector = DataCollector(model_reporters=reporters.DAILY_REPORTERS)
 
     # --- set-up ----------------------------------------------------------------------------
@@ -173,6 +174,7 @@ class ChannelModel(Model):
         self.decide()
         if len(self.gangs):
             self.gangs.shuffle_do("step")
+        self.border_force.step()
         self.returns_unit.step()
         self.legal_route.step()
         self.market.step()
@@ -180,6 +182,7 @@ class ChannelModel(Model):
         if (self.day + 1) % 7 == 0:
             self.weekly_adaptation()
         self._update_history()
+        self._take_stock()
         self.datacollector.collect(self)
 
     def _reset_daily_records(self) -> None:
@@ -195,6 +198,11 @@ class ChannelModel(Model):
             *self.gangs,
         ):
             agent.reset_day()
+
+    def _take_stock(self) -> None:
+        """Count everyone by state at the end of the day, once, for the reporters."""
+        self.state_counts = self.population.state_counts()
+        self.in_france_rows = self.population.in_state(MigrantState.IN_FRANCE)
 
     def _update_history(self) -> None:
         self.history["arrivals"].append(self.border_force.arrivals)
@@ -255,15 +263,15 @@ class ChannelModel(Model):
             self.params["network_homophily"],
             self.streams["network"],
         )
-        ties = ties[ties[:, 0] != ties[:, 1]]
         if len(ties) == 0:
             return
+        newcomer = ties[:, 0] - rows[0]  # newcomers are the last rows, in one block
+        count = np.bincount(newcomer, minlength=len(rows))
+        has_contacts = count > 0
         for column in ("perceived_return_prob", "perceived_job_prob"):
             values = population.__getattr__(column)
-            total = np.bincount(ties[:, 0], weights=values[ties[:, 1]], minlength=len(population))
-            count = np.bincount(ties[:, 0], minlength=len(population))
-            has_contacts = rows[count[rows] > 0]
-            values[has_contacts] = total[has_contacts] / count[has_contacts]
+            total = np.bincount(newcomer, weights=values[ties[:, 1]], minlength=len(rows))
+            values[rows[has_contacts]] = total[has_contacts] / count[has_contacts]
 
     # --- phase: beliefs --------------------------------------------------------------------
     def published_return_rate(self) -> float:
@@ -330,11 +338,8 @@ class ChannelModel(Model):
     def decide(self) -> None:
         """Everyone on the coast not booked or in legal-route checks makes today's choice."""
         population = self.population
-        rows = np.flatnonzero(
-            (population.state == MigrantState.IN_FRANCE)
-            & (population.booked_gang == NO_GANG)
-            & ~population.legal_selected
-        )
+        rows = population.in_state(MigrantState.IN_FRANCE)
+        rows = rows[(population.booked_gang[rows] == NO_GANG) & ~population.legal_selected[rows]]
         if len(rows) == 0:
             return
         choices = self.choose(rows)

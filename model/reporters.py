@@ -62,7 +62,7 @@ def taxi_boats(model: ChannelModel) -> int:
 
 
 def boats_arrived(model: ChannelModel) -> int:
-    """Boats picked up by UK Border Force today."""
+    """Boats that set off from France and were picked up by UK Border Force today."""
     return model.border_force.boats
 
 
@@ -123,7 +123,7 @@ def left_coast(model: ChannelModel) -> int:
 
 
 def _count(model: ChannelModel, state: MigrantState) -> int:
-    return int(np.count_nonzero(model.population.state == state))
+    return int(model.state_counts[state])
 
 
 def waiting_in_france(model: ChannelModel) -> int:
@@ -147,11 +147,10 @@ def registered_applicants(model: ChannelModel) -> int:
 
 
 def _mean_in_france(model: ChannelModel, column: str) -> float:
-    population = model.population
-    in_france = population.state == MigrantState.IN_FRANCE
-    if not in_france.any():
+    rows = model.in_france_rows
+    if len(rows) == 0:
         return math.nan
-    return float(population.__getattr__(column)[in_france].mean())
+    return float(model.population.__getattr__(column)[rows].mean())
 
 
 def perceived_return_prob(model: ChannelModel) -> float:
