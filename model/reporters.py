@@ -269,3 +269,61 @@ DAILY_REPORTERS = {
     )
 }
 """Every daily series, by name: the DataCollector's model reporters."""
+
+
+WEEKLY_AGGREGATION = (
+    {
+        name: "sum"
+        for name in (
+            "calm_day",
+            "new_on_coast",
+            "bookings",
+            "attempts",
+            "boats_launched",
+            "launches_stopped",
+            "people_stopped",
+            "taxi_boats",
+            "boats_arrived",
+            "arrivals",
+            "deaths",
+            "detentions",
+            "returns",
+            "appeals_won",
+            "legal_admissions",
+            "registrations",
+            "left_coast",
+            "workers_caught",
+            "smuggler_revenue_gbp",
+        )
+    }
+    | {
+        name: "last"
+        for name in (
+            "return_cap_this_week",
+            "pilot_week",
+            "waiting_in_france",
+            "awaiting_return",
+            "in_uk",
+            "registered_applicants",
+            "illegal_employment",
+            "job_seekers",
+            "illegal_vacancies",
+            "active_gangs",
+        )
+    }
+    | {
+        name: "mean"
+        for name in (
+            "perceived_return_prob",
+            "actual_return_prob",
+            "perceived_job_prob",
+            "job_availability",
+            "worker_detection_per_week",
+            "smuggler_price_gbp",
+            "taxi_boat_share",
+            "target_people_per_boat",
+        )
+    }
+)
+"""How each daily series becomes weekly: flows add up, stocks take the week's last day, rates
+and beliefs the week's mean. ``people_per_boat`` is recomputed from the weekly sums."""

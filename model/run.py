@@ -1,0 +1,222 @@
+"""Running the model: one run, its no-policy counterfactual, the series and the summary.
+
+This is the one way to run the model that the command line, the sweeps, the research
+experiments and the browser app all use. A policy run is paired with the same run without the
+policy (:data:`model.model.NO_POLICY`) under the same seed: weather and arrivals draw from
+their own random streams, so the difference between the two is the policy's effect alone
+(common random numbers).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from model.model import NO_POLICY, ChannelModel
+from model.parameters import ParameterError, validate
+from model.reporters import WEEKLY_AGGREGATION
+from model.scenarios import load_scenario
+
+DEFAULT_DAYS = 365
+MAX_DAYS = 20 * 365
+
+
+@dataclass
+class RunResult:
+    """The outputs of one run (and of its counterfactual, when it was run)."""
+
+    scenario: str
+    seed: int
+    days: int
+    parameters: dict[str, Any]
+    daily: pd.DataFrame
+    weekly: pd.DataFrame
+    summary: dict[str, Any]
+    counterfactual_daily: pd.DataFrame | None = None
+    counterfactual_weekly: pd.DataFrame | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def check_days(days: Any) -> int:
+    """The run length in days, or a one-line error."""
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_DAYS:
+        raise ParameterError(
+            f"days={days!r} is not valid: allowed is a whole number from 1 to {MAX_DAYS}"
+        )
+    return days
+
+
+def has_policy(parameters: Mapping[str, Any]) -> bool:
+    """Whether any policy lever is on (else the run is its own counterfactual)."""
+    return any(parameters[name] != off for name, off in NO_POLICY.items())
+
+
+def counterfactual_of(parameters: Mapping[str, Any]) -> dict[str, Any]:
+    """The same parameters with every policy lever switched off."""
+    return {**parameters, **NO_POLICY}
+
+
+def policy_start_date(parameters: Mapping[str, Any]) -> dt.date:
+    """The first day any policy lever acts (the run's start when none is on)."""
+    starts = []
+    if parameters["return_cap_per_week"] > 0 or parameters["return_cap_growth_per_week"] > 0:
+        starts.append(parameters["pilot_start_date"])
+    if parameters["crackdown_intensity"] > 0:
+        starts.append(parameters["crackdown_start_date"])
+    return max(min(starts), parameters["start_date"]) if starts else parameters["start_date"]
+
+
+def simulate(
+    parameters: Mapping[str, Any],
+    seed: int = 0,
+    days: int = DEFAULT_DAYS,
+    on_day: Callable[[ChannelModel], None] | None = None,
+) -> tuple[ChannelModel, pd.DataFrame]:
+    """Run the model for ``days`` days; returns the model and its daily series.
+
+    ``on_day`` is called after each day (progress bars, the app's live charts).
+    """
+    check_days(days)
+    model = ChannelModel(seed=seed, **parameters)
+    for _ in range(days):
+        model.step()
+        if on_day is not None:
+            on_day(model)
+    return model, daily_series(model)
+
+
+def daily_series(model: ChannelModel) -> pd.DataFrame:
+    """The model's daily records as a table, one row a day, with the calendar date."""
+    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    table.insert(0, "day", range(len(table)))
+    table.insert(0, "date", pd.date_range(model.start_date, periods=len(table), freq="D"))
+    return table
+
+
+def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
+    """Weekly series in 7-day blocks from the run's first day (see ``WEEKLY_AGGREGATION``)."""
+    week = daily["day"] // 7
+    weekly = daily.groupby(week).agg(
+        {"date": "first", **{name: how for name, how in WEEKLY_AGGREGATION.items()}}
+    )
+    weekly.index.name = "week"
+    weekly = weekly.rename(columns={"date": "week_start"})
+    boats = weekly["boats_arrived"]
+    weekly["people_per_boat"] = (weekly["arrivals"] / boats).where(boats > 0)
+    weekly["days_in_week"] = daily.groupby(week).size()
+    return weekly.reset_index()
+
+
+def summarise(
+    daily: pd.DataFrame,
+    parameters: Mapping[str, Any],
+    counterfactual: pd.DataFrame | None = None,
+) -> dict[str, Any]:
+    """Totals and key figures of a run, with the deterrence effect when a counterfactual ran."""
+    arrivals = int(daily["arrivals"].sum())
+    boats = int(daily["boats_arrived"].sum())
+    attempts = int(daily["attempts"].sum())
+    second_half = int(daily.loc[daily["date"].dt.month >= 7, "arrivals"].sum())
+    last = daily.iloc[-1]
+    summary: dict[str, Any] = {
+        "start_date": daily["date"].iloc[0].date().isoformat(),
+        "end_date": daily["date"].iloc[-1].date().isoformat(),
+        "days": len(daily),
+        "arrivals": arrivals,
+        "attempts": attempts,
+        "boats_arrived": boats,
+        "boats_launched": int(daily["boats_launched"].sum()),
+        "launches_stopped": int(daily["launches_stopped"].sum()),
+        "people_stopped": int(daily["people_stopped"].sum()),
+        "deaths": int(daily["deaths"].sum()),
+        "detentions": int(daily["detentions"].sum()),
+        "returns": int(daily["returns"].sum()),
+        "legal_admissions": int(daily["legal_admissions"].sum()),
+        "left_coast": int(daily["left_coast"].sum()),
+        "new_on_coast": int(daily["new_on_coast"].sum()),
+        "mean_people_per_boat": arrivals / boats if boats else math.nan,
+        "prevention_share": int(daily["people_stopped"].sum()) / attempts if attempts else 0.0,
+        "second_half_share": second_half / arrivals if arrivals else math.nan,
+        "peak_day_arrivals": int(daily["arrivals"].max()),
+        "waiting_in_france_at_end": int(last["waiting_in_france"]),
+        "illegal_employment_at_end": int(last["illegal_employment"]),
+        "active_gangs_at_end": int(last["active_gangs"]),
+        "smuggler_price_gbp_at_end": float(last["smuggler_price_gbp"]),
+        "smuggler_revenue_gbp": float(daily["smuggler_revenue_gbp"].sum()),
+    }
+    start = pd.Timestamp(policy_start_date(parameters))
+    in_policy = daily["date"] >= start
+    summary["policy_start_date"] = start.date().isoformat()
+    summary["mean_perceived_return_prob"] = float(
+        daily.loc[in_policy, "perceived_return_prob"].mean()
+    )
+    summary["mean_actual_return_prob"] = float(daily.loc[in_policy, "actual_return_prob"].mean())
+    if counterfactual is not None:
+        summary.update(deterrence(daily, counterfactual, start))
+    return summary
+
+
+def deterrence(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, from_date: pd.Timestamp
+) -> dict[str, Any]:
+    """The fall in crossings that the policy caused, from its start to the end of the run.
+
+    ``deterrence_effect`` is the share of the counterfactual's arrivals that did not happen
+    (1 - arrivals with policy / arrivals without); positive means fewer crossings.
+    """
+    with_policy = int(policy.loc[policy["date"] >= from_date, "arrivals"].sum())
+    without = int(counterfactual.loc[counterfactual["date"] >= from_date, "arrivals"].sum())
+    attempts_with = int(policy.loc[policy["date"] >= from_date, "attempts"].sum())
+    attempts_without = int(
+        counterfactual.loc[counterfactual["date"] >= from_date, "attempts"].sum()
+    )
+    return {
+        "arrivals_in_policy_period": with_policy,
+        "counterfactual_arrivals_in_policy_period": without,
+        "crossings_deterred": without - with_policy,
+        "deterrence_effect": 1.0 - with_policy / without if without else 0.0,
+        "attempts_deterrence_effect": (
+            1.0 - attempts_with / attempts_without if attempts_without else 0.0
+        ),
+        "counterfactual_arrivals": int(counterfactual["arrivals"].sum()),
+    }
+
+
+def run_scenario(
+    scenario: str = "pilot",
+    seed: int = 0,
+    days: int = DEFAULT_DAYS,
+    overrides: Mapping[str, Any] | None = None,
+    with_counterfactual: bool = True,
+    on_day: Callable[[ChannelModel], None] | None = None,
+) -> RunResult:
+    """Run a named scenario (with overrides), paired with its no-policy counterfactual.
+
+    When no policy lever is on, the run is its own counterfactual and the effect is zero.
+    ``on_day`` is called after each simulated day of both runs.
+    """
+    check_days(days)
+    parameters = validate({**load_scenario(scenario), **(overrides or {})})
+    _, daily = simulate(parameters, seed, days, on_day)
+    counterfactual = None
+    if with_counterfactual:
+        if has_policy(parameters):
+            _, counterfactual = simulate(counterfactual_of(parameters), seed, days, on_day)
+        else:
+            counterfactual = daily
+    return RunResult(
+        scenario=str(scenario),
+        seed=seed,
+        days=days,
+        parameters=parameters,
+        daily=daily,
+        weekly=weekly_series(daily),
+        summary=summarise(daily, parameters, counterfactual),
+        counterfactual_daily=counterfactual,
+        counterfactual_weekly=None if counterfactual is None else weekly_series(counterfactual),
+    )
