@@ -51,6 +51,13 @@ def check_days(days: Any) -> int:
     return days
 
 
+def check_seed(seed: Any) -> int:
+    """The random seed, or a one-line error."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(f"seed={seed!r} is not valid: allowed is a whole number >= 0")
+    return seed
+
+
 def has_policy(parameters: Mapping[str, Any]) -> bool:
     """Whether any policy lever is on (else the run is its own counterfactual)."""
     return any(parameters[name] != off for name, off in NO_POLICY.items())
@@ -82,6 +89,7 @@ def simulate(
     ``on_day`` is called after each day (progress bars, the app's live charts).
     """
     check_days(days)
+    check_seed(seed)
     model = ChannelModel(seed=seed, **parameters)
     for _ in range(days):
         model.step()
@@ -201,6 +209,7 @@ def run_scenario(
     ``on_day`` is called after each simulated day of both runs.
     """
     check_days(days)
+    check_seed(seed)
     parameters = validate({**load_scenario(scenario), **(overrides or {})})
     _, daily = simulate(parameters, seed, days, on_day)
     counterfactual = None

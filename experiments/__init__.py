@@ -1,0 +1,1 @@
+"""Running the model for research: the command line, output files, sweeps and experiments."""

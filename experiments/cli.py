@@ -1,0 +1,132 @@
+"""The ``deterrence`` command line: run scenarios, list parameters and scenarios.
+
+Every option that sets a model parameter comes from the parameter declaration
+(``model/parameters.toml``); bad input is refused with a one-line message and exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from tqdm import tqdm
+
+from experiments.outputs import format_summary, write_run
+from model.parameters import PARAMETERS, ParameterError, parse_assignment, validate
+from model.run import DEFAULT_DAYS, check_days, check_seed, run_scenario
+from model.scenarios import load_scenario, scenario_description, scenario_names
+
+USAGE_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit with status 2."""
+
+    def error(self, message: str) -> None:
+        """Print a one-line error and exit with status 2."""
+        self.exit(USAGE_ERROR, f"deterrence: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line's parser with its subcommands."""
+    parser = _Parser(
+        prog="deterrence",
+        description="Agent-based model of deterrence in Channel small-boat crossings.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("run", help="run a scenario and its no-policy counterfactual")
+    run.add_argument(
+        "--scenario",
+        default="pilot",
+        help=f"a shipped scenario ({', '.join(scenario_names())}) or a .toml file",
+    )
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument(
+        "--days", type=int, default=DEFAULT_DAYS, help=f"days to simulate (default {DEFAULT_DAYS})"
+    )
+    run.add_argument(
+        "--set",
+        dest="assignments",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a parameter (repeatable)",
+    )
+    run.add_argument("--out", type=Path, help="folder for the series (CSV, Parquet) and summary")
+    run.add_argument(
+        "--no-counterfactual",
+        action="store_true",
+        help="skip the paired no-policy run (no deterrence effect)",
+    )
+    run.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    params = commands.add_parser("params", help="list the parameters with bounds and units")
+    params.add_argument("--group", help="only this group")
+
+    commands.add_parser("scenarios", help="list the shipped scenarios")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``deterrence`` console script."""
+    args = build_parser().parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except ParameterError as error:
+        print(f"deterrence: error: {error}", file=sys.stderr)
+        return USAGE_ERROR
+
+
+def _run(args: argparse.Namespace) -> int:
+    overrides = dict(parse_assignment(text) for text in args.assignments)
+    # Refuse bad input before any work starts.
+    check_days(args.days)
+    check_seed(args.seed)
+    validate({**load_scenario(args.scenario), **overrides})
+    runs = 1 if args.no_counterfactual else 2
+    with tqdm(
+        total=args.days * runs,
+        unit="day",
+        disable=args.quiet,
+        leave=False,
+        desc=f"{args.scenario} seed {args.seed}",
+    ) as bar:
+        result = run_scenario(
+            args.scenario,
+            seed=args.seed,
+            days=args.days,
+            overrides=overrides,
+            with_counterfactual=not args.no_counterfactual,
+            on_day=lambda _model: bar.update(),
+        )
+    print(format_summary(result))
+    if args.out is not None:
+        written = write_run(result, args.out)
+        print(f"\nWrote {len(written)} files to {args.out}/")
+    return 0
+
+
+def _params(args: argparse.Namespace) -> int:
+    groups = sorted({p.group for p in PARAMETERS.values()})
+    if args.group is not None and args.group not in groups:
+        raise ParameterError(f"unknown group {args.group!r}: allowed are {', '.join(groups)}")
+    for p in PARAMETERS.values():
+        if args.group in (None, p.group):
+            print(f"{p.name:34} {p.default!s:>12}  {p.allowed():44} {p.unit}")
+    return 0
+
+
+def _scenarios(_args: argparse.Namespace) -> int:
+    for name in scenario_names():
+        print(f"{name}:\n  " + scenario_description(name).replace("\n", "\n  "))
+    return 0
+
+
+_COMMANDS = {"run": _run, "params": _params, "scenarios": _scenarios}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
