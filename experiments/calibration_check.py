@@ -1,0 +1,150 @@
+"""The baseline scenario against the 2024 public figures it is calibrated to.
+
+Runs ``baseline`` (2024, no pilot, no crackdown) for several seeds and prints the model's mean
+(with its range over seeds) beside each target of the core-model issue:
+
+- annual small-boat arrivals within 15% of 36,816 (Home Office, 2024);
+- mean people per boat within 15% of 53 (Home Office, 2024);
+- more than half of arrivals in July-December (Home Office: ~65% in the latter part of a year);
+- a French prevention share between 35% and 55% (French interior ministry: ~45% in 2024).
+
+Run: ``python -m experiments.calibration_check [--seeds 10] [--markdown]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from tqdm import tqdm
+
+from model.run import run_scenario
+
+
+@dataclass(frozen=True)
+class Target:
+    """A public figure and the band the model must fall in."""
+
+    summary_key: str
+    label: str
+    observed: str
+    band: str
+    within: Callable[[float], bool]
+    pattern: str
+
+
+TARGETS = (
+    Target(
+        "arrivals",
+        "Small-boat arrivals, 2024",
+        "36,816",
+        "within 15%",
+        lambda v: abs(v / 36816 - 1) <= 0.15,
+        "{:,.0f}",
+    ),
+    Target(
+        "mean_people_per_boat",
+        "Mean people per boat, 2024",
+        "53",
+        "within 15%",
+        lambda v: abs(v / 53 - 1) <= 0.15,
+        "{:.1f}",
+    ),
+    Target(
+        "second_half_share",
+        "Share of arrivals in July-December",
+        "~65%",
+        "above 50%",
+        lambda v: v > 0.5,
+        "{:.1%}",
+    ),
+    Target(
+        "prevention_share",
+        "Share of attempts stopped in France",
+        "45%",
+        "35% to 55%",
+        lambda v: 0.35 <= v <= 0.55,
+        "{:.1%}",
+    ),
+)
+
+
+def baseline_summaries(seeds: Sequence[int], progress: bool = True) -> list[dict]:
+    """Summaries of the baseline scenario, one a seed (no counterfactual: no policy)."""
+    return [
+        run_scenario("baseline", seed=seed, with_counterfactual=False).summary
+        for seed in tqdm(seeds, desc="baseline runs", disable=not progress, leave=False)
+    ]
+
+
+def calibration_table(summaries: list[dict]) -> list[dict]:
+    """One row a target: the model's mean and range over seeds, the data, and the verdict."""
+    rows = []
+    for target in TARGETS:
+        values = np.array([summary[target.summary_key] for summary in summaries], dtype=float)
+        mean = float(values.mean())
+        rows.append(
+            {
+                "target": target.label,
+                "observed": target.observed,
+                "model_mean": target.pattern.format(mean),
+                "model_range": f"{target.pattern.format(values.min())} - "
+                f"{target.pattern.format(values.max())}",
+                "band": target.band,
+                "met": target.within(mean),
+                "value": mean,
+            }
+        )
+    return rows
+
+
+def format_table(rows: list[dict], n_seeds: int, markdown: bool) -> str:
+    """The calibration table as plain text or Markdown."""
+    header = [
+        "Target",
+        "Data",
+        f"Model (mean of {n_seeds} seeds)",
+        "Range over seeds",
+        "Required",
+        "Met",
+    ]
+    cells = [
+        [
+            r["target"],
+            r["observed"],
+            r["model_mean"],
+            r["model_range"],
+            r["band"],
+            "yes" if r["met"] else "NO",
+        ]
+        for r in rows
+    ]
+    if markdown:
+        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+        lines += ["| " + " | ".join(row) + " |" for row in cells]
+        return "\n".join(lines)
+    widths = [max(len(str(row[i])) for row in [header, *cells]) for i in range(len(header))]
+    return "\n".join(
+        "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
+        for row in [header, *cells]
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Print the calibration table; exit status 1 if a target is missed."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
+    parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error(f"--seeds={args.seeds} is not valid: allowed is a whole number >= 1")
+    rows = calibration_table(baseline_summaries(range(1, args.seeds + 1)))
+    print(format_table(rows, args.seeds, args.markdown))
+    return 0 if all(row["met"] for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
