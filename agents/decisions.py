@@ -48,12 +48,12 @@ class UtilityWeights:
 
 @dataclass(frozen=True)
 class Perceptions:
-    """What each migrant perceives and is (arrays of one length)."""
+    """What each migrant perceives and is: arrays of one length, or a number shared by all."""
 
     return_prob: np.ndarray
     job_prob: np.ndarray
-    legal_place_prob: np.ndarray
-    death_risk: np.ndarray
+    legal_place_prob: float | np.ndarray
+    death_risk: float | np.ndarray
     price_share_of_savings: np.ndarray
     can_afford: np.ndarray
     can_register: np.ndarray
@@ -77,7 +77,7 @@ def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
         + w.weight_asylum * p.asylum_grant_likelihood
     )
     legal_prospect = w.weight_legal_route * p.legal_place_prob
-    wait = w.utility_wait_constant + np.where(p.is_registered, legal_prospect, 0.0)
+    wait = w.utility_wait_constant + legal_prospect * p.is_registered
     cross = (
         (1.0 - p.return_prob) * value_in_uk
         - w.weight_return * p.return_prob
@@ -86,7 +86,8 @@ def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
     )
     register = w.utility_wait_constant + legal_prospect - w.utility_register_hassle
     leave = w.utility_leave_constant + w.weight_waiting_fatigue * p.days_waiting / 30.0
-    utilities = np.vstack([np.broadcast_to(wait, cross.shape), cross, register, leave])
+    n = len(p.return_prob)
+    utilities = np.vstack([np.broadcast_to(option, n) for option in (wait, cross, register, leave)])
     utilities[Choice.CROSS, ~p.can_afford] = -np.inf
     utilities[Choice.REGISTER, ~p.can_register] = -np.inf
     return utilities

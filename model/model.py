@@ -360,8 +360,8 @@ class ChannelModel(Model):
         perceptions = Perceptions(
             return_prob=population.perceived_return_prob[rows],
             job_prob=population.perceived_job_prob[rows],
-            legal_place_prob=np.full(len(rows), self.legal_route.perceived_place_prob()),
-            death_risk=np.full(len(rows), p["death_risk_per_crossing"]),
+            legal_place_prob=self.legal_route.perceived_place_prob(),
+            death_risk=p["death_risk_per_crossing"],
             price_share_of_savings=price / np.maximum(savings, 1.0),
             can_afford=(savings >= price) & (len(self.gangs) > 0),
             can_register=(population.illegal_attempts[rows] == 0)
