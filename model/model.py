@@ -103,7 +103,7 @@ class ChannelModel(Model):
         self.utility_weights = UtilityWeights.from_parameters(values)
         self.news_decay = memory_decay_per_day(values["news_memory_days"])
         self.history: dict[str, deque] = {
-            name: deque(maxlen=HISTORY_DAYS) for name in ("arrivals", "returns")
+            name: deque(maxlen=HISTORY_DAYS) for name in ("arrivals", "detentions", "returns")
         }
 
         self.population = MigrantPopulation(capacity=self._expected_migrants())
@@ -206,10 +206,11 @@ class ChannelModel(Model):
 
     def _update_history(self) -> None:
         self.history["arrivals"].append(self.border_force.arrivals)
+        self.history["detentions"].append(self.returns_unit.detentions)
         self.history["returns"].append(self.returns_unit.returns)
 
     def recent_daily_mean(self, name: str, days: int = HISTORY_DAYS) -> float:
-        """Mean per day of a recorded flow ('arrivals', 'returns') over recent days."""
+        """Mean per day of a recorded flow (arrivals, detentions, returns) over recent days."""
         recent = list(self.history[name])[-days:]
         return float(np.mean(recent)) if recent else 0.0
 
@@ -275,9 +276,17 @@ class ChannelModel(Model):
 
     # --- phase: beliefs --------------------------------------------------------------------
     def published_return_rate(self) -> float:
-        """Returns per arrival over the last four weeks: the official figure."""
+        """Share of the last four weeks' arrivals held for return, less expected appeal wins.
+
+        This is both the official figure and the actual chance that an arrival is returned.
+        Detentions are counted on arrival, so the share is a probability even when returns lag
+        behind them (returns per arrival can exceed 1 when arrivals collapse).
+        """
         arrivals = sum(self.history["arrivals"])
-        return sum(self.history["returns"]) / arrivals if arrivals else 0.0
+        if not arrivals:
+            return 0.0
+        held = sum(self.history["detentions"]) * (1.0 - self.params["appeal_success_prob"])
+        return min(held / arrivals, 1.0)
 
     def official_job_signal(self) -> float:
         """The job chance official messaging implies: finding work and not being caught."""

@@ -159,7 +159,7 @@ def perceived_return_prob(model: ChannelModel) -> float:
 
 
 def actual_return_prob(model: ChannelModel) -> float:
-    """Returns per small-boat arrival over the last four weeks."""
+    """Chance that an arrival is returned: share of recent arrivals held for return."""
     return model.published_return_rate()
 
 
