@@ -134,6 +134,7 @@ def time_boltzmann() -> float:
 def worker(scale: float, repeats: int, boltzmann: bool) -> dict[str, Any]:
     """Everything measured in one fresh process: the scale's runs, then BoltzmannWealth."""
     import mesa  # noqa: F401  (imported before the baseline memory reading)
+
     import model.run  # noqa: F401
 
     result: dict[str, Any] = {"scale": scale, "rss_after_imports": peak_rss_bytes(), "runs": []}
@@ -172,9 +173,7 @@ def measure_scale(scale: float, repeats: int, boltzmann: bool) -> dict[str, Any]
     ]
     if boltzmann:
         command.append("--with-boltzmann")
-    completed = subprocess.run(
-        command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False
-    )
+    completed = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=False)
     if completed.returncode != 0:
         sys.exit(f"benchmark: the {scale_label(scale)} run failed (exit {completed.returncode})")
     return json.loads(completed.stdout.strip().splitlines()[-1])
@@ -240,7 +239,9 @@ def summarise(measured: list[dict[str, Any]]) -> dict[str, Any]:
         peak = large["peak_rss_bytes"] / GIB
         targets.append(
             {
-                "target": f"{scale_label(TARGET_PEAK_SCALE)} peak memory <= {TARGET_PEAK_GIB:g} GiB",
+                "target": (
+                    f"{scale_label(TARGET_PEAK_SCALE)} peak memory <= {TARGET_PEAK_GIB:g} GiB"
+                ),
                 "value": f"{peak:.2f} GiB",
                 "met": peak <= TARGET_PEAK_GIB,
             }
@@ -357,9 +358,11 @@ def main(argv: list[str] | None = None) -> None:
     measured = []
     for scale in scales:
         repeats = args.repeats
-        if scale == largest and args.large_repeats is not None and len(scales) > 1:
+        if scale == largest and args.large_repeats is not None:
             repeats = args.large_repeats
-        progress(f"{scale_label(scale)}: {repeats} run(s) of one {SCENARIO} year in a fresh process")
+        progress(
+            f"{scale_label(scale)}: {repeats} run(s) of one {SCENARIO} year in a fresh process"
+        )
         measured.append(measure_scale(scale, repeats, boltzmann=scale == 1.0))
     figures = summarise(measured)
     figures["environment"] = environment()
