@@ -37,14 +37,14 @@ def plan_boat_loads(
 ) -> np.ndarray:
     """People to put in each boat launched today.
 
-    Gangs fill boats: as many boats as the customers fill to the target load (no more than
+    Gangs fill boats: as many boats as the customers fill to about the target load (no more than
     are available), or one boat when there are fewer customers than a full load but at least
     ``min_load``. Customers are shared evenly, no boat above ``max_load``; those left over
     wait for another day.
     """
     if customers < min_load or boats_available <= 0:
         return np.zeros(0, dtype=np.int64)
-    n_boats = min(boats_available, max(1, int(customers // max(target_load, 1.0))))
+    n_boats = min(boats_available, max(1, round(customers / max(target_load, 1.0))))
     carried = min(customers, int(n_boats * max_load))
     loads = np.full(n_boats, carried // n_boats, dtype=np.int64)
     loads[: carried % n_boats] += 1
