@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-NEWS_FOR_FULL_CONFIDENCE = 3.0
+NEWS_FOR_HALF_CONFIDENCE = 3.0
 """Heard cases at which a network signal carries half its weight (a rule of the model)."""
 
 
@@ -20,12 +20,12 @@ def network_signal(
 
     ``heard_events`` counts cases with the outcome (e.g. contacts returned), ``heard_cases`` all
     cases (e.g. contacts who crossed), both decayed with memory. Confidence is
-    ``cases / (cases + NEWS_FOR_FULL_CONFIDENCE)``: zero when nothing was heard.
+    ``cases / (cases + NEWS_FOR_HALF_CONFIDENCE)``: zero when nothing was heard.
     """
     cases = np.maximum(heard_cases, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(cases > 0, heard_events / cases, 0.0)
-    confidence = cases / (cases + NEWS_FOR_FULL_CONFIDENCE)
+    confidence = cases / (cases + NEWS_FOR_HALF_CONFIDENCE)
     return np.clip(share, 0.0, 1.0), confidence
 
 

@@ -8,8 +8,10 @@ make the per-option arithmetic several times faster than the transposed layout).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 
@@ -37,11 +39,12 @@ class UtilityWeights:
     weight_danger: float
     weight_legal_route: float
     utility_register_hassle: float
+    registration_nest_scale: float
     utility_leave_constant: float
     weight_waiting_fatigue: float
 
     @classmethod
-    def from_parameters(cls, values: dict) -> UtilityWeights:
+    def from_parameters(cls, values: Mapping[str, Any]) -> UtilityWeights:
         """Pick this class's fields out of a full parameter dictionary."""
         return cls(**{name: values[name] for name in cls.__dataclass_fields__})
 
@@ -58,6 +61,7 @@ class Perceptions:
     can_afford: np.ndarray
     can_register: np.ndarray
     is_registered: np.ndarray
+    """Registered and still eligible for the legal route (no illegal attempt since)."""
     uk_ties: np.ndarray
     asylum_grant_likelihood: np.ndarray
     risk_aversion: np.ndarray
@@ -102,6 +106,33 @@ def logit_probabilities(utilities: np.ndarray) -> np.ndarray:
     np.exp(weights, out=weights)
     weights /= weights.sum(axis=0)
     return weights
+
+
+def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -> np.ndarray:
+    """Choice probabilities with waiting and registering in one nest ('stay on the coast').
+
+    A nested logit: registering is waiting with a form filled in, so the two are close
+    substitutes, and a plain logit would let a worthless registration option draw probability
+    from crossing and leaving alike (independence of irrelevant alternatives). The nest's
+    inclusive value ``scale * log(sum(exp(U / scale)))`` over wait and register competes with
+    crossing and leaving; within the nest the choice is a logit on ``U / scale``. A scale of 1
+    gives the plain logit; towards 0 the nest is worth its best option.
+    """
+    if not 0.0 < stay_nest_scale <= 1.0:
+        raise ValueError(f"stay_nest_scale={stay_nest_scale} must be in (0, 1]")
+    stay = utilities[[Choice.WAIT, Choice.REGISTER]] / stay_nest_scale
+    within_stay = logit_probabilities(stay)
+    best = stay.max(axis=0)
+    inclusive = stay_nest_scale * (best + np.log(np.exp(stay - best).sum(axis=0)))
+    upper = logit_probabilities(
+        np.vstack([inclusive, utilities[Choice.CROSS], utilities[Choice.LEAVE]])
+    )
+    probabilities = np.empty_like(utilities)
+    probabilities[Choice.WAIT] = upper[0] * within_stay[0]
+    probabilities[Choice.REGISTER] = upper[0] * within_stay[1]
+    probabilities[Choice.CROSS] = upper[1]
+    probabilities[Choice.LEAVE] = upper[2]
+    return probabilities
 
 
 def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarray:

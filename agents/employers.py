@@ -198,7 +198,10 @@ class IllegalWorkMarket:
     def _decide_asylum_claims(self, in_uk: np.ndarray) -> None:
         model, population = self.model, self.model.population
         waited = model.day - population.uk_arrival_day[in_uk]
-        due = in_uk[waited == model.params["asylum_decision_days"]]
+        due = in_uk[
+            (waited >= model.params["asylum_decision_days"]) & ~population.asylum_decided[in_uk]
+        ]
+        population.asylum_decided[due] = True
         granted = due[
             model.streams["market"].random(len(due)) < population.asylum_grant_likelihood[due]
         ]

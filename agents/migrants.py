@@ -62,6 +62,7 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     # the UK
     "employer": (np.int32, NO_EMPLOYER),
     "ever_employed": (np.bool_, False),
+    "asylum_decided": (np.bool_, False),
     "right_to_work": (np.bool_, False),
     "job_news_sent": (np.bool_, False),
     # beliefs and what has been heard from contacts (decayed counts)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from agents.migrants import MigrantState
+from agents.migrants import NO_GANG, MigrantState
 
 if TYPE_CHECKING:
     from model.model import ChannelModel
@@ -133,6 +133,7 @@ class ReturnsUnit(Agent):
         self._forget(mask)
         population = self.model.population
         population.times_returned[rows] += 1
+        population.waiting_since_day[rows] = self.model.day  # back on the coast, waiting anew
         self.model.send_back_to_camp(rows)
         self.model.spread_news(rows, "heard_returned")
         self.returns += len(rows)
@@ -157,8 +158,8 @@ class LegalRoute(Agent):
         self.in_checks = np.zeros(0, dtype=np.int64)
         self.checks_done_day = np.zeros(0, dtype=np.int64)
         self.passes_checks = np.zeros(0, dtype=bool)
-        self.admitted_last_days: list[int] = []
         self.total_admissions = 0
+        self.n_applicants = 0
         self.reset_day()
 
     def reset_day(self) -> None:
@@ -176,15 +177,17 @@ class LegalRoute(Agent):
         """Finish due checks, then select applicants for the places that are open."""
         self._finish_checks()
         self._select_applicants()
+        self.n_applicants = len(self.applicants())
 
     def applicants(self) -> np.ndarray:
-        """Registered applicants in France, not yet selected, with no illegal attempt."""
+        """Registered applicants in France, not selected or booked, with no illegal attempt."""
         p = self.model.population
         return np.flatnonzero(
             p.registered
             & ~p.legal_selected
             & (p.state == MigrantState.IN_FRANCE)
             & (p.illegal_attempts == 0)
+            & (p.booked_gang == NO_GANG)
         )
 
     def _select_applicants(self) -> None:
@@ -242,5 +245,4 @@ class LegalRoute(Agent):
         recent_returns_per_day = self.model.recent_daily_mean("returns", days=28)
         expected = recent_returns_per_day * LEGAL_PLACE_HORIZON_DAYS
         expected *= self.model.params["legal_route_share"]
-        registered = int(np.count_nonzero(self.model.population.registered))
-        return float(min(1.0, expected / max(registered, 1)))
+        return float(min(1.0, expected / max(self.n_applicants, 1)))

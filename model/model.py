@@ -31,7 +31,7 @@ from agents.decisions import (
     Choice,
     Perceptions,
     UtilityWeights,
-    logit_probabilities,
+    nested_choice_probabilities,
     option_utilities,
     sample_choices,
 )
@@ -376,13 +376,16 @@ class ChannelModel(Model):
             can_register=(population.illegal_attempts[rows] == 0)
             & ~population.registered[rows]
             & pilot_running,
-            is_registered=population.registered[rows],
+            is_registered=population.registered[rows] & (population.illegal_attempts[rows] == 0),
             uk_ties=population.uk_ties[rows].astype(float),
             asylum_grant_likelihood=population.asylum_grant_likelihood[rows],
             risk_aversion=population.risk_aversion[rows],
             days_waiting=(self.day - population.waiting_since_day[rows]).astype(float),
         )
-        probabilities = logit_probabilities(option_utilities(perceptions, self.utility_weights))
+        probabilities = nested_choice_probabilities(
+            option_utilities(perceptions, self.utility_weights),
+            self.utility_weights.registration_nest_scale,
+        )
         return sample_choices(probabilities, self.streams["decisions"].random(len(rows)))
 
     def _book_crossings(self, rows: np.ndarray) -> None:

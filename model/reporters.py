@@ -1,7 +1,7 @@
 """What the model records each day: named reporter functions for Mesa's DataCollector.
 
 Flows are the day's counts kept by the agents that saw them happen; stocks and beliefs are
-read from the population. :mod:`model.outputs` turns the daily table into weekly series.
+read from the population. :func:`model.run.weekly_series` turns the daily table into weekly series.
 """
 
 from __future__ import annotations
@@ -142,8 +142,8 @@ def in_uk(model: ChannelModel) -> int:
 
 
 def registered_applicants(model: ChannelModel) -> int:
-    """Applicants registered with the legal route and still eligible."""
-    return len(model.legal_route.applicants())
+    """Applicants registered with the legal route and still eligible (not yet selected)."""
+    return model.legal_route.n_applicants
 
 
 def _mean_in_france(model: ChannelModel, column: str) -> float:
@@ -191,6 +191,16 @@ def illegal_vacancies(model: ChannelModel) -> float:
 def workers_caught(model: ChannelModel) -> int:
     """Illegal workers found by enforcement today."""
     return model.work_enforcement.caught
+
+
+def workers_removed(model: ChannelModel) -> int:
+    """Caught illegal workers removed from the UK today."""
+    return model.work_enforcement.removed
+
+
+def legal_route_selections(model: ChannelModel) -> int:
+    """Applicants selected for the legal route's checks today."""
+    return model.legal_route.selected
 
 
 def worker_detection_per_week(model: ChannelModel) -> float:
