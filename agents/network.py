@@ -64,8 +64,12 @@ class SocialNetwork:
         source = np.repeat(newcomers, k)
         source_group = np.repeat(newcomer_groups, k)
         contact = _draw_contacts(source_group, present, present_groups, homophily, rng)
-        distinct = np.unique(source * (int(contact.max()) + 1) + contact, return_index=True)[1]
-        ties = np.column_stack([source, contact])[np.sort(distinct)]
+        # A tie is undirected: write it (later row, earlier row) so that a pair drawn twice,
+        # or both ways when newcomers tie among themselves, is one tie. Newcomers' rows follow
+        # everyone present, so the newcomer stays first.
+        later, earlier = np.maximum(source, contact), np.minimum(source, contact)
+        distinct = np.unique(later * (int(later.max()) + 1) + earlier, return_index=True)[1]
+        ties = np.column_stack([later, earlier])[np.sort(distinct)]
         ties = ties[ties[:, 0] != ties[:, 1]]
         self._add_ties(ties)
         return ties

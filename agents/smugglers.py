@@ -45,7 +45,7 @@ def plan_boat_loads(
     if customers < min_load or boats_available <= 0:
         return np.zeros(0, dtype=np.int64)
     n_boats = min(boats_available, max(1, round(customers / max(target_load, 1.0))))
-    carried = min(customers, int(n_boats * max_load))
+    carried = min(customers, n_boats * int(max_load))
     loads = np.full(n_boats, carried // n_boats, dtype=np.int64)
     loads[: carried % n_boats] += 1
     return loads
