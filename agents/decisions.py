@@ -1,4 +1,4 @@
-"""A waiting migrant's daily choice: a random-utility (multinomial logit) rule over perceptions.
+"""A waiting migrant's daily choice: a random-utility (nested logit) rule over perceptions.
 
 Pure functions on arrays, so that the rule is tested alone on tiny inputs and applied to
 everyone in France at once. Utilities and probabilities are (option, migrant) arrays: one row

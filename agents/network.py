@@ -88,15 +88,18 @@ class SocialNetwork:
         order = np.argsort(owner, kind="stable")
         owner, other = owner[order], other[order]
         # Each new tie goes into the owner's next free column.
-        index = np.arange(len(owner))
-        first_of_owner = np.flatnonzero(np.r_[True, owner[1:] != owner[:-1]])
-        rank = index - np.repeat(first_of_owner, np.diff(np.r_[first_of_owner, len(owner)]))
+        is_first = np.empty(len(owner), dtype=bool)
+        is_first[0] = True
+        np.not_equal(owner[1:], owner[:-1], out=is_first[1:])
+        first_of_owner = np.flatnonzero(is_first)
+        ties_of_owner = np.diff(first_of_owner, append=len(owner))
+        rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
         column = self._degree[owner] + rank
         if column.max() >= self._table.shape[1]:
             width = max(int(column.max()) + 1, 2 * self._table.shape[1])
             self._table = _resized(self._table, (self._table.shape[0], width))
         self._table[owner, column] = other
-        np.add.at(self._degree, owner, 1)
+        self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
 
     def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
         """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice)."""

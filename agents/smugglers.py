@@ -93,6 +93,8 @@ class SmugglingGang(Agent):
 
     def step(self) -> None:
         """Launch today's boats if conditions and customers allow."""
+        if len(self.customers) < self.model.params["min_people_per_launch"]:
+            return
         loads = plan_boat_loads(
             len(self.customers),
             self.boats_available_today(),

@@ -270,6 +270,8 @@ DAILY_REPORTERS = {
         job_seekers,
         illegal_vacancies,
         workers_caught,
+        workers_removed,
+        legal_route_selections,
         worker_detection_per_week,
         smuggler_price_gbp,
         smuggler_revenue_gbp,
@@ -303,6 +305,8 @@ WEEKLY_AGGREGATION = (
             "registrations",
             "left_coast",
             "workers_caught",
+            "workers_removed",
+            "legal_route_selections",
             "smuggler_revenue_gbp",
         )
     }
