@@ -77,11 +77,11 @@ class UKBorderForce(Agent):
             < model.params["death_risk_per_crossing"]
         )
         population = model.population
+        population.booked_gang[passengers] = NO_GANG
         population.state[passengers[died]] = MigrantState.DIED
         arrived = passengers[~died]
         population.state[arrived] = MigrantState.IN_UK
         population.uk_arrival_day[arrived] = model.day
-        population.booked_gang[arrived] = NO_GANG
         self.deaths += int(died.sum())
         self.arrivals += len(arrived)
         model.spread_news(arrived, "heard_crossed")

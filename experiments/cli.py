@@ -14,8 +14,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from experiments.outputs import format_summary, write_run
-from model.parameters import PARAMETERS, ParameterError, parse_assignment, validate
-from model.run import DEFAULT_DAYS, check_days, check_seed, run_scenario
+from model.parameters import (
+    PARAMETERS,
+    ParameterError,
+    check_seed,
+    parse_assignment,
+    validate,
+)
+from model.run import DEFAULT_DAYS, check_days, run_scenario
 from model.scenarios import load_scenario, scenario_description, scenario_names
 
 USAGE_ERROR = 2
@@ -86,6 +92,8 @@ def _run(args: argparse.Namespace) -> int:
     check_days(args.days)
     check_seed(args.seed)
     validate({**load_scenario(args.scenario), **overrides})
+    if args.out is not None and args.out.exists() and not args.out.is_dir():
+        raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
     runs = 1 if args.no_counterfactual else 2
     with tqdm(
         total=args.days * runs,

@@ -49,7 +49,7 @@ from agents.returns import LegalRoute, ReturnsUnit
 from agents.smugglers import SmugglingGang, choose_gangs, new_gang_enters
 from model import reporters
 from model.data import load_nationalities, load_sectors
-from model.parameters import validate
+from model.parameters import check_seed, validate
 from model.weather import Weather, seasonal_cycle
 
 RANDOM_STREAMS = (
@@ -90,7 +90,7 @@ class ChannelModel(Model):
     def __init__(self, seed: int = 0, **parameters: Any) -> None:
         """Build the coast, the gangs, enforcement and the labour market on day 0."""
         values = validate(parameters)
-        super().__init__(rng=seed)
+        super().__init__(rng=check_seed(seed))
         self.seed = seed
         self.params = MappingProxyType(values)
         self.streams = dict(zip(RANDOM_STREAMS, self.rng.spawn(len(RANDOM_STREAMS)), strict=True))

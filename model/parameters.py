@@ -53,13 +53,27 @@ class Parameter:
             coerced = _coerce(self.kind, value)
         except (TypeError, ValueError):
             raise ParameterError(
-                f"{self.name}={value!r} is not valid: allowed is {self.allowed()}"
+                f"{self.name}={_shown(value)} is not valid: allowed is {self.allowed()}"
             ) from None
         if self.kind is not bool and not (self.low <= coerced <= self.high):
             raise ParameterError(
-                f"{self.name}={value!r} is out of range: allowed is {self.allowed()}"
+                f"{self.name}={_shown(value)} is out of range: allowed is {self.allowed()}"
             )
         return coerced
+
+
+def _shown(value: Any) -> str:
+    """A value as a user wrote it: dates in ISO form, text quoted."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return repr(value)
+
+
+def check_seed(seed: Any) -> int:
+    """The random seed, or a one-line :class:`ParameterError`."""
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise ParameterError(f"seed={seed!r} is not valid: allowed is a whole number >= 0")
+    return seed
 
 
 def _coerce(kind: type, value: Any) -> Any:

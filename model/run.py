@@ -18,7 +18,7 @@ from typing import Any
 import pandas as pd
 
 from model.model import NO_POLICY, ChannelModel
-from model.parameters import ParameterError, validate
+from model.parameters import ParameterError, check_seed, validate
 from model.reporters import WEEKLY_AGGREGATION
 from model.scenarios import load_scenario
 
@@ -49,13 +49,6 @@ def check_days(days: Any) -> int:
             f"days={days!r} is not valid: allowed is a whole number from 1 to {MAX_DAYS}"
         )
     return days
-
-
-def check_seed(seed: Any) -> int:
-    """The random seed, or a one-line error."""
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise ParameterError(f"seed={seed!r} is not valid: allowed is a whole number >= 0")
-    return seed
 
 
 def has_policy(parameters: Mapping[str, Any]) -> bool:

@@ -1,0 +1,145 @@
+"""Rules of the code base: every draw through the model's generators; layers kept apart.
+
+The model's modules (``model/``, ``agents/``) must never draw from numpy's global generator
+(``np.random.random()`` and the like) nor from the stdlib ``random`` module, which would break
+"same seed, same run"; and they must never import the app (``viz``) or the experiments.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT_ROOT
+
+MODEL_PACKAGES = ("model", "agents")
+ALLOWED_NUMPY_RANDOM = {"Generator", "SeedSequence", "default_rng", "BitGenerator", "PCG64"}
+"""Names of numpy.random that are types or seeded constructors, not global draws."""
+FORBIDDEN_LAYERS = ("viz", "experiments")
+
+
+def model_sources() -> list[Path]:
+    files = sorted(
+        path for package in MODEL_PACKAGES for path in (PROJECT_ROOT / package).rglob("*.py")
+    )
+    assert len(files) >= 10, files
+    return files
+
+
+def _dotted(node: ast.AST) -> str | None:
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if isinstance(node, ast.Name):
+        parts.append(node.id)
+        return ".".join(reversed(parts))
+    return None
+
+
+def randomness_violations(source: str) -> list[str]:
+    """Uses of numpy's global generator or of the stdlib random module in ``source``."""
+    tree = ast.parse(source)
+    numpy_names = {"numpy"}
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name == "random" or alias.name.startswith("random."):
+                    found.append(f"line {node.lineno}: import {alias.name}")
+                if alias.name == "numpy":
+                    numpy_names.add(alias.asname or "numpy")
+                if alias.name == "numpy.random":
+                    found.append(f"line {node.lineno}: import numpy.random")
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            if module == "random" or module.startswith("random."):
+                found.append(f"line {node.lineno}: from {module} import ...")
+            if module == "numpy.random":
+                for alias in node.names:
+                    if alias.name not in ALLOWED_NUMPY_RANDOM:
+                        found.append(f"line {node.lineno}: from numpy.random import {alias.name}")
+            if module == "numpy" and any(alias.name == "random" for alias in node.names):
+                found.append(f"line {node.lineno}: from numpy import random")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            dotted = _dotted(node)
+            if dotted is None:
+                continue
+            parts = dotted.split(".")
+            if len(parts) >= 3 and parts[0] in numpy_names and parts[1] == "random":
+                if parts[2] not in ALLOWED_NUMPY_RANDOM:
+                    found.append(f"line {node.lineno}: {dotted}")
+    return found
+
+
+def layer_violations(source: str) -> list[str]:
+    """Imports of the app or the experiments in ``source``."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            names = [node.module or ""]
+        for name in names:
+            if name.split(".")[0] in FORBIDDEN_LAYERS:
+                found.append(f"line {node.lineno}: imports {name}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "import numpy as np\nx = np.random.random(3)\n",
+        "import numpy\nnumpy.random.shuffle(a)\n",
+        "import numpy as np\nnp.random.seed(1)\n",
+        "import random\n",
+        "from random import choice\n",
+        "from numpy.random import rand\n",
+        "from numpy import random\n",
+    ],
+)
+def test_the_randomness_check_catches_global_draws(source):
+    assert randomness_violations(source)
+
+
+def test_the_randomness_check_allows_generators():
+    source = (
+        "import numpy as np\n"
+        "def f(rng: np.random.Generator) -> np.random.Generator:\n"
+        "    return np.random.default_rng(np.random.SeedSequence(1))\n"
+        "x = rng.random(3)\nself.random.shuffle(a)\n"
+    )
+    assert randomness_violations(source) == []
+
+
+def test_the_layer_check_catches_imports():
+    assert layer_violations("import viz.app\n")
+    assert layer_violations("from experiments.cli import main\n")
+    assert layer_violations("from model.run import simulate\n") == []
+
+
+@pytest.mark.parametrize("path", model_sources(), ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_model_code_draws_only_from_seeded_generators(path):
+    assert randomness_violations(path.read_text()) == []
+
+
+@pytest.mark.parametrize("path", model_sources(), ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_model_code_never_imports_the_app_or_experiments(path):
+    assert layer_violations(path.read_text()) == []
+
+
+def test_no_global_draws_even_as_text():
+    """A plain grep as well, for uses the syntax check could miss (strings fed to eval...)."""
+    for path in model_sources():
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            code = line.split("#", 1)[0]
+            if "np.random." in code:
+                rest = code.split("np.random.", 1)[1]
+                assert rest.startswith(tuple(ALLOWED_NUMPY_RANDOM)), f"{path}:{number}: {line}"
+            assert not code.strip().startswith(("import random", "from random ")), (
+                f"{path}:{number}: {line}"
+            )
