@@ -23,10 +23,9 @@ def network_signal(
     ``cases / (cases + NEWS_FOR_HALF_CONFIDENCE)``: zero when nothing was heard.
     """
     cases = np.maximum(heard_cases, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(cases > 0, heard_events / cases, 0.0)
+    share = np.divide(heard_events, cases, out=np.zeros_like(cases), where=cases > 0)
     confidence = cases / (cases + NEWS_FOR_HALF_CONFIDENCE)
-    return np.clip(share, 0.0, 1.0), confidence
+    return np.clip(share, 0.0, 1.0, out=share), confidence
 
 
 def update_beliefs(

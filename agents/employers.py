@@ -187,38 +187,45 @@ class IllegalWorkMarket:
         self.employed = 0
 
     def step(self) -> None:
-        """Decide asylum claims, end some jobs, hire, and send news of jobs back to France."""
-        in_uk = self.model.population.in_state(MigrantState.IN_UK)
-        self._decide_asylum_claims(in_uk)
-        self._end_some_jobs(in_uk)
-        self._count_workers(in_uk)
-        self._hire(in_uk)
-        self._send_no_job_news(in_uk)
+        """Decide asylum claims, end some jobs, hire, and send news of jobs back to France.
 
-    def _decide_asylum_claims(self, in_uk: np.ndarray) -> None:
+        Works on whole-population masks: comparing byte columns over everyone is cheaper than
+        gathering the columns of the tens of thousands in the UK by index.
+        """
+        population = self.model.population
+        in_market = (population.state == MigrantState.IN_UK) & ~population.right_to_work
+        self._decide_asylum_claims(in_market)
+        self._end_some_jobs()
+        self._count_workers()
+        self._hire(in_market)
+        self._send_no_job_news(in_market)
+
+    def _decide_asylum_claims(self, in_market: np.ndarray) -> None:
+        """Decide the claims of those in the market whose decision is due; grants leave it."""
         model, population = self.model, self.model.population
-        waited = model.day - population.uk_arrival_day[in_uk]
-        due = in_uk[
-            (waited >= model.params["asylum_decision_days"]) & ~population.asylum_decided[in_uk]
-        ]
+        arrived_by = model.day - model.params["asylum_decision_days"]
+        due = np.flatnonzero(
+            in_market & ~population.asylum_decided & (population.uk_arrival_day <= arrived_by)
+        )
         population.asylum_decided[due] = True
         granted = due[
             model.streams["market"].random(len(due)) < population.asylum_grant_likelihood[due]
         ]
         population.right_to_work[granted] = True
         population.employer[granted] = NO_EMPLOYER  # they move to legal work
+        in_market[granted] = False
 
-    def _end_some_jobs(self, in_uk: np.ndarray) -> None:
+    def _end_some_jobs(self) -> None:
         population = self.model.population
-        workers = in_uk[population.employer[in_uk] != NO_EMPLOYER]
+        workers = np.flatnonzero(population.employer != NO_EMPLOYER)
         rng = self.model.streams["market"]
         chance = daily_chance(self.model.params["job_separation_per_week"])
         ended = rng.choice(workers, size=int(rng.binomial(len(workers), chance)), replace=False)
         population.employer[ended] = NO_EMPLOYER
 
-    def _count_workers(self, in_uk: np.ndarray) -> None:
+    def _count_workers(self) -> None:
         employers = self.model.employers_list
-        employer_of = self.model.population.employer[in_uk]
+        employer_of = self.model.population.employer
         employed = employer_of[employer_of != NO_EMPLOYER]
         counts = np.bincount(employed, minlength=len(employers))
         for employer, count in zip(employers, counts.tolist(), strict=True):
@@ -226,15 +233,14 @@ class IllegalWorkMarket:
             employer.worker_weeks_this_week += count / 7.0
         self.employed = len(employed)
 
-    def job_seekers_among(self, in_uk: np.ndarray) -> np.ndarray:
-        """Those of ``in_uk`` without the right to work and without a job."""
-        p = self.model.population
-        return in_uk[~p.right_to_work[in_uk] & (p.employer[in_uk] == NO_EMPLOYER)]
+    def job_seekers_among(self, in_market: np.ndarray) -> np.ndarray:
+        """Rows of those in the market (a mask over everyone) who have no job."""
+        return np.flatnonzero(in_market & (self.model.population.employer == NO_EMPLOYER))
 
-    def _hire(self, in_uk: np.ndarray) -> None:
+    def _hire(self, in_market: np.ndarray) -> None:
         model, population = self.model, self.model.population
         employers = model.employers_list
-        seekers = self.job_seekers_among(in_uk)
+        seekers = self.job_seekers_among(in_market)
         openings = np.array([employer.open_vacancies() for employer in employers])
         rng = model.streams["market"]
         chance = daily_chance(model.params["job_search_success_per_week"])
@@ -254,14 +260,14 @@ class IllegalWorkMarket:
         rate = self.hires / len(seekers) if len(seekers) else 0.0
         self.hire_rate_estimate += (rate - self.hire_rate_estimate) / NO_JOB_NEWS_AFTER_DAYS
 
-    def _send_no_job_news(self, in_uk: np.ndarray) -> None:
+    def _send_no_job_news(self, in_market: np.ndarray) -> None:
         model, population = self.model, self.model.population
-        searched_long = (
-            ~population.ever_employed[in_uk]
-            & ~population.job_news_sent[in_uk]
-            & (model.day - population.uk_arrival_day[in_uk] >= NO_JOB_NEWS_AFTER_DAYS)
+        rows = np.flatnonzero(
+            in_market
+            & ~population.ever_employed
+            & ~population.job_news_sent
+            & (population.uk_arrival_day <= model.day - NO_JOB_NEWS_AFTER_DAYS)
         )
-        rows = in_uk[searched_long]
         population.job_news_sent[rows] = True
         model.spread_news(rows, "heard_job_failed")
 

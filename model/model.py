@@ -212,7 +212,7 @@ class ChannelModel(Model):
     def recent_daily_mean(self, name: str, days: int = HISTORY_DAYS) -> float:
         """Mean per day of a recorded flow (arrivals, detentions, returns) over recent days."""
         recent = list(self.history[name])[-days:]
-        return float(np.mean(recent)) if recent else 0.0
+        return sum(recent) / len(recent) if recent else 0.0
 
     # --- phase: arrivals on the coast ------------------------------------------------------
     def arrive_on_coast(self) -> None:
@@ -342,7 +342,8 @@ class ChannelModel(Model):
         """The going price of a seat: the mean of the active gangs' prices."""
         if not len(self.gangs):
             return self.params["initial_price_gbp"]
-        return float(np.mean(self.gangs.get("price_gbp")))
+        prices = self.gangs.get("price_gbp")
+        return sum(prices) / len(prices)
 
     def decide(self) -> None:
         """Everyone on the coast not booked or in legal-route checks makes today's choice."""
@@ -429,7 +430,7 @@ class ChannelModel(Model):
         p = self.params
         profits = [gang.profit_estimate_gbp for gang in self.gangs]
         waiting = int(np.count_nonzero(self.population.state == MigrantState.IN_FRANCE))
-        mean_profit = float(np.mean(profits)) if profits else 0.0
+        mean_profit = sum(profits) / len(profits) if profits else 0.0
         if new_gang_enters(mean_profit, p["gang_entry_profit_gbp_per_week"], len(profits), waiting):
             price = self.market_price_gbp() if previous else p["initial_price_gbp"]
             SmugglingGang(self, p["launch_points_per_gang"], price)

@@ -9,12 +9,14 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from agents.migrants import MigrantState
 
 if TYPE_CHECKING:
     from model.model import ChannelModel
+
+
+def _mean(values: list[float]) -> float:
+    return sum(values) / len(values) if values else math.nan
 
 
 def _gang_sum(model: ChannelModel, attribute: str) -> int:
@@ -226,13 +228,13 @@ def active_gangs(model: ChannelModel) -> int:
 def taxi_boat_share(model: ChannelModel) -> float:
     """Mean share of launches that gangs make as taxi-boat pick-ups."""
     gangs = model.gangs
-    return float(np.mean(gangs.get("taxi_boat_share"))) if len(gangs) else math.nan
+    return _mean(gangs.get("taxi_boat_share"))
 
 
 def target_people_per_boat(model: ChannelModel) -> float:
     """Mean load per boat that gangs aim for."""
     gangs = model.gangs
-    return float(np.mean(gangs.get("target_load"))) if len(gangs) else math.nan
+    return _mean(gangs.get("target_load"))
 
 
 DAILY_REPORTERS = {
