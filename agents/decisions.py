@@ -120,16 +120,22 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     """
     if not 0.0 < stay_nest_scale <= 1.0:
         raise ValueError(f"stay_nest_scale={stay_nest_scale} must be in (0, 1]")
-    stay = utilities[[Choice.WAIT, Choice.REGISTER]] / stay_nest_scale
-    within_stay = logit_probabilities(stay)
-    best = stay.max(axis=0)
-    inclusive = stay_nest_scale * (best + np.log(np.exp(stay - best).sum(axis=0)))
+    # Within the nest: exponentials of U / scale, shifted by the nest's best for stability.
+    wait = utilities[Choice.WAIT] / stay_nest_scale
+    register = utilities[Choice.REGISTER] / stay_nest_scale
+    best = np.maximum(wait, register)
+    wait_weight = np.exp(wait - best)
+    register_weight = np.exp(register - best)
+    stay_total = wait_weight + register_weight
+    inclusive = stay_nest_scale * (best + np.log(stay_total))
+    # Between the nest and the other options: a logit on (inclusive value, cross, leave).
     upper = logit_probabilities(
         np.vstack([inclusive, utilities[Choice.CROSS], utilities[Choice.LEAVE]])
     )
+    stay_share = upper[0] / stay_total
     probabilities = np.empty_like(utilities)
-    probabilities[Choice.WAIT] = upper[0] * within_stay[0]
-    probabilities[Choice.REGISTER] = upper[0] * within_stay[1]
+    np.multiply(stay_share, wait_weight, out=probabilities[Choice.WAIT])
+    np.multiply(stay_share, register_weight, out=probabilities[Choice.REGISTER])
     probabilities[Choice.CROSS] = upper[1]
     probabilities[Choice.LEAVE] = upper[2]
     return probabilities
@@ -141,5 +147,9 @@ def sample_choices(probabilities: np.ndarray, uniforms: np.ndarray) -> np.ndarra
     One uniform a migrant is several times faster than drawing Gumbel noise for every option;
     the last option takes whatever rounding leaves over.
     """
-    cumulative = np.cumsum(probabilities[:-1], axis=0)
-    return (uniforms >= cumulative).sum(axis=0)
+    cumulative = probabilities[0].copy()
+    choices = (uniforms >= cumulative).astype(np.int64)
+    for option in range(1, len(probabilities) - 1):
+        cumulative += probabilities[option]
+        choices += uniforms >= cumulative
+    return choices
