@@ -44,15 +44,13 @@ def update_beliefs(
     so a belief never overshoots and stays a probability.
     """
     w_network = weight_network * network_confidence
-    total = w_network + weight_official + weight_smugglers
-    scale = np.where(total > 1.0, 1.0 / np.maximum(total, 1e-12), 1.0)
-    moved = (
-        belief
-        + scale * w_network * (network - belief)
-        + scale * weight_official * (official - belief)
-        + scale * weight_smugglers * (smugglers - belief)
-    )
-    return np.clip(moved, 0.0, 1.0)
+    total = w_network + (weight_official + weight_smugglers)
+    # b + sum_k w_k (s_k - b), divided through by the total weight when it exceeds 1.
+    pull = w_network * network + (weight_official * official + weight_smugglers * smugglers)
+    pull -= total * belief
+    pull /= np.maximum(total, 1.0)
+    pull += belief
+    return np.clip(pull, 0.0, 1.0, out=pull)
 
 
 def smuggler_return_claim(published_return_rate: float, misinformation: float) -> float:

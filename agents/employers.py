@@ -195,8 +195,8 @@ class IllegalWorkMarket:
         population = self.model.population
         in_market = (population.state == MigrantState.IN_UK) & ~population.right_to_work
         self._decide_asylum_claims(in_market)
-        self._end_some_jobs()
-        self._count_workers()
+        workers = self._end_some_jobs()
+        self._count_workers(workers)
         self._hire(in_market)
         self._send_no_job_news(in_market)
 
@@ -215,23 +215,24 @@ class IllegalWorkMarket:
         population.employer[granted] = NO_EMPLOYER  # they move to legal work
         in_market[granted] = False
 
-    def _end_some_jobs(self) -> None:
+    def _end_some_jobs(self) -> np.ndarray:
+        """End some jobs for other reasons; returns the rows of those still working."""
         population = self.model.population
         workers = np.flatnonzero(population.employer != NO_EMPLOYER)
         rng = self.model.streams["market"]
         chance = daily_chance(self.model.params["job_separation_per_week"])
-        ended = rng.choice(workers, size=int(rng.binomial(len(workers), chance)), replace=False)
-        population.employer[ended] = NO_EMPLOYER
+        n_ended = int(rng.binomial(len(workers), chance))
+        ended = rng.choice(len(workers), size=n_ended, replace=False)
+        population.employer[workers[ended]] = NO_EMPLOYER
+        return np.delete(workers, ended)
 
-    def _count_workers(self) -> None:
+    def _count_workers(self, workers: np.ndarray) -> None:
         employers = self.model.employers_list
-        employer_of = self.model.population.employer
-        employed = employer_of[employer_of != NO_EMPLOYER]
-        counts = np.bincount(employed, minlength=len(employers))
+        counts = np.bincount(self.model.population.employer[workers], minlength=len(employers))
         for employer, count in zip(employers, counts.tolist(), strict=True):
             employer.workers = count
             employer.worker_weeks_this_week += count / 7.0
-        self.employed = len(employed)
+        self.employed = len(workers)
 
     def job_seekers_among(self, in_market: np.ndarray) -> np.ndarray:
         """Rows of those in the market (a mask over everyone) who have no job."""
