@@ -51,12 +51,19 @@ def plan_boat_loads(
     return loads
 
 
+def gang_choice_probabilities(prices: np.ndarray, launch_points: np.ndarray) -> np.ndarray:
+    """Chance that a new customer books with each gang: by capacity, favouring low prices."""
+    weights = launch_points * (prices.mean() / prices) ** PRICE_ELASTICITY_OF_GANG_CHOICE
+    return weights / weights.sum()
+
+
 def choose_gangs(
     prices: np.ndarray, launch_points: np.ndarray, n_customers: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """Index of the gang each new customer books with: by capacity, favouring low prices."""
-    weights = launch_points * (prices.mean() / prices) ** PRICE_ELASTICITY_OF_GANG_CHOICE
-    return rng.choice(len(prices), size=n_customers, p=weights / weights.sum())
+    """Index of the gang each new customer books with (see gang_choice_probabilities)."""
+    return rng.choice(
+        len(prices), size=n_customers, p=gang_choice_probabilities(prices, launch_points)
+    )
 
 
 class SmugglingGang(Agent):

@@ -46,7 +46,7 @@ from agents.enforcement import FrenchCoastalPolice, UKBorderForce
 from agents.migrants import NO_GANG, Migrant, MigrantPopulation, MigrantState
 from agents.network import SocialNetwork
 from agents.returns import LegalRoute, ReturnsUnit
-from agents.smugglers import SmugglingGang, choose_gangs, new_gang_enters
+from agents.smugglers import SmugglingGang, gang_choice_probabilities, new_gang_enters
 from model import reporters
 from model.data import load_nationalities, load_sectors
 from model.parameters import check_seed, validate
@@ -395,12 +395,16 @@ class ChannelModel(Model):
             return
         prices = np.array([gang.price_gbp for gang in gangs])
         launch_points = np.array([gang.launch_points for gang in gangs], dtype=float)
-        chosen = choose_gangs(prices, launch_points, len(rows), self.streams["decisions"])
-        for index, gang in enumerate(gangs):
-            customers = rows[chosen == index]
-            if len(customers):
-                gang.book(customers)
-                self.population.booked_gang[customers] = gang.unique_id
+        # Each customer picks a gang independently: draw how many go to each gang, then who.
+        rng = self.streams["decisions"]
+        counts = rng.multinomial(len(rows), gang_choice_probabilities(prices, launch_points))
+        customers = rng.permutation(rows)
+        self.population.booked_gang[customers] = np.repeat(
+            [gang.unique_id for gang in gangs], counts
+        )
+        for gang, booked in zip(gangs, np.split(customers, np.cumsum(counts)[:-1]), strict=True):
+            if len(booked):
+                gang.book(booked)
         self.bookings += len(rows)
 
     # --- services the agents call ----------------------------------------------------------
