@@ -193,7 +193,7 @@ class IllegalWorkMarket:
         gathering the columns of the tens of thousands in the UK by index.
         """
         population = self.model.population
-        in_market = (population.state == MigrantState.IN_UK) & ~population.right_to_work
+        in_market = population.is_in(MigrantState.IN_UK) & ~population.right_to_work
         self._decide_asylum_claims(in_market)
         workers = self._end_some_jobs()
         self._count_workers(workers)

@@ -116,15 +116,19 @@ class MigrantPopulation:
             self.__dict__["_" + name] = new
         self._capacity = capacity
 
+    def is_in(self, state: MigrantState) -> np.ndarray:
+        """Mask over every migrant, true for those in ``state`` now."""
+        # Compare with a plain int: numpy widens every byte to 64 bits against an IntEnum.
+        return self.state == int(state)
+
     def in_state(self, state: MigrantState) -> np.ndarray:
         """Rows of migrants currently in ``state``."""
-        return np.flatnonzero(self.state == state)
+        return np.flatnonzero(self.is_in(state))
 
     def state_counts(self) -> np.ndarray:
         """Number of migrants in each state, indexed by :class:`MigrantState`."""
         # One byte comparison a state: cheaper than bincount, which first widens every byte.
-        state = self.state
-        return np.array([np.count_nonzero(state == s) for s in MigrantState])
+        return np.array([np.count_nonzero(self.is_in(state)) for state in MigrantState])
 
     def nbytes(self) -> int:
         """Memory held by the columns, in bytes."""

@@ -185,7 +185,7 @@ class LegalRoute(Agent):
         return np.flatnonzero(
             p.registered
             & ~p.legal_selected
-            & (p.state == MigrantState.IN_FRANCE)
+            & p.is_in(MigrantState.IN_FRANCE)
             & (p.illegal_attempts == 0)
             & (p.booked_gang == NO_GANG)
         )
@@ -221,7 +221,7 @@ class LegalRoute(Agent):
         p = self.model.population
         done = self.checks_done_day <= self.model.day
         # Someone who tried to cross while in checks is excluded like anyone who tried.
-        still_eligible = (p.state[self.in_checks] == MigrantState.IN_FRANCE) & (
+        still_eligible = (p.state[self.in_checks] == int(MigrantState.IN_FRANCE)) & (
             p.illegal_attempts[self.in_checks] == 0
         )
         admitted = self.in_checks[done & self.passes_checks & still_eligible]

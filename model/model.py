@@ -252,7 +252,7 @@ class ChannelModel(Model):
         """Tie newcomers to people on the coast; they start from their contacts' beliefs."""
         population, network = self.population, self.network
         network.add_nodes(len(rows))
-        present = np.flatnonzero(population.state[: rows[0]] == MigrantState.IN_FRANCE)
+        present = np.flatnonzero(population.state[: rows[0]] == int(MigrantState.IN_FRANCE))
         if len(present) == 0:  # the first people on the coast tie among themselves
             present = rows
         ties = network.attach_newcomers(
@@ -353,11 +353,11 @@ class ChannelModel(Model):
         if len(rows) == 0:
             return
         choices = self.choose(rows)
-        self._book_crossings(rows[choices == Choice.CROSS])
-        registering = rows[choices == Choice.REGISTER]
+        self._book_crossings(rows[choices == int(Choice.CROSS)])
+        registering = rows[choices == int(Choice.REGISTER)]
         population.registered[registering] = True
         self.registrations += len(registering)
-        leaving = rows[choices == Choice.LEAVE]
+        leaving = rows[choices == int(Choice.LEAVE)]
         population.state[leaving] = MigrantState.LEFT
         self.left_coast += len(leaving)
 
@@ -433,7 +433,7 @@ class ChannelModel(Model):
     def _enter_new_gang(self, previous: list[SmugglingGang]) -> None:
         p = self.params
         profits = [gang.profit_estimate_gbp for gang in self.gangs]
-        waiting = int(np.count_nonzero(self.population.state == MigrantState.IN_FRANCE))
+        waiting = int(np.count_nonzero(self.population.is_in(MigrantState.IN_FRANCE)))
         mean_profit = sum(profits) / len(profits) if profits else 0.0
         if new_gang_enters(mean_profit, p["gang_entry_profit_gbp_per_week"], len(profits), waiting):
             price = self.market_price_gbp() if previous else p["initial_price_gbp"]
