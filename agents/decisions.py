@@ -15,6 +15,11 @@ from typing import Any
 
 import numpy as np
 
+EXP_FLOOR = -700.0
+"""Lowest exponent passed to exp: an unavailable option (utility -inf) gets weight ~1e-304,
+as good as zero, and numpy's vectorised exp does not fall back to its slow scalar path, as it
+does for -inf and for results below the smallest normal number."""
+
 
 class Choice(IntEnum):
     """What a waiting migrant does today."""
@@ -103,7 +108,7 @@ def logit_probabilities(utilities: np.ndarray) -> np.ndarray:
     Works in place on one new array: fresh temporaries cost more than the arithmetic here.
     """
     weights = utilities - utilities.max(axis=0)
-    np.exp(weights, out=weights)
+    np.exp(np.maximum(weights, EXP_FLOOR, out=weights), out=weights)
     weights /= weights.sum(axis=0)
     return weights
 
@@ -124,8 +129,8 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     wait = utilities[Choice.WAIT] / stay_nest_scale
     register = utilities[Choice.REGISTER] / stay_nest_scale
     best = np.maximum(wait, register)
-    wait_weight = np.exp(wait - best)
-    register_weight = np.exp(register - best)
+    wait_weight = np.exp(np.maximum(wait - best, EXP_FLOOR))
+    register_weight = np.exp(np.maximum(register - best, EXP_FLOOR))
     stay_total = wait_weight + register_weight
     inclusive = stay_nest_scale * (best + np.log(stay_total))
     # Between the nest and the other options: a logit on (inclusive value, cross, leave).
