@@ -16,9 +16,9 @@ from typing import Any
 import numpy as np
 
 EXP_FLOOR = -700.0
-"""Lowest exponent passed to exp: an unavailable option (utility -inf) gets weight ~1e-304,
-as good as zero, and numpy's vectorised exp does not fall back to its slow scalar path, as it
-does for -inf and for results below the smallest normal number."""
+"""Lowest exponent passed to exp. numpy's vectorised exp falls back to a slow scalar path for
+-inf and for results below the smallest normal number, so exponents are floored here and the
+weights of unavailable options (utility -inf) are then set to exactly zero."""
 
 
 class Choice(IntEnum):
@@ -108,7 +108,9 @@ def logit_probabilities(utilities: np.ndarray) -> np.ndarray:
     Works in place on one new array: fresh temporaries cost more than the arithmetic here.
     """
     weights = utilities - utilities.max(axis=0)
+    unavailable = weights < EXP_FLOOR
     np.exp(np.maximum(weights, EXP_FLOOR, out=weights), out=weights)
+    weights[unavailable] = 0.0
     weights /= weights.sum(axis=0)
     return weights
 
@@ -131,6 +133,7 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     best = np.maximum(wait, register)
     wait_weight = np.exp(np.maximum(wait - best, EXP_FLOOR))
     register_weight = np.exp(np.maximum(register - best, EXP_FLOOR))
+    register_weight[register == -np.inf] = 0.0  # wait is always available
     stay_total = wait_weight + register_weight
     inclusive = stay_nest_scale * (best + np.log(stay_total))
     # Between the nest and the other options: a logit on (inclusive value, cross, leave).
