@@ -182,13 +182,13 @@ class LegalRoute(Agent):
     def applicants(self) -> np.ndarray:
         """Registered applicants in France, not selected or booked, with no illegal attempt."""
         p = self.model.population
-        return np.flatnonzero(
-            p.registered
-            & ~p.legal_selected
-            & p.is_in(MigrantState.IN_FRANCE)
-            & (p.illegal_attempts == 0)
-            & (p.booked_gang == NO_GANG)
-        )
+        registered = np.flatnonzero(p.registered)  # few, so the other tests run on them only
+        return registered[
+            ~p.legal_selected[registered]
+            & (p.state[registered] == int(MigrantState.IN_FRANCE))
+            & (p.illegal_attempts[registered] == 0)
+            & (p.booked_gang[registered] == NO_GANG)
+        ]
 
     def _select_applicants(self) -> None:
         n_places = int(self.places_open)

@@ -12,6 +12,7 @@ description.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import deque
 from types import MappingProxyType
 from typing import Any
@@ -170,8 +171,9 @@ class ChannelModel(Model):
         self._reset_daily_records()
         self.weather.advance(self.date)
         self.arrive_on_coast()
-        self.learn()
-        self.decide()
+        on_coast = self.population.in_state(MigrantState.IN_FRANCE)
+        self.learn(on_coast)
+        self.decide(on_coast)
         if len(self.gangs):
             self.gangs.shuffle_do("step")
         self.border_force.step()
@@ -202,7 +204,6 @@ class ChannelModel(Model):
     def _take_stock(self) -> None:
         """Count everyone by state at the end of the day, once, for the reporters."""
         self.state_counts = self.population.state_counts()
-        self.in_france_rows = self.population.in_state(MigrantState.IN_FRANCE)
 
     def _update_history(self) -> None:
         self.history["arrivals"].append(self.border_force.arrivals)
@@ -293,12 +294,15 @@ class ChannelModel(Model):
         caught_within_year = yearly_chance(self.work_enforcement.detection_per_week)
         return self.market.job_availability() * (1.0 - caught_within_year)
 
-    def learn(self) -> None:
-        """People on the coast update beliefs from contacts, officials and smugglers."""
+    def learn(self, rows: np.ndarray) -> None:
+        """People on the coast (``rows``) update beliefs from contacts, officials, smugglers.
+
+        Also records the mean beliefs on the coast, which the reporters read.
+        """
         p, population = self.params, self.population
         for column in ("heard_crossed", "heard_returned", "heard_job_found", "heard_job_failed"):
             population.__getattr__(column)[:] *= self.news_decay
-        rows = population.in_state(MigrantState.IN_FRANCE)
+        self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
         if len(rows) == 0:
             return
         weights = (
@@ -310,7 +314,7 @@ class ChannelModel(Model):
             population.heard_returned[rows], population.heard_crossed[rows]
         )
         official_return = self.published_return_rate()
-        population.perceived_return_prob[rows] = update_beliefs(
+        perceived_return = update_beliefs(
             population.perceived_return_prob[rows],
             returned,
             returned_confidence,
@@ -318,9 +322,10 @@ class ChannelModel(Model):
             smuggler_return_claim(official_return, p["smuggler_misinformation"]),
             *weights,
         )
+        population.perceived_return_prob[rows] = perceived_return
         found = population.heard_job_found[rows]
         job, job_confidence = network_signal(found, found + population.heard_job_failed[rows])
-        population.perceived_job_prob[rows] = update_beliefs(
+        perceived_job = update_beliefs(
             population.perceived_job_prob[rows],
             job,
             job_confidence,
@@ -328,7 +333,10 @@ class ChannelModel(Model):
             smuggler_job_claim(self.market.job_availability(), p["smuggler_misinformation"]),
             *weights,
         )
+        population.perceived_job_prob[rows] = perceived_job
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
+        self.mean_perceived_return_prob = float(perceived_return.mean())
+        self.mean_perceived_job_prob = float(perceived_job.mean())
 
     def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
@@ -345,11 +353,11 @@ class ChannelModel(Model):
         prices = self.gangs.get("price_gbp")
         return sum(prices) / len(prices)
 
-    def decide(self) -> None:
+    def decide(self, on_coast: np.ndarray) -> None:
         """Everyone on the coast not booked or in legal-route checks makes today's choice."""
         population = self.population
-        rows = population.in_state(MigrantState.IN_FRANCE)
-        rows = rows[(population.booked_gang[rows] == NO_GANG) & ~population.legal_selected[rows]]
+        free = (population.booked_gang[on_coast] == NO_GANG) & ~population.legal_selected[on_coast]
+        rows = on_coast[free]
         if len(rows) == 0:
             return
         choices = self.choose(rows)

@@ -148,16 +148,9 @@ def registered_applicants(model: ChannelModel) -> int:
     return model.legal_route.n_applicants
 
 
-def _mean_in_france(model: ChannelModel, column: str) -> float:
-    rows = model.in_france_rows
-    if len(rows) == 0:
-        return math.nan
-    return float(model.population.__getattr__(column)[rows].mean())
-
-
 def perceived_return_prob(model: ChannelModel) -> float:
-    """Mean perceived chance of being returned, among people on the coast."""
-    return _mean_in_france(model, "perceived_return_prob")
+    """Mean perceived chance of being returned, among people on the coast after learning."""
+    return model.mean_perceived_return_prob
 
 
 def actual_return_prob(model: ChannelModel) -> float:
@@ -167,7 +160,7 @@ def actual_return_prob(model: ChannelModel) -> float:
 
 def perceived_job_prob(model: ChannelModel) -> float:
     """Mean perceived chance of finding work in the UK, among people on the coast."""
-    return _mean_in_france(model, "perceived_job_prob")
+    return model.mean_perceived_job_prob
 
 
 def job_availability(model: ChannelModel) -> float:
