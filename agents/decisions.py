@@ -127,15 +127,23 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     """
     if not 0.0 < stay_nest_scale <= 1.0:
         raise ValueError(f"stay_nest_scale={stay_nest_scale} must be in (0, 1]")
-    # Within the nest: exponentials of U / scale, shifted by the nest's best for stability.
-    wait = utilities[Choice.WAIT] / stay_nest_scale
-    register = utilities[Choice.REGISTER] / stay_nest_scale
-    best = np.maximum(wait, register)
-    wait_weight = np.exp(np.maximum(wait - best, EXP_FLOOR))
-    register_weight = np.exp(np.maximum(register - best, EXP_FLOOR))
-    register_weight[register == -np.inf] = 0.0  # wait is always available
+    # Within the nest: weights exp(U / scale), relative to the nest's best option. Where
+    # registering is not available (most people, most days) the nest is waiting alone, so
+    # only the others need the exponentials (wait is always available).
+    wait_weight = np.ones(utilities.shape[1])
+    register_weight = np.zeros(utilities.shape[1])
+    inclusive = utilities[Choice.WAIT].copy()
+    open_ = np.flatnonzero(utilities[Choice.REGISTER] > -np.inf)
+    if len(open_):
+        wait = utilities[Choice.WAIT, open_] / stay_nest_scale
+        register = utilities[Choice.REGISTER, open_] / stay_nest_scale
+        best = np.maximum(wait, register)
+        wait_weight[open_] = np.exp(np.maximum(wait - best, EXP_FLOOR))
+        register_weight[open_] = np.exp(np.maximum(register - best, EXP_FLOOR))
+        inclusive[open_] = stay_nest_scale * (
+            best + np.log(wait_weight[open_] + register_weight[open_])
+        )
     stay_total = wait_weight + register_weight
-    inclusive = stay_nest_scale * (best + np.log(stay_total))
     # Between the nest and the other options: a logit on (inclusive value, cross, leave).
     upper = logit_probabilities(
         np.vstack([inclusive, utilities[Choice.CROSS], utilities[Choice.LEAVE]])

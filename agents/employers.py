@@ -155,7 +155,7 @@ class IllegalWorkingEnforcement(Agent):
         """Find some illegal workers today: they lose their job, some are removed."""
         model = self.model
         population = model.population
-        workers = np.flatnonzero(population.employer != NO_EMPLOYER)
+        workers = model.market.workers
         rng = model.streams["market"]
         n_caught = int(rng.binomial(len(workers), daily_chance(self.detection_per_week)))
         if n_caught == 0:
@@ -182,6 +182,8 @@ class IllegalWorkMarket:
         """Attach the market to the model whose employers and migrants it matches."""
         self.model = model
         self.hire_rate_estimate = 0.0
+        self.workers = np.zeros(0, dtype=np.int64)
+        """Rows of everyone working illegally after the day's hiring."""
         self.hires = 0
         self.job_seekers = 0
         self.employed = 0
@@ -197,7 +199,8 @@ class IllegalWorkMarket:
         self._decide_asylum_claims(in_market)
         workers = self._end_some_jobs()
         self._count_workers(workers)
-        self._hire(in_market)
+        hired = self._hire(in_market)
+        self.workers = np.concatenate([workers, hired])
         self._send_no_job_news(in_market)
 
     def _decide_asylum_claims(self, in_market: np.ndarray) -> None:
@@ -238,7 +241,7 @@ class IllegalWorkMarket:
         """Rows of those in the market (a mask over everyone) who have no job."""
         return np.flatnonzero(in_market & (self.model.population.employer == NO_EMPLOYER))
 
-    def _hire(self, in_market: np.ndarray) -> None:
+    def _hire(self, in_market: np.ndarray) -> np.ndarray:
         model, population = self.model, self.model.population
         employers = model.employers_list
         seekers = self.job_seekers_among(in_market)
@@ -260,6 +263,7 @@ class IllegalWorkMarket:
         self.employed += self.hires
         rate = self.hires / len(seekers) if len(seekers) else 0.0
         self.hire_rate_estimate += (rate - self.hire_rate_estimate) / NO_JOB_NEWS_AFTER_DAYS
+        return hired
 
     def _send_no_job_news(self, in_market: np.ndarray) -> None:
         model, population = self.model, self.model.population
