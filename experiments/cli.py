@@ -14,6 +14,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from experiments.outputs import format_summary, write_run
+from experiments.plots import plot_run
 from model.parameters import (
     PARAMETERS,
     ParameterError,
@@ -113,7 +114,8 @@ def _run(args: argparse.Namespace) -> int:
     print(format_summary(result))
     if args.out is not None:
         written = write_run(result, args.out)
-        print(f"\nWrote {len(written)} files to {args.out}/")
+        written.append(plot_run(result, args.out / "weekly.png"))
+        print(f"\nWrote {len(written)} files to {args.out}/ (series, summary.json, weekly.png)")
     return 0
 
 

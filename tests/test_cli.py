@@ -83,6 +83,9 @@ def test_run_writes_series_and_summary(cli_run, capsys):
     assert summary["days"] == 60
     assert "deterrence_effect" in summary
 
+    figure = (out / "weekly.png").read_bytes()
+    assert figure.startswith(b"\x89PNG") and len(figure) > 20_000
+
 
 def test_params_lists_every_parameter(capsys):
     assert run_cli(["params"]) == 0
