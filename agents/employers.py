@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
+from agents.enforcement import NO_JOB_NEWS_AFTER_DAYS
 from agents.migrants import NO_EMPLOYER, MigrantState
 
 if TYPE_CHECKING:
@@ -24,8 +25,6 @@ WEEKS_PER_YEAR = 52
 EMPLOYERS_PER_SECTOR = 5
 EMPLOYER_LEARNING_PER_WEEK = 0.3
 """Weekly weight of the observed detection rate in an employer's expectation."""
-NO_JOB_NEWS_AFTER_DAYS = 28
-"""Days of fruitless search after which contacts hear that someone found no work."""
 
 
 def yearly_chance(weekly_chance: float | np.ndarray) -> float | np.ndarray:
@@ -182,6 +181,7 @@ class IllegalWorkMarket:
         """Attach the market to the model whose employers and migrants it matches."""
         self.model = model
         self.hire_rate_estimate = 0.0
+        self._asylum_waiting = np.zeros(0, dtype=np.int64)
         self.workers = np.zeros(0, dtype=np.int64)
         """Rows of everyone working illegally after the day's hiring."""
         self.hires = 0
@@ -201,15 +201,25 @@ class IllegalWorkMarket:
         self._count_workers(workers)
         hired = self._hire(in_market)
         self.workers = np.concatenate([workers, hired])
-        self._send_no_job_news(in_market)
+        self._send_no_job_news()
 
     def _decide_asylum_claims(self, in_market: np.ndarray) -> None:
-        """Decide the claims of those in the market whose decision is due; grants leave it."""
+        """Decide the claims that fall due today; grants leave the market.
+
+        Due are the arrivals of ``asylum_decision_days`` ago, and those whose decision waited
+        because they were still detained for return when it fell due.
+        """
         model, population = self.model, self.model.population
-        arrived_by = model.day - model.params["asylum_decision_days"]
-        due = np.flatnonzero(
-            in_market & ~population.asylum_decided & (population.uk_arrival_day <= arrived_by)
+        due = np.concatenate(
+            [
+                model.border_force.arrivals_of(model.day - model.params["asylum_decision_days"]),
+                self._asylum_waiting,
+            ]
         )
+        due = due[~population.asylum_decided[due]]
+        state = population.state[due]
+        self._asylum_waiting = due[state == int(MigrantState.AWAITING_RETURN)]
+        due = due[state == int(MigrantState.IN_UK)]
         population.asylum_decided[due] = True
         granted = due[
             model.streams["market"].random(len(due)) < population.asylum_grant_likelihood[due]
@@ -265,14 +275,16 @@ class IllegalWorkMarket:
         self.hire_rate_estimate += (rate - self.hire_rate_estimate) / NO_JOB_NEWS_AFTER_DAYS
         return hired
 
-    def _send_no_job_news(self, in_market: np.ndarray) -> None:
+    def _send_no_job_news(self) -> None:
+        """Contacts hear of those who arrived four weeks ago and have found no work since."""
         model, population = self.model, self.model.population
-        rows = np.flatnonzero(
-            in_market
-            & ~population.ever_employed
-            & ~population.job_news_sent
-            & (population.uk_arrival_day <= model.day - NO_JOB_NEWS_AFTER_DAYS)
-        )
+        cohort = model.border_force.arrivals_of(model.day - NO_JOB_NEWS_AFTER_DAYS)
+        rows = cohort[
+            (population.state[cohort] == int(MigrantState.IN_UK))
+            & ~population.right_to_work[cohort]
+            & ~population.ever_employed[cohort]
+            & ~population.job_news_sent[cohort]
+        ]
         population.job_news_sent[rows] = True
         model.spread_news(rows, "heard_job_failed")
 

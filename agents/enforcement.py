@@ -13,6 +13,10 @@ from mesa import Agent
 
 from agents.migrants import NO_GANG, MigrantState
 
+NO_ROWS = np.zeros(0, dtype=np.int64)
+NO_JOB_NEWS_AFTER_DAYS = 28
+"""Days of fruitless job search after which contacts hear that someone found no work."""
+
 if TYPE_CHECKING:
     from model.model import ChannelModel
 
@@ -48,6 +52,8 @@ class UKBorderForce(Agent):
     def __init__(self, model: ChannelModel) -> None:
         """Create the Border Force with zeroed daily records."""
         super().__init__(model)
+        self.arrived_on: dict[int, np.ndarray] = {}
+        """Rows of each day's arrivals, kept for ``ARRIVAL_LOG_DAYS`` (the market's cohorts)."""
         self.reset_day()
 
     def reset_day(self) -> None:
@@ -56,6 +62,14 @@ class UKBorderForce(Agent):
         self.boats = 0
         self.deaths = 0
         self._at_sea: list[np.ndarray] = []
+
+    def log_days(self) -> int:
+        """Days the arrival log keeps: as long as the latest cohort that is looked up."""
+        return max(self.model.params["asylum_decision_days"], NO_JOB_NEWS_AFTER_DAYS) + 1
+
+    def arrivals_of(self, day: int) -> np.ndarray:
+        """Rows of the people who arrived on ``day`` (empty if none, or forgotten)."""
+        return self.arrived_on.get(day, NO_ROWS)
 
     def expect(self, passengers: np.ndarray, boats: int) -> None:
         """Note boats that set off from France today, with their passengers."""
@@ -84,5 +98,7 @@ class UKBorderForce(Agent):
         population.uk_arrival_day[arrived] = model.day
         self.deaths += int(died.sum())
         self.arrivals += len(arrived)
+        self.arrived_on[model.day] = arrived
+        self.arrived_on.pop(model.day - self.log_days(), None)
         model.spread_news(arrived, "heard_crossed")
         model.returns_unit.consider_for_return(arrived)

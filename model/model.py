@@ -72,6 +72,9 @@ NO_POLICY = MappingProxyType(
 )
 """The policy levers switched off: the counterfactual of a policy run."""
 
+REPORTED_STOCKS = (MigrantState.IN_FRANCE, MigrantState.AWAITING_RETURN, MigrantState.IN_UK)
+"""States whose head counts the daily series report."""
+
 HISTORY_DAYS = 28
 """Days over which published rates (returns per arrival) are computed."""
 
@@ -128,6 +131,7 @@ class ChannelModel(Model):
         self._reset_daily_records()
         self._add_migrants(
             round(values["initial_waiting_in_france"] * values["migrant_flow_scale"]),
+            present=np.zeros(0, dtype=np.int64),
             already_waiting=True,
         )
         self._take_stock()
@@ -170,8 +174,7 @@ class ChannelModel(Model):
         self.day = self.steps - 1
         self._reset_daily_records()
         self.weather.advance(self.date)
-        self.arrive_on_coast()
-        on_coast = self.population.in_state(MigrantState.IN_FRANCE)
+        on_coast = self.arrive_on_coast()
         self.learn(on_coast)
         self.decide(on_coast)
         if len(self.gangs):
@@ -202,8 +205,11 @@ class ChannelModel(Model):
             agent.reset_day()
 
     def _take_stock(self) -> None:
-        """Count everyone by state at the end of the day, once, for the reporters."""
-        self.state_counts = self.population.state_counts()
+        """Count the reported stocks at the end of the day, once, for the reporters."""
+        population = self.population
+        self.state_counts = {
+            state: int(np.count_nonzero(population.is_in(state))) for state in REPORTED_STOCKS
+        }
 
     def _update_history(self) -> None:
         self.history["arrivals"].append(self.border_force.arrivals)
@@ -216,16 +222,19 @@ class ChannelModel(Model):
         return sum(recent) / len(recent) if recent else 0.0
 
     # --- phase: arrivals on the coast ------------------------------------------------------
-    def arrive_on_coast(self) -> None:
-        """New migrants reach northern France, more in summer."""
+    def arrive_on_coast(self) -> np.ndarray:
+        """New migrants reach northern France, more in summer; returns everyone now there."""
         p = self.params
         season = 1.0 + p["arrival_seasonality"] * seasonal_cycle(self.date.timetuple().tm_yday)
         mean = p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
-        self._add_migrants(int(self.streams["arrivals"].poisson(mean)), already_waiting=False)
+        present = self.population.in_state(MigrantState.IN_FRANCE)
+        count = int(self.streams["arrivals"].poisson(mean))
+        return np.concatenate([present, self._add_migrants(count, present, already_waiting=False)])
 
-    def _add_migrants(self, count: int, already_waiting: bool) -> None:
+    def _add_migrants(self, count: int, present: np.ndarray, already_waiting: bool) -> np.ndarray:
+        """Add ``count`` newcomers, tied to the ``present`` people on the coast; their rows."""
         if count == 0:
-            return
+            return np.zeros(0, dtype=np.int64)
         p = self.params
         rng = self.streams["arrivals"]
         groups = rng.choice(len(self.nationalities), size=count, p=self.nationalities.shares)
@@ -247,13 +256,13 @@ class ChannelModel(Model):
         self.new_on_coast += count
         for row in rows.tolist():
             Migrant(self, row)
-        self._join_network(rows, groups)
+        self._join_network(rows, groups, present)
+        return rows
 
-    def _join_network(self, rows: np.ndarray, groups: np.ndarray) -> None:
+    def _join_network(self, rows: np.ndarray, groups: np.ndarray, present: np.ndarray) -> None:
         """Tie newcomers to people on the coast; they start from their contacts' beliefs."""
         population, network = self.population, self.network
         network.add_nodes(len(rows))
-        present = np.flatnonzero(population.state[: rows[0]] == int(MigrantState.IN_FRANCE))
         if len(present) == 0:  # the first people on the coast tie among themselves
             present = rows
         ties = network.attach_newcomers(
