@@ -383,6 +383,8 @@ class ChannelModel(Model):
         p, population = self.params, self.population
         price = self.market_price_gbp()
         savings = population.savings_gbp[rows]
+        never_tried = population.illegal_attempts[rows] == 0
+        registered = population.registered[rows]
         pilot_running = self.returns_unit.cap_this_week > 0
         perceptions = Perceptions(
             return_prob=population.perceived_return_prob[rows],
@@ -391,11 +393,9 @@ class ChannelModel(Model):
             death_risk=p["death_risk_per_crossing"],
             price_share_of_savings=price / np.maximum(savings, 1.0),
             can_afford=(savings >= price) & (len(self.gangs) > 0),
-            can_register=(population.illegal_attempts[rows] == 0)
-            & ~population.registered[rows]
-            & pilot_running,
-            is_registered=population.registered[rows] & (population.illegal_attempts[rows] == 0),
-            uk_ties=population.uk_ties[rows].astype(float),
+            can_register=never_tried & ~registered & pilot_running,
+            is_registered=registered & never_tried,
+            uk_ties=population.uk_ties[rows],
             asylum_grant_likelihood=population.asylum_grant_likelihood[rows],
             risk_aversion=population.risk_aversion[rows],
             days_waiting=(self.day - population.waiting_since_day[rows]).astype(float),
