@@ -67,9 +67,10 @@ class SocialNetwork:
         # A tie is undirected: write it (later row, earlier row) so that a pair drawn twice,
         # or both ways when newcomers tie among themselves, is one tie. Newcomers' rows follow
         # everyone present, so the newcomer stays first.
-        later, earlier = np.maximum(source, contact), np.minimum(source, contact)
-        distinct = np.unique(later * (int(later.max()) + 1) + earlier, return_index=True)[1]
-        ties = np.column_stack([later, earlier])[np.sort(distinct)]
+        base = int(source.max()) + 1
+        pair = np.sort(np.maximum(source, contact) * base + np.minimum(source, contact))
+        pair = pair[np.diff(pair, prepend=-1) != 0]
+        ties = np.column_stack([pair // base, pair % base])
         ties = ties[ties[:, 0] != ties[:, 1]]
         self._add_ties(ties)
         return ties
