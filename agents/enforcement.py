@@ -81,9 +81,10 @@ class UKBorderForce(Agent):
 
         Arrivals are recorded and handed to the returns unit; their contacts hear they made it.
         """
+        model = self.model
+        self.arrived_on.pop(model.day - self.log_days(), None)
         if not self._at_sea:
             return
-        model = self.model
         passengers = np.concatenate(self._at_sea)
         self._at_sea = []
         died = (
@@ -99,6 +100,5 @@ class UKBorderForce(Agent):
         self.deaths += int(died.sum())
         self.arrivals += len(arrived)
         self.arrived_on[model.day] = arrived
-        self.arrived_on.pop(model.day - self.log_days(), None)
         model.spread_news(arrived, "heard_crossed")
         model.returns_unit.consider_for_return(arrived)
