@@ -96,7 +96,7 @@ def plot_run(result: RunResult, path: Path) -> Path:
     summary = result.summary
     effect = summary.get("deterrence_effect")
     title = f"Scenario '{result.scenario}', seed {result.seed}"
-    if effect is not None:
+    if effect is not None and effect == effect:  # NaN: no counterfactual arrivals to compare
         title += f": deterrence effect {effect:.1%} from {summary['policy_start_date']}"
     figure.suptitle(title)
     figure.autofmt_xdate()

@@ -168,7 +168,9 @@ def deterrence(
     """The fall in crossings that the policy caused, from its start to the end of the run.
 
     ``deterrence_effect`` is the share of the counterfactual's arrivals that did not happen
-    (1 - arrivals with policy / arrivals without); positive means fewer crossings.
+    (1 - arrivals with policy / arrivals without); positive means fewer crossings. It is NaN
+    (undefined) when the counterfactual has no arrivals in that period, e.g. when the policy
+    starts after the run ends.
     """
     with_policy = int(policy.loc[policy["date"] >= from_date, "arrivals"].sum())
     without = int(counterfactual.loc[counterfactual["date"] >= from_date, "arrivals"].sum())
@@ -180,9 +182,9 @@ def deterrence(
         "arrivals_in_policy_period": with_policy,
         "counterfactual_arrivals_in_policy_period": without,
         "crossings_deterred": without - with_policy,
-        "deterrence_effect": 1.0 - with_policy / without if without else 0.0,
+        "deterrence_effect": 1.0 - with_policy / without if without else math.nan,
         "attempts_deterrence_effect": (
-            1.0 - attempts_with / attempts_without if attempts_without else 0.0
+            1.0 - attempts_with / attempts_without if attempts_without else math.nan
         ),
         "counterfactual_arrivals": int(counterfactual["arrivals"].sum()),
     }

@@ -105,3 +105,11 @@ def test_policy_scenarios_act(scenario_runs, name):
     assert (result.daily.loc[result.daily["date"] < policy, "detentions"] == 0).all()
     assert summary["counterfactual_arrivals_in_policy_period"] > 0
     assert np.isfinite(summary["mean_perceived_return_prob"])
+
+
+def test_deterrence_is_undefined_when_the_policy_starts_after_the_run():
+    from model.run import run_scenario
+
+    result = run_scenario("pilot", seed=1, days=20)
+    assert result.summary["counterfactual_arrivals_in_policy_period"] == 0
+    assert np.isnan(result.summary["deterrence_effect"])
