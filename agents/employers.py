@@ -90,12 +90,6 @@ class Employer(Agent):
         self.caught_this_week = 0
         self.worker_weeks_this_week = 0.0
 
-    def expected_penalty_gbp_per_worker(self) -> float:
-        """The yearly penalty per illegal worker this employer expects."""
-        return self.model.params["civil_penalty_gbp"] * yearly_chance(
-            self.expected_detection_per_week
-        )
-
     def open_vacancies(self) -> int:
         """Openings today: vacancies not yet filled."""
         return max(round(self.vacancies) - self.workers, 0)

@@ -130,10 +130,6 @@ class MigrantPopulation:
         # One byte comparison a state: cheaper than bincount, which first widens every byte.
         return np.array([np.count_nonzero(self.is_in(state)) for state in MigrantState])
 
-    def nbytes(self) -> int:
-        """Memory held by the columns, in bytes."""
-        return sum(self.__dict__["_" + name].nbytes for name in _COLUMNS)
-
 
 class Migrant(Agent):
     """A person who has come to the northern French coast hoping to reach the UK.

@@ -119,10 +119,6 @@ class SocialNetwork:
             return np.empty((0, 2), dtype=np.int64)
         return np.concatenate(self._edges)
 
-    def nbytes(self) -> int:
-        """Memory held by the network, in bytes."""
-        return self._table.nbytes + self._degree.nbytes + sum(e.nbytes for e in self._edges)
-
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """The network as a networkx graph, or the subgraph induced by ``nodes``."""
         graph = nx.Graph()

@@ -154,7 +154,6 @@ class LegalRoute(Agent):
         """Create the route with no places open."""
         super().__init__(model)
         self.places_open = 0.0
-        self.total_places = 0.0
         self.in_checks = np.zeros(0, dtype=np.int64)
         self.checks_done_day = np.zeros(0, dtype=np.int64)
         self.passes_checks = np.zeros(0, dtype=bool)
@@ -171,7 +170,6 @@ class LegalRoute(Agent):
         """Open places for the returns just made."""
         added = returns * self.model.params["legal_route_share"]
         self.places_open += added
-        self.total_places += added
 
     def step(self) -> None:
         """Finish due checks, then select applicants for the places that are open."""

@@ -57,15 +57,6 @@ def gang_choice_probabilities(prices: np.ndarray, launch_points: np.ndarray) -> 
     return weights / weights.sum()
 
 
-def choose_gangs(
-    prices: np.ndarray, launch_points: np.ndarray, n_customers: int, rng: np.random.Generator
-) -> np.ndarray:
-    """Index of the gang each new customer books with (see gang_choice_probabilities)."""
-    return rng.choice(
-        len(prices), size=n_customers, p=gang_choice_probabilities(prices, launch_points)
-    )
-
-
 class SmugglingGang(Agent):
     """A smuggling network selling seats in small boats from its launch points."""
 

@@ -6,7 +6,10 @@ import itertools
 
 import numpy as np
 
-from agents.smugglers import choose_gangs, new_gang_enters, plan_boat_loads
+from agents.migrants import MigrantState
+from agents.smugglers import gang_choice_probabilities, new_gang_enters, plan_boat_loads
+from model.model import ChannelModel
+from model.scenarios import scenario_parameters
 
 
 def test_no_boat_below_the_minimum_load_or_without_boats():
@@ -51,29 +54,31 @@ def test_no_boat_above_a_fractional_maximum_load():
 
 
 def test_customers_favour_cheap_gangs():
-    prices = np.array([1000.0, 4000.0])
-    chosen = choose_gangs(prices, np.array([2.0, 2.0]), 20_000, np.random.default_rng(0))
-    share_cheap = np.mean(chosen == 0)
-    assert share_cheap > 0.9  # expected 16/17 with elasticity 2
-    assert abs(share_cheap - 16 / 17) < 0.01
+    shares = gang_choice_probabilities(np.array([1000.0, 4000.0]), np.array([2.0, 2.0]))
+    # weights 2 * (2500/1000)^2 = 12.5 and 2 * (2500/4000)^2 = 0.78125: 16/17 to the cheap one
+    np.testing.assert_allclose(shares, [16 / 17, 1 / 17])
 
 
 def test_equal_prices_share_customers_by_capacity():
-    chosen = choose_gangs(
-        np.array([2500.0, 2500.0, 2500.0]),
-        np.array([1.0, 2.0, 1.0]),
-        40_000,
-        np.random.default_rng(1),
+    shares = gang_choice_probabilities(np.array([2500.0] * 3), np.array([1.0, 2.0, 1.0]))
+    np.testing.assert_allclose(shares, [0.25, 0.5, 0.25])
+
+
+def test_model_books_customers_by_those_shares():
+    model = ChannelModel(seed=3, **scenario_parameters("baseline"))
+    gangs = list(model.gangs)
+    for gang in gangs:
+        gang.price_gbp = 1000.0 if gang is gangs[0] else 4000.0
+    rows = model.population.in_state(MigrantState.IN_FRANCE)
+    model._book_crossings(rows)
+    booked = np.array([len(gang.customers) for gang in gangs])
+    expected = gang_choice_probabilities(
+        np.array([gang.price_gbp for gang in gangs]),
+        np.array([gang.launch_points for gang in gangs], dtype=float),
     )
-    assert set(chosen.tolist()) == {0, 1, 2}
-    np.testing.assert_allclose(np.bincount(chosen) / 40_000, [0.25, 0.5, 0.25], atol=0.01)
-
-
-def test_gang_choice_uses_the_given_generator_only():
-    prices, points = np.array([2000.0, 3000.0]), np.array([2.0, 1.0])
-    first = choose_gangs(prices, points, 100, np.random.default_rng(5))
-    again = choose_gangs(prices, points, 100, np.random.default_rng(5))
-    np.testing.assert_array_equal(first, again)
+    assert booked.sum() == len(rows)
+    np.testing.assert_allclose(booked / len(rows), expected, atol=0.05)
+    assert np.all(model.population.booked_gang[rows] != -1)
 
 
 def test_new_gangs_enter_when_it_pays_or_no_one_serves():
