@@ -75,6 +75,16 @@ NO_POLICY = MappingProxyType(
 REPORTED_STOCKS = (MigrantState.IN_FRANCE, MigrantState.AWAITING_RETURN, MigrantState.IN_UK)
 """States whose head counts the daily series report."""
 
+GANG_DAY_RECORDS = (
+    "people_launched",
+    "boats_launched",
+    "boats_stopped",
+    "people_stopped",
+    "taxi_boats",
+    "revenue_gbp",
+)
+"""The day's records of each gang that the reporters add up over gangs."""
+
 HISTORY_DAYS = 28
 """Days over which published rates (returns per arrival) are computed."""
 
@@ -205,7 +215,12 @@ class ChannelModel(Model):
             agent.reset_day()
 
     def _take_stock(self) -> None:
-        """Count the reported stocks at the end of the day, once, for the reporters."""
+        """Count the reported stocks and add up the gangs' day, once, for the reporters."""
+        totals = dict.fromkeys(GANG_DAY_RECORDS, 0)
+        for gang in self.gangs:
+            for name in GANG_DAY_RECORDS:
+                totals[name] += getattr(gang, name)
+        self.gang_totals = totals
         population = self.population
         self.state_counts = {
             state: int(np.count_nonzero(population.is_in(state))) for state in REPORTED_STOCKS
@@ -419,9 +434,11 @@ class ChannelModel(Model):
         self.population.booked_gang[customers] = np.repeat(
             [gang.unique_id for gang in gangs], counts
         )
-        for gang, booked in zip(gangs, np.split(customers, np.cumsum(counts)[:-1]), strict=True):
-            if len(booked):
-                gang.book(booked)
+        start = 0
+        for gang, count in zip(gangs, counts.tolist(), strict=True):
+            if count:
+                gang.book(customers[start : start + count])
+                start += count
         self.bookings += len(rows)
 
     # --- services the agents call ----------------------------------------------------------

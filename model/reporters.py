@@ -20,7 +20,7 @@ def _mean(values: list[float]) -> float:
 
 
 def _gang_sum(model: ChannelModel, attribute: str) -> int:
-    return int(sum(getattr(gang, attribute) for gang in model.gangs))
+    return model.gang_totals[attribute]
 
 
 def calm_day(model: ChannelModel) -> int:
@@ -210,7 +210,7 @@ def smuggler_price_gbp(model: ChannelModel) -> float:
 
 def smuggler_revenue_gbp(model: ChannelModel) -> float:
     """Gangs' revenue today from seats on boats that set off (GBP)."""
-    return float(sum(gang.revenue_gbp for gang in model.gangs))
+    return float(model.gang_totals["revenue_gbp"])
 
 
 def active_gangs(model: ChannelModel) -> int:
