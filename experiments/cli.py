@@ -1,4 +1,4 @@
-"""The ``deterrence`` command line: run scenarios, list parameters and scenarios.
+"""The ``deterrence`` command line: run scenarios and sweeps, list parameters and scenarios.
 
 Every option that sets a model parameter comes from the parameter declaration
 (``model/parameters.toml``); bad input is refused with a one-line message and exit status 2.
@@ -7,6 +7,7 @@ Every option that sets a model parameter comes from the parameter declaration
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,6 +16,8 @@ from tqdm import tqdm
 
 from experiments.outputs import format_summary, write_run
 from experiments.plots import plot_run
+from experiments.sweep import run_sweep
+from experiments.sweep_spec import load_sweep
 from model.parameters import (
     PARAMETERS,
     ParameterError,
@@ -70,6 +73,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    sweep = commands.add_parser(
+        "sweep", help="run a parameter sweep file (resumable; each run with its counterfactual)"
+    )
+    sweep.add_argument("sweep_file", type=Path, help="the sweep file (TOML)")
+    sweep.add_argument("--out", type=Path, required=True, help="results folder")
+    sweep.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="local worker processes (default: all cores)",
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
     params = commands.add_parser("params", help="list the parameters with bounds and units")
     params.add_argument("--group", help="only this group")
 
@@ -119,6 +135,29 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sweep(args: argparse.Namespace) -> int:
+    spec = load_sweep(args.sweep_file)
+    runs = len(spec.runs())
+    print(
+        f"Sweep {spec.name!r}: {runs} runs ({runs // spec.replicates} points x "
+        f"{spec.replicates} replicates), {spec.days} days each, on {args.workers} worker(s)"
+    )
+    try:
+        results = run_sweep(spec, args.out, workers=args.workers, progress=not args.quiet)
+    except KeyboardInterrupt:
+        print(
+            "\nInterrupted: finished runs are kept; run the same command to finish the rest.",
+            file=sys.stderr,
+        )
+        return 130
+    failed = int((results["status"] == "failed").sum())
+    print(
+        f"{len(results) - failed} runs ok, {failed} failed; results in {args.out}/ "
+        "(results.parquet, points.csv)"
+    )
+    return 1 if failed else 0
+
+
 def _params(args: argparse.Namespace) -> int:
     groups = sorted({p.group for p in PARAMETERS.values()})
     if args.group is not None and args.group not in groups:
@@ -135,7 +174,7 @@ def _scenarios(_args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"run": _run, "params": _params, "scenarios": _scenarios}
+_COMMANDS = {"run": _run, "sweep": _sweep, "params": _params, "scenarios": _scenarios}
 
 
 if __name__ == "__main__":

@@ -1,0 +1,215 @@
+"""Running a sweep: every run paired with its counterfactual, saved as it finishes, resumable.
+
+The results store is a folder:
+
+- ``sweep.toml``: the sweep file as given, and ``code_version.txt``;
+- ``runs/<run id>.parquet``: one row a run (its parameters, seed, status, error, wall time and
+  summary metrics, the deterrence effect among them), written atomically as the run finishes;
+- ``weekly/<run id>.parquet``: the run's weekly series, with its counterfactual's arrivals;
+- ``results.parquet`` / ``results.csv``: all runs, and ``points.parquet`` / ``points.csv``: the
+  mean and 95% interval of each metric over the replicates of each parameter point, both
+  rewritten at the end of every invocation.
+
+Running the same sweep again into the same folder runs only what is missing (and retries runs
+that failed), so an interrupted sweep loses no finished run and never duplicates one.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import os
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from tqdm import tqdm
+
+from experiments.outputs import code_version
+from experiments.sweep_spec import Run, SweepError, SweepSpec
+from model.run import run_scenario
+
+RUN_COLUMNS = ("run_id", "point", "replicate", "seed", "status", "error", "wall_seconds")
+
+
+def execute(spec: SweepSpec, run: Run) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    """Run one sweep run with its counterfactual; a run that raises becomes a failed row."""
+    started = time.perf_counter()
+    row: dict[str, Any] = {
+        "run_id": run.run_id,
+        "point": run.point,
+        "replicate": run.replicate,
+        "seed": run.seed,
+        **{name: run.overrides[name] for name in spec.varied},
+    }
+    try:
+        result = run_scenario(spec.scenario, run.seed, spec.days, run.overrides)
+    except Exception as error:  # any failure of a run is recorded as such, not raised
+        message = f"{type(error).__name__}: {error}".splitlines()[0]
+        row.update(status="failed", error=message, wall_seconds=time.perf_counter() - started)
+        return row, None
+    summary = {
+        key: value
+        for key, value in result.summary.items()
+        if isinstance(value, int | float) and (spec.outputs is None or key in spec.outputs)
+    }
+    row.update(status="ok", error="", wall_seconds=time.perf_counter() - started, **summary)
+    weekly = result.weekly.copy()
+    weekly.insert(0, "run_id", run.run_id)
+    weekly["counterfactual_arrivals"] = result.counterfactual_weekly["arrivals"].to_numpy()
+    return row, weekly
+
+
+class ResultsStore:
+    """The folder a sweep writes to (see the module docstring)."""
+
+    def __init__(self, folder: Path, spec: SweepSpec) -> None:
+        """Open ``folder`` for ``spec``, refusing a folder that holds another sweep."""
+        self.folder = Path(folder)
+        if self.folder.exists() and not self.folder.is_dir():
+            raise SweepError(f"--out {str(folder)!r} is a file: allowed is a folder")
+        saved = self.folder / "sweep.toml"
+        if saved.exists() and saved.read_text() != spec.text:
+            raise SweepError(
+                f"{str(folder)!r} holds a different sweep: allowed is the same sweep file "
+                "(to resume it) or a new folder"
+            )
+        for sub in ("runs", "weekly"):
+            (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        saved.write_text(spec.text)
+        (self.folder / "code_version.txt").write_text(code_version() + "\n")
+
+    def finished(self) -> set[str]:
+        """Run ids already stored with status ok."""
+        done = set()
+        for path in (self.folder / "runs").glob("*.parquet"):
+            if pd.read_parquet(path, columns=["status"])["status"].iloc[0] == "ok":
+                done.add(path.stem)
+        return done
+
+    def save(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
+        """Store one run's row (and weekly series), each written whole or not at all."""
+        if weekly is not None:
+            _write_atomically(weekly, self.folder / "weekly" / f"{row['run_id']}.parquet")
+        _write_atomically(pd.DataFrame([row]), self.folder / "runs" / f"{row['run_id']}.parquet")
+
+    def results(self) -> pd.DataFrame:
+        """Every stored run, one row each, in run order."""
+        paths = sorted((self.folder / "runs").glob("*.parquet"))
+        if not paths:
+            return pd.DataFrame(columns=list(RUN_COLUMNS))
+        return pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
+
+    def consolidate(self, spec: SweepSpec) -> pd.DataFrame:
+        """Write the results table and the per-point summary; returns the results."""
+        results = self.results()
+        results.to_parquet(self.folder / "results.parquet", index=False)
+        results.to_csv(self.folder / "results.csv", index=False)
+        points = summarise_points(results, list(spec.varied))
+        points.to_parquet(self.folder / "points.parquet", index=False)
+        points.to_csv(self.folder / "points.csv", index=False)
+        return results
+
+
+def _write_atomically(table: pd.DataFrame, path: Path) -> None:
+    partial = path.with_suffix(".partial")
+    table.to_parquet(partial, index=False)
+    os.replace(partial, path)
+
+
+def summarise_points(results: pd.DataFrame, varied: list[str]) -> pd.DataFrame:
+    """Mean and 95% interval (t-based) of each metric over the replicates of each point."""
+    ok = results[results["status"] == "ok"]
+    metrics = [
+        column
+        for column in ok.columns
+        if column not in (*RUN_COLUMNS, *varied) and pd.api.types.is_numeric_dtype(ok[column])
+    ]
+    rows = []
+    for point, group in ok.groupby("point"):
+        row = {"point": point, **group.iloc[0][varied].to_dict(), "replicates": len(group)}
+        for metric in metrics:
+            mean, half_width = _mean_interval(group[metric].to_numpy(dtype=float))
+            row[f"{metric}_mean"] = mean
+            row[f"{metric}_low"] = mean - half_width
+            row[f"{metric}_high"] = mean + half_width
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _mean_interval(values: np.ndarray) -> tuple[float, float]:
+    from scipy import stats
+
+    values = values[np.isfinite(values)]
+    if len(values) == 0:
+        return math.nan, math.nan
+    mean = float(values.mean())
+    if len(values) < 2:
+        return mean, math.nan
+    half_width = stats.t.ppf(0.975, len(values) - 1) * values.std(ddof=1) / math.sqrt(len(values))
+    return mean, float(half_width)
+
+
+def run_sweep(
+    spec: SweepSpec, folder: Path, workers: int = 1, progress: bool = True
+) -> pd.DataFrame:
+    """Run what is missing of ``spec`` into ``folder``; returns all results.
+
+    ``workers`` = 1 runs in this process; more run on that many local processes.
+    """
+    if workers < 1:
+        raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
+    store = ResultsStore(folder, spec)
+    done = store.finished()
+    pending = [run for run in spec.runs() if run.run_id not in done]
+    failed = 0
+    with tqdm(
+        total=len(spec.runs()), initial=len(done), unit="run", disable=not progress, desc=spec.name
+    ) as bar:
+        for row, weekly in _outcomes(spec, pending, workers):
+            store.save(row, weekly)
+            failed += row["status"] == "failed"
+            bar.set_postfix(failed=failed)
+            bar.update()
+    return store.consolidate(spec)
+
+
+def _outcomes(
+    spec: SweepSpec, runs: list[Run], workers: int
+) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
+    if workers == 1 or len(runs) <= 1:
+        for run in runs:
+            yield execute(spec, run)
+        return
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        waiting = {pool.submit(execute, spec, run): run for run in runs}
+        try:
+            while waiting:
+                finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    run = waiting.pop(future)
+                    try:
+                        yield future.result()
+                    except BrokenProcessPool:
+                        raise SweepError(
+                            f"a worker process died during run {run.run_id}; finished runs are "
+                            "kept: run the same command again to finish the rest"
+                        ) from None
+        finally:
+            for future in waiting:
+                future.cancel()
+
+
+def describe(spec: SweepSpec) -> dict[str, Any]:
+    """The sweep's settings as plain values (for logs and the app)."""
+    fields = asdict(spec)
+    fields.pop("text")
+    fields["runs"] = len(spec.runs())
+    return fields

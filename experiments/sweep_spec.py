@@ -1,0 +1,242 @@
+"""Sweep files: which parameters to vary, how, over how many replicates, and with which seeds.
+
+A sweep file is TOML::
+
+    [sweep]
+    scenario = "pilot"          # base scenario (a shipped name or a .toml path)
+    days = 365                  # horizon of every run
+    replicates = 3              # runs per parameter point
+    master_seed = 20250806      # every run's seed derives from this
+    design = "grid"             # "grid" (every combination) or "latin_hypercube"
+    samples = 20                # points of a latin_hypercube design
+    outputs = ["arrivals", "deterrence_effect"]   # summary metrics to keep (default: all)
+
+    [fixed]                     # overrides applied to every run
+    return_cap_growth_per_week = 0.0
+
+    [vary.return_cap_per_week]  # each varied parameter: values, or a range
+    values = [0, 50, 100]
+
+    [vary.crackdown_intensity]
+    range = { start = 0.0, stop = 1.0, steps = 5 }   # latin_hypercube: { low, high }
+
+Everything is checked against the parameter declaration before any run starts: unknown keys
+and parameters, values out of bounds and malformed files get a one-line error.
+"""
+
+from __future__ import annotations
+
+import itertools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.stats import qmc
+
+from model.parameters import PARAMETERS, ParameterError, validate
+from model.run import check_days
+from model.scenarios import load_scenario
+
+DESIGNS = ("grid", "latin_hypercube")
+MAX_RUNS = 1_000_000
+
+
+class SweepError(ParameterError):
+    """A sweep file that cannot be run; the message is one line."""
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run of a sweep: a parameter point, a replicate and its seed."""
+
+    point: int
+    replicate: int
+    seed: int
+    overrides: dict[str, Any]
+
+    @property
+    def run_id(self) -> str:
+        """A stable name of the run, used for its files in the results store."""
+        return f"p{self.point:05d}-r{self.replicate:03d}"
+
+
+@dataclass(frozen=True)
+class SweepSpec:
+    """A checked sweep: the base scenario, fixed overrides, the design and the replicates."""
+
+    name: str
+    scenario: str
+    days: int
+    replicates: int
+    master_seed: int
+    design: str
+    fixed: dict[str, Any]
+    varied: dict[str, list[Any]]
+    samples: int
+    outputs: tuple[str, ...] | None
+    text: str
+
+    def points(self) -> list[dict[str, Any]]:
+        """The parameter points of the design, in a fixed order."""
+        names = list(self.varied)
+        if self.design == "grid":
+            combos = itertools.product(*(self.varied[name] for name in names))
+            return [dict(zip(names, combo, strict=True)) for combo in combos]
+        sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(self.master_seed))
+        unit = sampler.random(self.samples)
+        points = []
+        for row in unit:
+            point = {}
+            for name, u in zip(names, row, strict=True):
+                low, high = self.varied[name]
+                value = low + u * (high - low)
+                point[name] = PARAMETERS[name].coerce(
+                    round(value) if PARAMETERS[name].kind is int else value
+                )
+            points.append(point)
+        return points
+
+    def replicate_seed(self, replicate: int) -> int:
+        """Seed of a replicate, the same at every point (common random numbers across points)."""
+        sequence = np.random.SeedSequence([self.master_seed, replicate])
+        return int(sequence.generate_state(1, dtype=np.uint32)[0])
+
+    def runs(self) -> list[Run]:
+        """Every run of the sweep: each point times each replicate."""
+        return [
+            Run(point, replicate, self.replicate_seed(replicate), {**self.fixed, **values})
+            for point, values in enumerate(self.points())
+            for replicate in range(self.replicates)
+        ]
+
+
+def load_sweep(path: str | Path) -> SweepSpec:
+    """Read and check a sweep file; raise :class:`SweepError` (one line) if it is not valid."""
+    path = Path(path)
+    if not path.is_file():
+        raise SweepError(f"sweep file {str(path)!r} does not exist")
+    text = path.read_text()
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise SweepError(f"sweep file {path.name} is not valid TOML: {error}") from None
+    try:
+        return _check(document, path.stem, text)
+    except ParameterError as error:
+        raise SweepError(f"sweep file {path.name}: {error}") from None
+
+
+def _check(document: dict, name: str, text: str) -> SweepSpec:
+    _only_keys(document, {"sweep", "fixed", "vary"}, "the file")
+    sweep = _table(document, "sweep")
+    _only_keys(
+        sweep,
+        {"scenario", "days", "replicates", "master_seed", "design", "samples", "outputs", "name"},
+        "[sweep]",
+    )
+    scenario = str(sweep.get("scenario", "pilot"))
+    base = load_scenario(scenario)
+    days = check_days(sweep.get("days", 365))
+    replicates = _whole(sweep, "replicates", 1, 1, 10_000)
+    master_seed = _whole(sweep, "master_seed", 0, 0, 2**63 - 1)
+    design = sweep.get("design", "grid")
+    if design not in DESIGNS:
+        raise SweepError(f"design={design!r} is not valid: allowed are {', '.join(DESIGNS)}")
+    fixed = _table(document, "fixed")
+    validate({**base, **fixed})
+    varied = {
+        parameter: _varied_values(parameter, spec, design)
+        for parameter, spec in _table(document, "vary").items()
+    }
+    if not varied:
+        raise SweepError("[vary] is empty: allowed is at least one parameter to vary")
+    overlap = set(varied) & set(fixed)
+    if overlap:
+        raise SweepError(f"{sorted(overlap)} both fixed and varied: allowed is one of the two")
+    samples = _whole(sweep, "samples", 0, 0, MAX_RUNS)
+    if design == "latin_hypercube" and samples < 1:
+        raise SweepError("samples is missing: a latin_hypercube design needs samples >= 1")
+    outputs = sweep.get("outputs")
+    if outputs is not None and (
+        not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs)
+    ):
+        raise SweepError("outputs must be a list of summary names")
+    spec = SweepSpec(
+        name=str(sweep.get("name", name)),
+        scenario=scenario,
+        days=days,
+        replicates=replicates,
+        master_seed=master_seed,
+        design=design,
+        fixed=fixed,
+        varied=varied,
+        samples=samples,
+        outputs=None if outputs is None else tuple(outputs),
+        text=text,
+    )
+    n_runs = len(spec.points()) * replicates
+    if n_runs > MAX_RUNS:
+        raise SweepError(f"{n_runs:,} runs: allowed is at most {MAX_RUNS:,}")
+    for point in spec.points():
+        validate({**base, **fixed, **point})
+    return spec
+
+
+def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
+    if parameter not in PARAMETERS:
+        raise ParameterError(f"unknown parameter {parameter!r} in [vary]")
+    declared = PARAMETERS[parameter]
+    if not isinstance(spec, dict):
+        raise SweepError(f"[vary.{parameter}] must be a table with 'values' or 'range'")
+    if design == "latin_hypercube":
+        _only_keys(spec, {"low", "high"}, f"[vary.{parameter}]")
+        if "low" not in spec or "high" not in spec:
+            raise SweepError(f"[vary.{parameter}] needs low and high for a latin_hypercube")
+        low, high = declared.coerce(spec["low"]), declared.coerce(spec["high"])
+        if not low < high:
+            raise SweepError(f"[vary.{parameter}] low={low} must be below high={high}")
+        return [low, high]
+    _only_keys(spec, {"values", "range"}, f"[vary.{parameter}]")
+    if ("values" in spec) == ("range" in spec):
+        raise SweepError(f"[vary.{parameter}] needs exactly one of 'values' and 'range'")
+    if "values" in spec:
+        values = spec["values"]
+        if not isinstance(values, list) or not values:
+            raise SweepError(f"[vary.{parameter}] values must be a non-empty list")
+        return [declared.coerce(value) for value in values]
+    bounds = spec["range"]
+    if not isinstance(bounds, dict):
+        raise SweepError(f"[vary.{parameter}] range must be {{ start, stop, steps }}")
+    _only_keys(bounds, {"start", "stop", "steps"}, f"[vary.{parameter}] range")
+    steps = _whole(bounds, "steps", 0, 2, 10_000)
+    start, stop = float(bounds.get("start", declared.low)), float(bounds.get("stop", declared.high))
+    grid = np.linspace(start, stop, steps)
+    if declared.kind is int:
+        grid = np.round(grid)
+    return [declared.coerce(value) for value in grid.tolist()]
+
+
+def _table(document: dict, key: str) -> dict:
+    table = document.get(key, {})
+    if not isinstance(table, dict):
+        raise SweepError(f"[{key}] must be a table")
+    return table
+
+
+def _only_keys(table: dict, allowed: set[str], where: str) -> None:
+    unknown = sorted(set(table) - allowed)
+    if unknown:
+        raise SweepError(
+            f"unknown key(s) {unknown} in {where}: allowed are {', '.join(sorted(allowed))}"
+        )
+
+
+def _whole(table: dict, key: str, default: int, low: int, high: int) -> int:
+    value = table.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise SweepError(
+            f"{key}={value!r} is not valid: allowed is a whole number from {low} to {high}"
+        )
+    return value

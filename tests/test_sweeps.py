@@ -1,0 +1,232 @@
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import experiments.sweep as sweep_module
+from experiments.cli import main as cli
+from experiments.sweep import run_sweep, summarise_points
+from experiments.sweep_spec import SweepError, load_sweep
+
+SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
+
+TINY = """
+[sweep]
+scenario = "pilot"
+days = 30
+replicates = 2
+master_seed = 11
+
+[fixed]
+start_date = 2025-07-20
+pilot_start_date = 2025-07-21
+first_return_date = 2025-07-25
+
+[vary.return_cap_per_week]
+values = [0, 300]
+"""
+
+
+def write(tmp_path: Path, text: str, name: str = "sweep.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def comparable(results: pd.DataFrame) -> pd.DataFrame:
+    return results.drop(columns=["wall_seconds"]).sort_values("run_id").reset_index(drop=True)
+
+
+@pytest.mark.parametrize("name", ["return_cap_x_crackdown.toml", "return_cap_quick.toml"])
+def test_shipped_sweep_files_load(name):
+    spec = load_sweep(SWEEPS / name)
+    runs = spec.runs()
+    assert len(runs) == len(spec.points()) * spec.replicates
+    assert len({run.run_id for run in runs}) == len(runs)
+
+
+def test_the_cap_by_crackdown_sweep_covers_both_ranges():
+    spec = load_sweep(SWEEPS / "return_cap_x_crackdown.toml")
+    caps = {point["return_cap_per_week"] for point in spec.points()}
+    crackdowns = {point["crackdown_intensity"] for point in spec.points()}
+    assert min(caps) == 0 and max(caps) == 800 and len(caps) > 2
+    assert min(crackdowns) == 0.0 and max(crackdowns) == 1.0 and len(crackdowns) > 2
+    assert spec.replicates > 1
+
+
+def test_seeds_derive_from_the_master_seed(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    again = load_sweep(write(tmp_path, TINY, "again.toml"))
+    assert [run.seed for run in spec.runs()] == [run.seed for run in again.runs()]
+    by_replicate = {}
+    for run in spec.runs():  # the same seed for a replicate at every point
+        by_replicate.setdefault(run.replicate, set()).add(run.seed)
+    assert all(len(seeds) == 1 for seeds in by_replicate.values())
+    assert len({seeds.pop() for seeds in by_replicate.values()}) == spec.replicates
+    other_text = TINY.replace("master_seed = 11", "master_seed = 12")
+    other = load_sweep(write(tmp_path, other_text, "o.toml"))
+    assert [run.seed for run in other.runs()] != [run.seed for run in spec.runs()]
+
+
+def test_latin_hypercube_design(tmp_path):
+    text = """
+[sweep]
+design = "latin_hypercube"
+samples = 8
+replicates = 1
+[vary.return_cap_per_week]
+low = 0
+high = 800
+[vary.patrol_intensity]
+low = 0.2
+high = 0.9
+"""
+    spec = load_sweep(write(tmp_path, text))
+    points = spec.points()
+    assert len(points) == 8
+    caps = [point["return_cap_per_week"] for point in points]
+    assert all(isinstance(cap, int) and 0 <= cap <= 800 for cap in caps)
+    assert all(0.2 <= point["patrol_intensity"] <= 0.9 for point in points)
+    # one point in each eighth of each range: a latin hypercube
+    assert sorted(int(cap // 100.0001) for cap in caps) == list(range(8))
+    assert points == load_sweep(write(tmp_path, text, "b.toml")).points()
+
+
+BAD_FILES = {
+    "unknown parameter": "[vary.no_such_lever]\nvalues = [1]\n",
+    "out of bounds": "[vary.patrol_intensity]\nvalues = [0.5, 1.5]\n",
+    "bad fixed value": "[fixed]\ncrackdown_intensity = 2.0\n"
+    "[vary.return_cap_per_week]\nvalues = [1]\n",
+    "malformed": "[vary.return_cap_per_week\nvalues = [1]\n",
+    "unknown key": "[sweep]\nrepliccates = 2\n[vary.return_cap_per_week]\nvalues = [1]\n",
+    "values and range": "[vary.return_cap_per_week]\nvalues = [1]\n"
+    "range = {start=0, stop=1, steps=2}\n",
+    "nothing varied": "[sweep]\nreplicates = 2\n",
+    "bad design": "[sweep]\ndesign = 'sobolish'\n[vary.return_cap_per_week]\nvalues = [1]\n",
+    "unknown scenario": "[sweep]\nscenario = 'nope'\n[vary.return_cap_per_week]\nvalues = [1]\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_FILES))
+def test_bad_sweep_files_are_refused_in_one_line_and_write_nothing(tmp_path, capsys, case):
+    path = write(tmp_path, BAD_FILES[case])
+    with pytest.raises(SweepError) as refused:
+        load_sweep(path)
+    assert "\n" not in str(refused.value)
+    out = tmp_path / "results"
+    assert cli(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("deterrence: error:")
+    assert not out.exists()
+
+
+def test_serial_and_parallel_sweeps_give_identical_rows(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    serial = run_sweep(spec, tmp_path / "serial", workers=1, progress=False)
+    parallel = run_sweep(spec, tmp_path / "parallel", workers=2, progress=False)
+    assert len(serial) == 4 and (serial["status"] == "ok").all()
+    pd.testing.assert_frame_equal(comparable(serial), comparable(parallel))
+    assert serial["deterrence_effect"].notna().all()
+    for name in ("results.parquet", "results.csv", "points.csv", "sweep.toml", "code_version.txt"):
+        assert (tmp_path / "serial" / name).exists()
+    weekly = pd.read_parquet(tmp_path / "serial" / "weekly" / "p00001-r000.parquet")
+    assert {"arrivals", "counterfactual_arrivals", "run_id"} <= set(weekly.columns)
+
+
+def test_an_interrupted_sweep_resumes_to_exactly_the_full_set(tmp_path, monkeypatch):
+    spec = load_sweep(write(tmp_path, TINY))
+    full = run_sweep(spec, tmp_path / "full", workers=1, progress=False)
+    folder = tmp_path / "resumed"
+    calls = []
+    real_execute = sweep_module.execute
+
+    def execute_then_die(spec, run):
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # as Ctrl-C would, after two finished runs
+        calls.append(run.run_id)
+        return real_execute(spec, run)
+
+    monkeypatch.setattr(sweep_module, "execute", execute_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(spec, folder, workers=1, progress=False)
+    assert len(list((folder / "runs").glob("*.parquet"))) == 2
+
+    monkeypatch.setattr(sweep_module, "execute", real_execute)
+    resumed = run_sweep(spec, folder, workers=1, progress=False)
+    assert len(resumed) == 4 and resumed["run_id"].is_unique
+    pd.testing.assert_frame_equal(comparable(resumed), comparable(full))
+
+    ran_again = []
+    monkeypatch.setattr(sweep_module, "execute",
+                        lambda spec, run: ran_again.append(run) or real_execute(spec, run))
+    run_sweep(spec, folder, workers=1, progress=False)
+    assert ran_again == []  # nothing missing, nothing run
+
+
+def test_a_killed_sweep_process_loses_no_finished_run(tmp_path):
+    path = write(tmp_path, TINY)
+    folder = tmp_path / "killed"
+    command = [sys.executable, "-m", "experiments.cli", "sweep", str(path), "--out", str(folder),
+               "--workers", "1", "--quiet"]
+    process = subprocess.Popen(command)
+    runs = folder / "runs"
+    for _ in range(600):  # wait (at most a minute) for the first finished run, then kill
+        if runs.exists() and any(runs.glob("*.parquet")):
+            break
+        if process.poll() is not None:
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    process.kill()
+    process.wait()
+    kept = {p.stem for p in runs.glob("*.parquet")}
+    assert kept and not list(runs.glob("*.partial"))
+    assert subprocess.run(command, check=False).returncode == 0
+    results = pd.read_parquet(folder / "results.parquet")
+    assert sorted(results["run_id"]) == sorted(run.run_id for run in load_sweep(path).runs())
+
+
+def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path, monkeypatch):
+    spec = load_sweep(write(tmp_path, TINY))
+    real = sweep_module.run_scenario
+
+    def fails_at_high_cap(scenario, seed, days, overrides):
+        if overrides["return_cap_per_week"] == 300:
+            raise RuntimeError("boom\nsecond line")
+        return real(scenario, seed, days, overrides)
+
+    monkeypatch.setattr(sweep_module, "run_scenario", fails_at_high_cap)
+    results = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    failed = results[results["status"] == "failed"]
+    assert len(results) == 4 and len(failed) == 2
+    assert (failed["error"] == "RuntimeError: boom").all()
+    assert (results.loc[results["status"] == "ok", "return_cap_per_week"] == 0).all()
+
+    monkeypatch.setattr(sweep_module, "run_scenario", real)  # a rerun retries the failures
+    results = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    assert (results["status"] == "ok").all() and len(results) == 4
+
+
+def test_a_folder_holding_another_sweep_is_refused(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    other = load_sweep(write(tmp_path, TINY.replace("values = [0, 300]", "values = [0, 100]"),
+                             "other.toml"))
+    with pytest.raises(SweepError, match="different sweep"):
+        run_sweep(other, tmp_path / "out", workers=1, progress=False)
+
+
+def test_point_summaries_have_a_mean_and_interval():
+    results = pd.DataFrame({
+        "run_id": ["a", "b", "c"], "point": [0, 0, 1], "replicate": [0, 1, 0],
+        "seed": [1, 2, 1], "status": ["ok"] * 3, "error": [""] * 3, "wall_seconds": [1.0] * 3,
+        "return_cap_per_week": [0, 0, 50], "arrivals": [100.0, 120.0, 80.0],
+    })
+    points = summarise_points(results, ["return_cap_per_week"])
+    first = points.iloc[0]
+    assert first["arrivals_mean"] == 110.0
+    # t(0.975, 1) = 12.706, sd = 14.142, n = 2
+    assert first["arrivals_high"] - first["arrivals_mean"] == pytest.approx(12.706 * 10.0, rel=1e-3)
+    assert np.isnan(points.iloc[1]["arrivals_high"])  # one replicate: no interval
