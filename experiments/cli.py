@@ -84,6 +84,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=os.cpu_count() or 1,
         help="local worker processes (default: all cores)",
     )
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
     params = commands.add_parser("params", help="list the parameters with bounds and units")
@@ -138,12 +143,19 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     spec = load_sweep(args.sweep_file)
     runs = len(spec.runs())
+    engine = f"Dask at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"
     print(
         f"Sweep {spec.name!r}: {runs} runs ({runs // spec.replicates} points x "
-        f"{spec.replicates} replicates), {spec.days} days each, on {args.workers} worker(s)"
+        f"{spec.replicates} replicates), {spec.days} days each, on {engine}"
     )
     try:
-        results = run_sweep(spec, args.out, workers=args.workers, progress=not args.quiet)
+        results = run_sweep(
+            spec,
+            args.out,
+            workers=args.workers,
+            progress=not args.quiet,
+            scheduler=args.scheduler,
+        )
     except KeyboardInterrupt:
         print(
             "\nInterrupted: finished runs are kept; run the same command to finish the rest.",

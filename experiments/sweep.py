@@ -157,22 +157,32 @@ def _mean_interval(values: np.ndarray) -> tuple[float, float]:
 
 
 def run_sweep(
-    spec: SweepSpec, folder: Path, workers: int = 1, progress: bool = True
+    spec: SweepSpec,
+    folder: Path,
+    workers: int = 1,
+    progress: bool = True,
+    scheduler: str | None = None,
 ) -> pd.DataFrame:
     """Run what is missing of ``spec`` into ``folder``; returns all results.
 
-    ``workers`` = 1 runs in this process; more run on that many local processes.
+    ``workers`` = 1 runs in this process; more run on that many local processes. With
+    ``scheduler`` (a Dask scheduler's address) the runs go to that Dask cluster instead.
+    Whichever engine runs them, the rows are the same.
     """
     if workers < 1:
         raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
     store = ResultsStore(folder, spec)
     done = store.finished()
     pending = [run for run in spec.runs() if run.run_id not in done]
+    if scheduler:
+        outcomes = _outcomes_on_dask(spec, pending, scheduler)
+    else:
+        outcomes = _outcomes(spec, pending, workers)
     failed = 0
     with tqdm(
         total=len(spec.runs()), initial=len(done), unit="run", disable=not progress, desc=spec.name
     ) as bar:
-        for row, weekly in _outcomes(spec, pending, workers):
+        for row, weekly in outcomes:
             store.save(row, weekly)
             failed += row["status"] == "failed"
             bar.set_postfix(failed=failed)
@@ -205,6 +215,36 @@ def _outcomes(
         finally:
             for future in waiting:
                 future.cancel()
+
+
+def _outcomes_on_dask(
+    spec: SweepSpec, runs: list[Run], scheduler: str
+) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
+    from distributed import Client, as_completed
+
+    try:
+        client = Client(scheduler, timeout="20s", set_as_default=False)
+    except (OSError, TimeoutError) as error:
+        raise SweepError(
+            f"--scheduler {scheduler!r}: no Dask scheduler answers there ({error})"
+        ) from None
+    with client:
+        futures = {
+            client.submit(execute, spec, run, pure=False, key=f"{spec.name}-{run.run_id}"): run
+            for run in runs
+        }
+        try:
+            for future in as_completed(futures, loop=client.loop):
+                try:
+                    yield future.result()
+                except Exception as error:  # a worker died or the cluster failed the task
+                    raise SweepError(
+                        f"the Dask cluster lost run {futures[future].run_id} "
+                        f"({type(error).__name__}); finished runs are kept: run the same "
+                        "command again to finish the rest"
+                    ) from None
+        finally:
+            client.cancel([future for future in futures if not future.done()])
 
 
 def describe(spec: SweepSpec) -> dict[str, Any]:
