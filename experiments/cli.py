@@ -17,6 +17,7 @@ from tqdm import tqdm
 from experiments.outputs import format_summary, write_run
 from experiments.plots import plot_run
 from experiments.sweep import run_sweep
+from experiments.sweep_analysis import figures_for
 from experiments.sweep_spec import load_sweep
 from model.parameters import (
     PARAMETERS,
@@ -88,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--scheduler",
         metavar="ADDRESS",
         help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
+    sweep.add_argument(
+        "--metric",
+        default="deterrence_effect",
+        help="summary metric of the figures (default: deterrence_effect)",
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -162,10 +168,15 @@ def _sweep(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 130
+    try:
+        figures = figures_for(args.out, args.metric)
+    except ValueError as error:  # e.g. a metric undefined at every point: the runs still stand
+        print(f"deterrence: no figures of {args.metric!r}: {error}", file=sys.stderr)
+        figures = []
     failed = int((results["status"] == "failed").sum())
     print(
         f"{len(results) - failed} runs ok, {failed} failed; results in {args.out}/ "
-        "(results.parquet, points.csv)"
+        "(results.parquet, points.csv" + "".join(f", {path.name}" for path in figures) + ")"
     )
     return 1 if failed else 0
 

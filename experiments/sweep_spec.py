@@ -7,8 +7,9 @@ A sweep file is TOML::
     days = 365                  # horizon of every run
     replicates = 3              # runs per parameter point
     master_seed = 20250806      # every run's seed derives from this
-    design = "grid"             # "grid" (every combination) or "latin_hypercube"
-    samples = 20                # points of a latin_hypercube design
+    design = "grid"             # "grid" (every combination), "latin_hypercube" or "sobol"
+    samples = 20                # latin_hypercube: points; sobol: base samples N (Saltelli's
+                                # scheme, N * (parameters + 2) points; a power of 2)
     outputs = ["arrivals", "deterrence_effect"]   # summary metrics to keep (default: all)
 
     [fixed]                     # overrides applied to every run
@@ -18,7 +19,7 @@ A sweep file is TOML::
     values = [0, 50, 100]
 
     [vary.crackdown_intensity]
-    range = { start = 0.0, stop = 1.0, steps = 5 }   # latin_hypercube: { low, high }
+    range = { start = 0.0, stop = 1.0, steps = 5 }   # sampled designs: low = .., high = ..
 
 Everything is checked against the parameter declaration before any run starts: unknown keys
 and parameters, values out of bounds and malformed files get a one-line error.
@@ -33,13 +34,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
 from model.parameters import PARAMETERS, ParameterError, validate
 from model.run import check_days
 from model.scenarios import load_scenario
 
-DESIGNS = ("grid", "latin_hypercube")
+DESIGNS = ("grid", "latin_hypercube", "sobol")
+SAMPLED_DESIGNS = ("latin_hypercube", "sobol")
+"""Designs that sample points between each varied parameter's low and high."""
 MAX_RUNS = 1_000_000
 
 
@@ -84,19 +88,35 @@ class SweepSpec:
         if self.design == "grid":
             combos = itertools.product(*(self.varied[name] for name in names))
             return [dict(zip(names, combo, strict=True)) for combo in combos]
-        sampler = qmc.LatinHypercube(d=len(names), seed=np.random.default_rng(self.master_seed))
-        unit = sampler.random(self.samples)
+        if self.design == "sobol":
+            scaled = sobol_sample.sample(
+                self.sobol_problem(),
+                self.samples,
+                calc_second_order=False,
+                seed=self.master_seed,
+            )
+        else:
+            sampler = qmc.LatinHypercube(d=len(names), rng=np.random.default_rng(self.master_seed))
+            low = np.array([self.varied[name][0] for name in names], dtype=float)
+            high = np.array([self.varied[name][1] for name in names], dtype=float)
+            scaled = qmc.scale(sampler.random(self.samples), low, high)
         points = []
-        for row in unit:
+        for row in scaled:
             point = {}
-            for name, u in zip(names, row, strict=True):
-                low, high = self.varied[name]
-                value = low + u * (high - low)
+            for name, value in zip(names, row.tolist(), strict=True):
                 point[name] = PARAMETERS[name].coerce(
                     round(value) if PARAMETERS[name].kind is int else value
                 )
             points.append(point)
         return points
+
+    def sobol_problem(self) -> dict[str, Any]:
+        """The SALib problem of a sampled design: names and bounds of the varied parameters."""
+        return {
+            "num_vars": len(self.varied),
+            "names": list(self.varied),
+            "bounds": [[float(low), float(high)] for low, high in self.varied.values()],
+        }
 
     def replicate_seed(self, replicate: int) -> int:
         """Seed of a replicate, the same at every point (common random numbers across points)."""
@@ -156,8 +176,10 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     if overlap:
         raise SweepError(f"{sorted(overlap)} both fixed and varied: allowed is one of the two")
     samples = _whole(sweep, "samples", 0, 0, MAX_RUNS)
-    if design == "latin_hypercube" and samples < 1:
-        raise SweepError("samples is missing: a latin_hypercube design needs samples >= 1")
+    if design in SAMPLED_DESIGNS and samples < 1:
+        raise SweepError(f"samples is missing: a {design} design needs samples >= 1")
+    if design == "sobol" and samples & (samples - 1):
+        raise SweepError(f"samples={samples} is not valid: a sobol design needs a power of 2")
     outputs = sweep.get("outputs")
     if outputs is not None and (
         not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs)
@@ -190,10 +212,10 @@ def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
     declared = PARAMETERS[parameter]
     if not isinstance(spec, dict):
         raise SweepError(f"[vary.{parameter}] must be a table with 'values' or 'range'")
-    if design == "latin_hypercube":
+    if design in SAMPLED_DESIGNS:
         _only_keys(spec, {"low", "high"}, f"[vary.{parameter}]")
         if "low" not in spec or "high" not in spec:
-            raise SweepError(f"[vary.{parameter}] needs low and high for a latin_hypercube")
+            raise SweepError(f"[vary.{parameter}] needs low and high for a {design} design")
         low, high = declared.coerce(spec["low"]), declared.coerce(spec["high"])
         if not low < high:
             raise SweepError(f"[vary.{parameter}] low={low} must be below high={high}")
