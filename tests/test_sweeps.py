@@ -160,8 +160,9 @@ def test_an_interrupted_sweep_resumes_to_exactly_the_full_set(tmp_path, monkeypa
     pd.testing.assert_frame_equal(comparable(resumed), comparable(full))
 
     ran_again = []
-    monkeypatch.setattr(sweep_module, "execute",
-                        lambda spec, run: ran_again.append(run) or real_execute(spec, run))
+    monkeypatch.setattr(
+        sweep_module, "execute", lambda spec, run: ran_again.append(run) or real_execute(spec, run)
+    )
     run_sweep(spec, folder, workers=1, progress=False)
     assert ran_again == []  # nothing missing, nothing run
 
@@ -169,8 +170,18 @@ def test_an_interrupted_sweep_resumes_to_exactly_the_full_set(tmp_path, monkeypa
 def test_a_killed_sweep_process_loses_no_finished_run(tmp_path):
     path = write(tmp_path, TINY)
     folder = tmp_path / "killed"
-    command = [sys.executable, "-m", "experiments.cli", "sweep", str(path), "--out", str(folder),
-               "--workers", "1", "--quiet"]
+    command = [
+        sys.executable,
+        "-m",
+        "experiments.cli",
+        "sweep",
+        str(path),
+        "--out",
+        str(folder),
+        "--workers",
+        "1",
+        "--quiet",
+    ]
     process = subprocess.Popen(command)
     runs = folder / "runs"
     for _ in range(600):  # wait (at most a minute) for the first finished run, then kill
@@ -212,21 +223,96 @@ def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path,
 def test_a_folder_holding_another_sweep_is_refused(tmp_path):
     spec = load_sweep(write(tmp_path, TINY))
     run_sweep(spec, tmp_path / "out", workers=1, progress=False)
-    other = load_sweep(write(tmp_path, TINY.replace("values = [0, 300]", "values = [0, 100]"),
-                             "other.toml"))
+    other = load_sweep(
+        write(tmp_path, TINY.replace("values = [0, 300]", "values = [0, 100]"), "other.toml")
+    )
     with pytest.raises(SweepError, match="different sweep"):
         run_sweep(other, tmp_path / "out", workers=1, progress=False)
 
 
 def test_point_summaries_have_a_mean_and_interval():
-    results = pd.DataFrame({
-        "run_id": ["a", "b", "c"], "point": [0, 0, 1], "replicate": [0, 1, 0],
-        "seed": [1, 2, 1], "status": ["ok"] * 3, "error": [""] * 3, "wall_seconds": [1.0] * 3,
-        "return_cap_per_week": [0, 0, 50], "arrivals": [100.0, 120.0, 80.0],
-    })
+    results = pd.DataFrame(
+        {
+            "run_id": ["a", "b", "c"],
+            "point": [0, 0, 1],
+            "replicate": [0, 1, 0],
+            "seed": [1, 2, 1],
+            "status": ["ok"] * 3,
+            "error": [""] * 3,
+            "wall_seconds": [1.0] * 3,
+            "return_cap_per_week": [0, 0, 50],
+            "arrivals": [100.0, 120.0, 80.0],
+        }
+    )
     points = summarise_points(results, ["return_cap_per_week"])
     first = points.iloc[0]
     assert first["arrivals_mean"] == 110.0
     # t(0.975, 1) = 12.706, sd = 14.142, n = 2
     assert first["arrivals_high"] - first["arrivals_mean"] == pytest.approx(12.706 * 10.0, rel=1e-3)
     assert np.isnan(points.iloc[1]["arrivals_high"])  # one replicate: no interval
+
+
+def test_dask_cluster_gives_the_same_rows_as_local_runs(tmp_path):
+    from distributed import LocalCluster
+
+    spec = load_sweep(write(tmp_path, TINY))
+    serial = run_sweep(spec, tmp_path / "serial", workers=1, progress=False)
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+    ) as cluster:
+        on_dask = run_sweep(
+            spec, tmp_path / "dask", progress=False, scheduler=cluster.scheduler_address
+        )
+    pd.testing.assert_frame_equal(comparable(serial), comparable(on_dask))
+
+
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    with pytest.raises(SweepError, match="no Dask scheduler answers"):
+        run_sweep(spec, tmp_path / "out", progress=False, scheduler="tcp://127.0.0.1:9")
+
+
+SOBOL = """
+[sweep]
+scenario = "pilot"
+design = "sobol"
+samples = 4
+days = 40
+master_seed = 3
+[fixed]
+start_date = 2025-07-20
+pilot_start_date = 2025-07-21
+first_return_date = 2025-07-25
+[vary.return_cap_per_week]
+low = 0
+high = 800
+[vary.initial_gangs]
+low = 2
+high = 20
+"""
+
+
+def test_sobol_design_and_indices(tmp_path):
+    from experiments.sweep_analysis import figures_for, sobol_indices
+
+    spec = load_sweep(write(tmp_path, SOBOL))
+    assert len(spec.points()) == 4 * (2 + 2)  # Saltelli: N * (parameters + 2)
+    results = run_sweep(spec, tmp_path / "out", workers=2, progress=False)
+    indices = sobol_indices(spec, results, "arrivals")
+    assert list(indices["parameter"]) == ["return_cap_per_week", "initial_gangs"]
+    assert np.isfinite(indices[["first_order", "total"]].to_numpy()).all()
+    written = figures_for(tmp_path / "out", "arrivals")
+    assert [path.name for path in written] == ["sobol_arrivals.csv"]
+
+
+def test_figures_suit_the_design(tmp_path):
+    from experiments.sweep_analysis import figures_for
+
+    one = load_sweep(write(tmp_path, TINY))
+    run_sweep(one, tmp_path / "one", workers=2, progress=False)
+    assert [p.name for p in figures_for(tmp_path / "one")] == ["deterrence_effect.png"]
+    two_text = TINY + "\n[vary.crackdown_intensity]\nvalues = [0.0, 1.0]\n"
+    two = load_sweep(write(tmp_path, two_text, "two.toml"))
+    run_sweep(two, tmp_path / "two", workers=2, progress=False)
+    (figure,) = figures_for(tmp_path / "two")
+    assert figure.read_bytes().startswith(b"\x89PNG")
