@@ -316,3 +316,56 @@ def test_figures_suit_the_design(tmp_path):
     run_sweep(two, tmp_path / "two", workers=2, progress=False)
     (figure,) = figures_for(tmp_path / "two")
     assert figure.read_bytes().startswith(b"\x89PNG")
+
+
+def _worker_pids(parent: int) -> list[int]:
+    pids = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            cmdline = (stat.parent / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if int(fields[1]) == parent and b"spawn_main" in cmdline:
+            pids.append(int(stat.parent.name))
+    return pids
+
+
+def test_a_dead_worker_is_a_clear_error_and_loses_nothing(tmp_path):
+    path = write(
+        tmp_path,
+        TINY.replace("days = 30", "days = 120").replace(
+            "values = [0, 300]", "values = [0, 100, 200, 300]"
+        ),
+    )
+    folder = tmp_path / "out"
+    command = [
+        sys.executable,
+        "-m",
+        "experiments.cli",
+        "sweep",
+        str(path),
+        "--out",
+        str(folder),
+        "--workers",
+        "2",
+        "--quiet",
+    ]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    runs = folder / "runs"
+    for _ in range(900):  # wait for a finished run and for the workers to be busy again
+        if runs.exists() and any(runs.glob("*.parquet")) and _worker_pids(process.pid):
+            break
+        subprocess.run(["sleep", "0.1"], check=True)
+    victims = _worker_pids(process.pid)
+    assert victims, "no worker process found"
+    subprocess.run(["kill", "-9", str(victims[0])], check=True)
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 2
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "worker process died" in lines[0] and "Traceback" not in err
+    kept = len(list(runs.glob("*.parquet")))
+    assert kept >= 1
+    assert subprocess.run(command, check=False).returncode == 0
+    results = pd.read_parquet(folder / "results.parquet")
+    assert len(results) == 8 and results["run_id"].is_unique and (results["status"] == "ok").all()
