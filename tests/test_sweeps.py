@@ -369,3 +369,17 @@ def test_a_dead_worker_is_a_clear_error_and_loses_nothing(tmp_path):
     assert subprocess.run(command, check=False).returncode == 0
     results = pd.read_parquet(folder / "results.parquet")
     assert len(results) == 8 and results["run_id"].is_unique and (results["status"] == "ok").all()
+
+
+def test_sweep_file_round_trip_through_the_results_store(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    run_sweep(spec, tmp_path / "out", workers=1, progress=False)
+    saved = load_sweep(tmp_path / "out" / "sweep.toml")
+    assert saved.runs() == spec.runs()
+    assert (saved.scenario, saved.days, saved.replicates, saved.master_seed) == (
+        spec.scenario,
+        spec.days,
+        spec.replicates,
+        spec.master_seed,
+    )
+    assert saved.fixed == spec.fixed and saved.varied == spec.varied
