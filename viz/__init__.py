@@ -1,0 +1,1 @@
+"""The browser app (solara): the live run page."""

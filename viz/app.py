@@ -1,0 +1,158 @@
+"""The browser app: run the model live and watch the policy levers act.
+
+Start it with ``./start`` (or ``solara run viz/app.py``). Each browser tab gets its own model:
+nothing is shared between sessions. Controls are generated from the parameter declaration, with
+its defaults and bounds; a bad combination of values is shown as a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+import solara
+
+from model.parameters import PARAMETERS, ParameterError
+from model.scenarios import load_scenario, scenario_names
+from viz.live import DAYS_PER_STEP, LiveRun
+
+LEVERS = (
+    "return_cap_per_week",
+    "return_cap_growth_per_week",
+    "crackdown_intensity",
+    "patrol_intensity",
+    "legal_route_share",
+    "smuggler_misinformation",
+    "belief_weight_network",
+    "belief_weight_official",
+    "belief_weight_smugglers",
+)
+"""The controls on the live page: the policy levers and the key behaviour parameters."""
+
+FLOAT_STEPS = 100
+"""Slider positions between a real-valued parameter's bounds."""
+
+
+def scenario_defaults(scenario: str) -> dict:
+    """Every lever's value in a scenario (its override, else the declared default)."""
+    overrides = load_scenario(scenario)
+    return {name: overrides.get(name, PARAMETERS[name].default) for name in LEVERS}
+
+
+@solara.component
+def ParameterControl(name: str, value, on_value):
+    """A slider for one declared parameter: its bounds, its unit, its description."""
+    declared = PARAMETERS[name]
+    label = f"{name.replace('_', ' ')} ({declared.unit})"
+    if declared.kind is int:
+        solara.SliderInt(label, value=value, min=declared.low, max=declared.high, on_value=on_value)
+    else:
+        step = (declared.high - declared.low) / FLOAT_STEPS
+        solara.SliderFloat(
+            label, value=value, min=declared.low, max=declared.high, step=step, on_value=on_value
+        )
+
+
+def weekly_figure(run: LiveRun):
+    """Four panels of the weekly series, with the counterfactual's arrivals."""
+    policy, counterfactual = run.weekly()
+    figure, axes = plt.subplots(2, 2, figsize=(11, 6.5))
+    if len(policy):
+        weeks = policy["week_start"]
+        axes[0, 0].plot(weeks, policy["arrivals"], label="with the policy")
+        axes[0, 0].plot(
+            weeks, counterfactual["arrivals"], "--", color="gray", label="without (same seed)"
+        )
+        axes[0, 1].plot(weeks, policy["returns"], color="tab:red", label="returns")
+        axes[0, 1].plot(
+            weeks, policy["legal_admissions"], color="tab:green", label="legal admissions"
+        )
+        axes[1, 0].plot(weeks, policy["perceived_return_prob"], label="perceived return risk")
+        axes[1, 0].plot(weeks, policy["actual_return_prob"], label="actual return risk")
+        axes[1, 0].plot(weeks, policy["job_availability"], ":", label="job availability")
+        axes[1, 1].plot(weeks, policy["people_per_boat"], label="people per boat")
+        price = axes[1, 1].twinx()
+        price.plot(weeks, policy["smuggler_price_gbp"], color="tab:red")
+        price.set_ylabel("price per seat (GBP)")
+        for axis in axes.flat:
+            axis.legend(fontsize=7, loc="upper left")
+            axis.tick_params(axis="x", labelsize=7, rotation=30)
+    for axis, title in zip(
+        axes.flat,
+        ("Small-boat arrivals a week", "The pilot a week", "Beliefs and chances", "Smugglers"),
+        strict=True,
+    ):
+        axis.set_title(title, fontsize=10)
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
+
+
+@solara.component
+def Page():
+    """The live run page."""
+    scenario, set_scenario = solara.use_state("pilot")
+    seed, set_seed = solara.use_state(1)
+    levers, set_levers = solara.use_state(scenario_defaults("pilot"))
+    version, set_version = solara.use_state(0)  # bumped to redraw after the run advances
+    error, set_error = solara.use_state("")
+    run_ref = solara.use_ref(None)
+
+    def rebuild(new_scenario=scenario, new_seed=seed, new_levers=levers):
+        try:
+            run_ref.current = LiveRun(new_scenario, new_seed, dict(new_levers))
+            set_error("")
+        except ParameterError as problem:
+            run_ref.current = None
+            set_error(str(problem))
+        set_version(version + 1)
+
+    if run_ref.current is None and not error:
+        rebuild()
+
+    def on_scenario(name):
+        new_levers = scenario_defaults(name)
+        set_scenario(name)
+        set_levers(new_levers)
+        rebuild(name, seed, new_levers)
+
+    def on_lever(name):
+        def update(value):
+            new_levers = {**levers, name: value}
+            set_levers(new_levers)
+            rebuild(scenario, seed, new_levers)
+
+        return update
+
+    def step():
+        if run_ref.current is not None:
+            run_ref.current.advance(DAYS_PER_STEP)
+            set_version(version + 1)
+
+    solara.Title("Channel deterrence model")
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            solara.Select("Scenario", values=scenario_names(), value=scenario, on_value=on_scenario)
+            solara.InputInt(
+                "Seed",
+                value=seed,
+                on_value=lambda value: (set_seed(value), rebuild(scenario, value)),
+            )
+            for name in LEVERS:
+                ParameterControl(name, levers[name], on_lever(name))
+        with solara.Column():
+            solara.Markdown("## Channel small-boat crossings and the 'one in, one out' pilot")
+            with solara.Row():
+                solara.Button("Step a week", on_click=step, color="primary")
+                solara.Button("Reset", on_click=lambda: rebuild())
+            if error:
+                solara.Error(error)
+            run = run_ref.current
+            if run is not None:
+                if run.day:
+                    solara.Text(f"Day {run.day}: simulated to {run.policy.date.isoformat()}")
+                else:
+                    solara.Text(f"Day 0: the run starts on {run.policy.start_date.isoformat()}")
+                solara.FigureMatplotlib(weekly_figure(run), dependencies=[version])
