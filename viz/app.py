@@ -45,7 +45,8 @@ def scenario_defaults(scenario: str) -> dict:
 def ParameterControl(name: str, value, on_value):
     """A slider for one declared parameter: its bounds, its unit, its description."""
     declared = PARAMETERS[name]
-    label = f"{name.replace('_', ' ')} ({declared.unit})"
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    label = f"{name.replace('_', ' ')} ({declared.unit}): {shown}"
     if declared.kind is int:
         solara.SliderInt(label, value=value, min=declared.low, max=declared.high, on_value=on_value)
     else:
