@@ -11,9 +11,15 @@ import matplotlib
 
 matplotlib.use("Agg")
 
+import itertools
+
 import matplotlib.pyplot as plt
+import networkx as nx
+import numpy as np
 import solara
 
+from agents.migrants import MigrantState
+from model.data import load_observed_arrivals
 from model.parameters import PARAMETERS, ParameterError
 from model.scenarios import load_scenario, scenario_names
 from viz.live import DAYS_PER_STEP, LiveRun
@@ -33,6 +39,15 @@ LEVERS = (
 
 FLOAT_STEPS = 100
 """Slider positions between a real-valued parameter's bounds."""
+
+QUARTER_DAYS = 91
+"""Days simulated by the 'Run 13 weeks' button."""
+
+REDRAWS = itertools.count(1)
+"""Fresh numbers for the page's redraw trigger."""
+
+NETWORK_SAMPLE = 120
+"""Migrants on the coast shown in the network view."""
 
 
 def scenario_defaults(scenario: str) -> dict:
@@ -56,12 +71,11 @@ def ParameterControl(name: str, value, on_value):
         )
 
 
-def weekly_figure(run: LiveRun):
+def weekly_figure(policy, counterfactual):
     """Four panels of the weekly series, with the counterfactual's arrivals."""
-    policy, counterfactual = run.weekly()
-    figure, axes = plt.subplots(2, 2, figsize=(11, 6.5))
+    figure, axes = plt.subplots(2, 2, figsize=(10, 6), dpi=80)
     if len(policy):
-        weeks = policy["week_start"]
+        weeks = policy["week"] + 1  # plain week numbers draw much faster than dates
         axes[0, 0].plot(weeks, policy["arrivals"], label="with the policy")
         axes[0, 0].plot(
             weeks, counterfactual["arrivals"], "--", color="gray", label="without (same seed)"
@@ -73,13 +87,16 @@ def weekly_figure(run: LiveRun):
         axes[1, 0].plot(weeks, policy["perceived_return_prob"], label="perceived return risk")
         axes[1, 0].plot(weeks, policy["actual_return_prob"], label="actual return risk")
         axes[1, 0].plot(weeks, policy["job_availability"], ":", label="job availability")
+        employed = axes[1, 0].twinx()
+        employed.plot(weeks, policy["illegal_employment"], color="tab:brown", alpha=0.6)
+        employed.set_ylabel("working illegally (right)", fontsize=8)
         axes[1, 1].plot(weeks, policy["people_per_boat"], label="people per boat")
         price = axes[1, 1].twinx()
         price.plot(weeks, policy["smuggler_price_gbp"], color="tab:red")
         price.set_ylabel("price per seat (GBP)")
         for axis in axes.flat:
             axis.legend(fontsize=7, loc="upper left")
-            axis.tick_params(axis="x", labelsize=7, rotation=30)
+            axis.set_xlabel("week of the run", fontsize=8)
     for axis, title in zip(
         axes.flat,
         ("Small-boat arrivals a week", "The pilot a week", "Beliefs and chances", "Smugglers"),
@@ -89,6 +106,53 @@ def weekly_figure(run: LiveRun):
     figure.tight_layout()
     plt.close(figure)
     return figure
+
+
+def network_figure(run: LiveRun):
+    """Ties among a sample of the people on the coast, coloured by perceived return risk."""
+    model = run.policy
+    coast = model.population.in_state(MigrantState.IN_FRANCE)
+    sample = coast[np.linspace(0, len(coast) - 1, min(NETWORK_SAMPLE, len(coast))).astype(int)]
+    graph = model.network.to_networkx(np.unique(sample))
+    risk = model.population.perceived_return_prob[list(graph.nodes)]
+    figure, axis = plt.subplots(figsize=(5.5, 4.5))
+    if graph.number_of_nodes():
+        layout = nx.spring_layout(graph, seed=1, iterations=30)
+        nx.draw_networkx_edges(graph, layout, ax=axis, alpha=0.3)
+        nodes = nx.draw_networkx_nodes(
+            graph,
+            layout,
+            ax=axis,
+            node_size=30,
+            node_color=risk,
+            cmap="viridis",
+            vmin=0.0,
+            vmax=max(0.1, float(risk.max())),
+        )
+        figure.colorbar(nodes, ax=axis, label="perceived return probability")
+    axis.set_title(f"Contacts among {graph.number_of_nodes()} people on the coast", fontsize=10)
+    axis.set_axis_off()
+    figure.tight_layout()
+    plt.close(figure)
+    return figure
+
+
+def data_table(run: LiveRun, policy) -> str:
+    """The run so far against the public figures, as a Markdown table."""
+    observed = {row["year"]: row for row in load_observed_arrivals()}[2024]
+    weeks = run.day / 7
+    arrivals = policy["arrivals"].sum() if len(policy) else 0
+    boats = policy["boats_arrived"].sum() if len(policy) else 0
+    per_boat = f"{arrivals / boats:.1f}" if boats else "n/a"
+    return "\n".join(
+        [
+            "| figure | model, run so far | public figure |",
+            "| --- | --- | --- |",
+            f"| arrivals a week | {arrivals / max(weeks, 1):,.0f} | "
+            f"{observed['arrivals'] / 52:,.0f} (2024); 782 (2025 to early July) |",
+            f"| people per boat | {per_boat} | {observed['people_per_boat']:g} (2024) |",
+        ]
+    )
 
 
 @solara.component
@@ -108,7 +172,7 @@ def Page():
         except ParameterError as problem:
             run_ref.current = None
             set_error(str(problem))
-        set_version(version + 1)
+        set_version(next(REDRAWS))
 
     if run_ref.current is None and not error:
         rebuild()
@@ -130,7 +194,12 @@ def Page():
     def step():
         if run_ref.current is not None:
             run_ref.current.advance(DAYS_PER_STEP)
-            set_version(version + 1)
+            set_version(next(REDRAWS))
+
+    def run_quarter():
+        if run_ref.current is not None:
+            run_ref.current.advance(QUARTER_DAYS)
+            set_version(next(REDRAWS))
 
     solara.Title("Channel deterrence model")
     with solara.Columns([1, 3]):
@@ -147,6 +216,7 @@ def Page():
             solara.Markdown("## Channel small-boat crossings and the 'one in, one out' pilot")
             with solara.Row():
                 solara.Button("Step a week", on_click=step, color="primary")
+                solara.Button("Run 13 weeks", on_click=run_quarter)
                 solara.Button("Reset", on_click=lambda: rebuild())
             if error:
                 solara.Error(error)
@@ -156,4 +226,16 @@ def Page():
                     solara.Text(f"Day {run.day}: simulated to {run.policy.date.isoformat()}")
                 else:
                     solara.Text(f"Day 0: the run starts on {run.policy.start_date.isoformat()}")
-                solara.FigureMatplotlib(weekly_figure(run), dependencies=[version])
+                policy, counterfactual = run.weekly()
+                solara.FigureMatplotlib(
+                    weekly_figure(policy, counterfactual),
+                    dependencies=[version, run.day],
+                    format="png",
+                )
+                with solara.Columns([1, 1]):
+                    solara.FigureMatplotlib(
+                        network_figure(run), dependencies=[version, run.day], format="png"
+                    )
+                    solara.Markdown(
+                        "### The model against the public figures\n\n" + data_table(run, policy)
+                    )

@@ -6,6 +6,7 @@ Both models share the seed, so the gap between their arrivals is the policy's ef
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +32,9 @@ class LiveRun:
 
     def __post_init__(self) -> None:
         """Build both models (raises ParameterError on a bad value)."""
+        # The play thread advances while the page reads: each holds the lock for a whole week
+        # or a whole read, so the page never sees the two runs at different days.
+        self._lock = threading.Lock()
         parameters = validate({**load_scenario(self.scenario), **self.overrides})
         self.parameters = parameters
         self.policy = ChannelModel(seed=self.seed, **parameters)
@@ -47,16 +51,18 @@ class LiveRun:
 
     def advance(self, days: int = DAYS_PER_STEP) -> None:
         """Simulate ``days`` more days of both runs."""
-        for _ in range(days):
-            self.policy.step()
-            if self.counterfactual is not None:
-                self.counterfactual.step()
+        with self._lock:
+            for _ in range(days):
+                self.policy.step()
+                if self.counterfactual is not None:
+                    self.counterfactual.step()
 
     def weekly(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Weekly series of the policy run and of its counterfactual (the same when no policy)."""
-        if self.day == 0:
-            return pd.DataFrame(), pd.DataFrame()
-        policy = weekly_series(daily_series(self.policy))
-        if self.counterfactual is None:
-            return policy, policy
-        return policy, weekly_series(daily_series(self.counterfactual))
+        with self._lock:
+            if self.day == 0:
+                return pd.DataFrame(), pd.DataFrame()
+            policy = weekly_series(daily_series(self.policy))
+            if self.counterfactual is None:
+                return policy, policy
+            return policy, weekly_series(daily_series(self.counterfactual))
