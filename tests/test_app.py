@@ -67,3 +67,21 @@ def test_live_run_pairs_the_counterfactual():
     assert len(policy) == len(counterfactual) == 3
     assert (policy["calm_day"] == counterfactual["calm_day"]).all()
     assert run.counterfactual.params["return_cap_per_week"] == 0
+
+
+def test_sliders_keep_the_scenario_values():
+    # a slider whose steps miss a scenario's value would silently change the run
+    _, rc = solara.render(Page(), handle_error=False)
+    defaults = scenario_defaults("pilot")
+    for name in LEVERS:
+        control = slider(rc, name)
+        assert control.v_model == defaults[name], name
+        assert (
+            abs(
+                (control.v_model - control.min) / control.step
+                - round((control.v_model - control.min) / control.step)
+            )
+            < 1e-6
+        ), name
+    rc.find(v.Btn, children=["Step a week"]).widget.click()
+    assert day_text(rc).startswith("Day 7")  # no control changed the run on its way in

@@ -12,6 +12,7 @@ import matplotlib
 matplotlib.use("Agg")
 
 import itertools
+import math
 
 import matplotlib.pyplot as plt
 import networkx as nx
@@ -37,8 +38,8 @@ LEVERS = (
 )
 """The controls on the live page: the policy levers and the key behaviour parameters."""
 
-FLOAT_STEPS = 100
-"""Slider positions between a real-valued parameter's bounds."""
+FLOAT_STEPS = 1000
+"""At least this many slider positions between a real-valued parameter's bounds."""
 
 QUARTER_DAYS = 91
 """Days simulated by the 'Run 13 weeks' button."""
@@ -65,7 +66,8 @@ def ParameterControl(name: str, value, on_value):
     if declared.kind is int:
         solara.SliderInt(label, value=value, min=declared.low, max=declared.high, on_value=on_value)
     else:
-        step = (declared.high - declared.low) / FLOAT_STEPS
+        # A power of ten, so that the declared default and scenario values sit on the grid.
+        step = 10.0 ** math.floor(math.log10((declared.high - declared.low) / FLOAT_STEPS))
         solara.SliderFloat(
             label, value=value, min=declared.low, max=declared.high, step=step, on_value=on_value
         )
@@ -108,12 +110,30 @@ def weekly_figure(policy, counterfactual):
     return figure
 
 
+def coast_neighbourhood(model, size: int) -> np.ndarray:
+    """Up to ``size`` people on the coast, found by following ties from the longest-waiting."""
+    coast = model.population.in_state(MigrantState.IN_FRANCE)
+    if len(coast) == 0:
+        return coast
+    on_coast = np.zeros(len(model.population), dtype=bool)
+    on_coast[coast] = True
+    chosen = [int(coast[0])]
+    seen = set(chosen)
+    frontier = np.array(chosen)
+    while len(chosen) < size and len(frontier):
+        nearby = np.unique(model.network.neighbours_of(frontier))
+        nearby = [int(n) for n in nearby[on_coast[nearby]] if int(n) not in seen]
+        nearby = nearby[: size - len(chosen)]
+        seen.update(nearby)
+        chosen.extend(nearby)
+        frontier = np.array(nearby, dtype=np.int64)
+    return np.array(chosen, dtype=np.int64)
+
+
 def network_figure(run: LiveRun):
     """Ties among a sample of the people on the coast, coloured by perceived return risk."""
     model = run.policy
-    coast = model.population.in_state(MigrantState.IN_FRANCE)
-    sample = coast[np.linspace(0, len(coast) - 1, min(NETWORK_SAMPLE, len(coast))).astype(int)]
-    graph = model.network.to_networkx(np.unique(sample))
+    graph = model.network.to_networkx(coast_neighbourhood(model, NETWORK_SAMPLE))
     risk = model.population.perceived_return_prob[list(graph.nodes)]
     figure, axis = plt.subplots(figsize=(5.5, 4.5))
     if graph.number_of_nodes():
