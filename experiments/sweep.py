@@ -35,6 +35,9 @@ from experiments.outputs import code_version
 from experiments.sweep_spec import Run, SweepError, SweepSpec
 from model.run import run_scenario
 
+DASK_CONNECT_TIMEOUT = "20s"
+"""How long to wait for a Dask scheduler to answer before giving up."""
+
 RUN_COLUMNS = ("run_id", "point", "replicate", "seed", "status", "error", "wall_seconds")
 
 
@@ -223,7 +226,7 @@ def _outcomes_on_dask(
     from distributed import Client, as_completed
 
     try:
-        client = Client(scheduler, timeout="20s", set_as_default=False)
+        client = Client(scheduler, timeout=DASK_CONNECT_TIMEOUT, set_as_default=False)
     except (OSError, TimeoutError) as error:
         raise SweepError(
             f"--scheduler {scheduler!r}: no Dask scheduler answers there ({error})"

@@ -266,7 +266,8 @@ def test_dask_cluster_gives_the_same_rows_as_local_runs(tmp_path):
     pd.testing.assert_frame_equal(comparable(serial), comparable(on_dask))
 
 
-def test_an_unreachable_scheduler_is_a_clear_error(tmp_path):
+def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweep_module, "DASK_CONNECT_TIMEOUT", "2s")
     spec = load_sweep(write(tmp_path, TINY))
     with pytest.raises(SweepError, match="no Dask scheduler answers"):
         run_sweep(spec, tmp_path / "out", progress=False, scheduler="tcp://127.0.0.1:9")
