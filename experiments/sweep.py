@@ -23,7 +23,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
@@ -248,11 +247,3 @@ def _outcomes_on_dask(
                     ) from None
         finally:
             client.cancel([future for future in futures if not future.done()])
-
-
-def describe(spec: SweepSpec) -> dict[str, Any]:
-    """The sweep's settings as plain values (for logs and the app)."""
-    fields = asdict(spec)
-    fields.pop("text")
-    fields["runs"] = len(spec.runs())
-    return fields

@@ -36,7 +36,6 @@ class LiveRun:
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
         parameters = validate({**load_scenario(self.scenario), **self.overrides})
-        self.parameters = parameters
         self.policy = ChannelModel(seed=self.seed, **parameters)
         self.counterfactual = (
             ChannelModel(seed=self.seed, **counterfactual_of(parameters))
