@@ -39,6 +39,7 @@ FALLBACK_SPECS: tuple[str, ...] = (
     "vega-embed@6",
     "mermaid@10.8.0",
     "katex@0.16.9",
+    "echarts@5.4.0",
 )
 
 #: solara's files (relative to its package folder) that name the npm packages its pages load.
@@ -47,6 +48,7 @@ SOURCE_FILES: tuple[str, ...] = (
     "server/settings.py",  # the font-awesome path
     "widgets/vue/*.vue",
     "components/markdown.py",
+    "components/echarts.vue",  # solara.FigureEcharts: "echarts@${version}" with the version above
 )
 
 #: Written into a package's folder once it is completely unpacked.
@@ -55,6 +57,8 @@ MARKER = ".viz-assets-complete"
 # An npm spec followed by a path inside the package: "/vega-lite@5/build/...",
 # "/@widgetti/vue-grid-layout@2.3.13-alpha.2/dist/...".
 _SPEC_IN_URL = re.compile(r"/((?:@[a-z0-9][\w.-]*/)?[a-z0-9][\w.-]*@\d[\w.-]*)/", re.IGNORECASE)
+# A Vue file that names its package's version in a constant: const version = "5.4.0";
+_VERSION_CONSTANT = re.compile(r"""const version = ["']([\w.-]+)["']""")
 
 
 def _solara_dir() -> Path | None:
@@ -96,6 +100,12 @@ def _wanted_vuetify_app(spec: str) -> bool:
     return True
 
 
+def _with_version_filled_in(text: str) -> str:
+    """The text with ``${version}`` replaced by the file's ``const version`` (if it has one)."""
+    constant = _VERSION_CONSTANT.search(text)
+    return text.replace("${version}", constant.group(1)) if constant else text
+
+
 def wanted_specs() -> list[str]:
     """The npm specs the installed solara's pages ask for, in the order first named."""
     specs: list[str] = []
@@ -107,7 +117,7 @@ def wanted_specs() -> list[str]:
                     text = path.read_text(encoding="utf-8")
                 except OSError:
                     continue
-                for spec in _SPEC_IN_URL.findall(text):
+                for spec in _SPEC_IN_URL.findall(_with_version_filled_in(text)):
                     if spec not in specs and _wanted_vuetify_app(spec):
                         specs.append(spec)
     return specs or list(FALLBACK_SPECS)
