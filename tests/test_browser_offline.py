@@ -13,7 +13,7 @@ import pytest
 from tests.browser import browser_page, free_port, screenshot, serve_app
 from viz import assets
 
-SMOKE_APP = '''\
+SMOKE_APP = """\
 import solara
 
 
@@ -21,7 +21,7 @@ import solara
 def Page():
     solara.Markdown("Hello offline")
     solara.Button("Press")
-'''
+"""
 
 
 def test_cache_dir_is_solaras():
@@ -33,7 +33,7 @@ def test_cache_dir_is_solaras():
 
 def test_wanted_assets_cover_the_page():
     specs = assets.wanted_specs()
-    for needed in ("requirejs@", "font-awesome@", "katex@", "mermaid@", "vega@"):
+    for needed in ("requirejs@", "font-awesome@", "katex@", "mermaid@", "vega@", "echarts@"):
         assert any(spec.startswith(needed) for spec in specs), (needed, specs)
     assert any("solara-vuetify" in spec for spec in specs), specs
 
