@@ -5,8 +5,9 @@ import ipyvuetify as v
 import solara
 
 from model.parameters import PARAMETERS
-from viz.app import LEVERS, Page, scenario_defaults
 from viz.live import LiveRun
+from viz.live_page import LEVERS, scenario_defaults
+from viz.live_page import LivePage as Page
 
 
 def day_text(rc) -> str:

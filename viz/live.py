@@ -10,8 +10,11 @@ import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+import numpy as np
 import pandas as pd
 
+from agents.migrants import MigrantState
 from model.model import ChannelModel
 from model.parameters import validate
 from model.run import counterfactual_of, daily_series, has_policy, weekly_series
@@ -65,3 +68,33 @@ class LiveRun:
             if self.counterfactual is None:
                 return policy, policy
             return policy, weekly_series(daily_series(self.counterfactual))
+
+    def network_sample(self, size: int) -> tuple[nx.Graph, np.ndarray]:
+        """Ties among up to ``size`` people on the coast, and their perceived return risk."""
+        with self._lock:
+            people = coast_neighbourhood(self.policy, size)
+            graph = self.policy.network.to_networkx(people)
+            return graph, self.policy.population.perceived_return_prob[list(graph.nodes)]
+
+
+def coast_neighbourhood(model: ChannelModel, size: int) -> np.ndarray:
+    """Up to ``size`` people on the coast, found by following ties from the longest-waiting.
+
+    Following ties (rather than drawing at random) keeps the sample's contacts in view.
+    """
+    coast = model.population.in_state(MigrantState.IN_FRANCE)
+    if len(coast) == 0:
+        return coast
+    on_coast = np.zeros(len(model.population), dtype=bool)
+    on_coast[coast] = True
+    chosen = [int(coast[0])]
+    seen = set(chosen)
+    frontier = np.array(chosen)
+    while len(chosen) < size and len(frontier):
+        nearby = np.unique(model.network.neighbours_of(frontier))
+        nearby = [int(n) for n in nearby[on_coast[nearby]] if int(n) not in seen]
+        nearby = nearby[: size - len(chosen)]
+        seen.update(nearby)
+        chosen.extend(nearby)
+        frontier = np.array(nearby, dtype=np.int64)
+    return np.array(chosen, dtype=np.int64)

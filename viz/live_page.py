@@ -1,0 +1,244 @@
+"""The live run page: run the model a week at a time, or play it, and watch the levers act.
+
+Each browser tab gets its own run (a :class:`viz.live.LiveRun`): nothing is shared between
+sessions. Controls are generated from the parameter declaration, with its defaults and bounds;
+a bad combination of values or a failed run is shown as a message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+
+import solara
+import solara.lab
+
+from model.data import load_observed_arrivals
+from model.parameters import PARAMETERS, ParameterError
+from model.scenarios import load_scenario, scenario_names
+from viz.charts import PANEL_HEIGHT, network_chart, weekly_panels
+from viz.live import DAYS_PER_STEP, LiveRun
+
+LEVERS = (
+    "return_cap_per_week",
+    "return_cap_growth_per_week",
+    "crackdown_intensity",
+    "patrol_intensity",
+    "legal_route_share",
+    "smuggler_misinformation",
+    "belief_weight_network",
+    "belief_weight_official",
+    "belief_weight_smugglers",
+)
+"""The controls on the live page: the policy levers and the key behaviour parameters."""
+
+FLOAT_STEPS = 1000
+"""At least this many slider positions between a real-valued parameter's bounds."""
+
+QUARTER_DAYS = 91
+"""Days simulated by the 'Run 13 weeks' button."""
+
+PLAY_PAUSE_SECONDS = 0.2
+"""Pause between weeks while playing, so the page can draw each week and stay responsive."""
+
+PLAY_LIMIT_DAYS = 3 * 365
+"""Playing stops after this many days (three years); Step still goes on."""
+
+NETWORK_SAMPLE = 120
+"""Migrants on the coast shown in the network view."""
+
+REDRAWS = itertools.count(1)
+"""Fresh numbers for the page's redraw trigger."""
+
+
+def scenario_defaults(scenario: str) -> dict:
+    """Every lever's value in a scenario (its override, else the declared default)."""
+    overrides = load_scenario(scenario)
+    return {name: overrides.get(name, PARAMETERS[name].default) for name in LEVERS}
+
+
+@solara.component
+def ParameterControl(name: str, value, on_value, disabled: bool = False):
+    """A slider for one declared parameter: its bounds, its unit, its description."""
+    declared = PARAMETERS[name]
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    label = f"{name.replace('_', ' ')} ({declared.unit}): {shown}"
+    if declared.kind is int:
+        solara.SliderInt(
+            label,
+            value=value,
+            min=declared.low,
+            max=declared.high,
+            on_value=on_value,
+            disabled=disabled,
+        )
+    else:
+        # A power of ten, so that the declared default and scenario values sit on the grid.
+        step = 10.0 ** math.floor(math.log10((declared.high - declared.low) / FLOAT_STEPS))
+        solara.SliderFloat(
+            label,
+            value=value,
+            min=declared.low,
+            max=declared.high,
+            step=step,
+            on_value=on_value,
+            disabled=disabled,
+        )
+
+
+def data_table(run: LiveRun, policy) -> str:
+    """The run so far against the public figures, as a Markdown table."""
+    observed = {row["year"]: row for row in load_observed_arrivals()}[2024]
+    weeks = run.day / 7
+    arrivals = policy["arrivals"].sum() if len(policy) else 0
+    boats = policy["boats_arrived"].sum() if len(policy) else 0
+    per_boat = f"{arrivals / boats:.1f}" if boats else "n/a"
+    return "\n".join(
+        [
+            "| figure | model, run so far | public figure |",
+            "| --- | --- | --- |",
+            f"| arrivals a week | {arrivals / max(weeks, 1):,.0f} | "
+            f"{observed['arrivals'] / 52:,.0f} (2024); 782 (2025 to early July) |",
+            f"| people per boat | {per_boat} | {observed['people_per_boat']:g} (2024) |",
+        ]
+    )
+
+
+def day_caption(run: LiveRun) -> str:
+    """Where the run is in time."""
+    if run.day:
+        return f"Day {run.day}: simulated to {run.policy.date.isoformat()}"
+    return f"Day 0: the run starts on {run.policy.start_date.isoformat()}"
+
+
+def totals_caption(policy, counterfactual) -> str:
+    """The run's totals so far, beside its counterfactual's arrivals."""
+    if len(policy) == 0:
+        return "No days simulated yet."
+    return (
+        f"So far: {policy['arrivals'].sum():,} arrivals "
+        f"({counterfactual['arrivals'].sum():,} without the policy), "
+        f"{policy['returns'].sum():,} returns, "
+        f"{policy['legal_admissions'].sum():,} legal admissions."
+    )
+
+
+@solara.component
+def Charts(run: LiveRun, version: int):
+    """The weekly panels, the network view and the panel of public figures."""
+    policy, counterfactual = run.weekly()
+    solara.Text(totals_caption(policy, counterfactual))
+    panels = weekly_panels(policy, counterfactual)
+    for row in (panels[:2], panels[2:]):
+        with solara.Columns([1, 1]):
+            for option in row:
+                solara.FigureEcharts(
+                    option=option, attributes={"style": f"height: {PANEL_HEIGHT};"}
+                )
+    with solara.Columns([1, 1]):
+        graph, risk = run.network_sample(NETWORK_SAMPLE)
+        solara.FigureEcharts(
+            option=network_chart(graph, risk), attributes={"style": "height: 380px;"}
+        )
+        solara.Markdown("### The model against the public figures\n\n" + data_table(run, policy))
+
+
+@solara.component
+def LivePage():
+    """The live run page."""
+    scenario, set_scenario = solara.use_state("pilot")
+    seed, set_seed = solara.use_state(1)
+    levers, set_levers = solara.use_state(scenario_defaults("pilot"))
+    version, set_version = solara.use_state(0)  # bumped to redraw after the run advances
+    error, set_error = solara.use_state("")
+    playing = solara.use_reactive(False)
+    run_ref = solara.use_ref(None)
+
+    def rebuild(new_scenario=scenario, new_seed=seed, new_levers=levers):
+        playing.set(False)
+        try:
+            run_ref.current = LiveRun(new_scenario, new_seed, dict(new_levers))
+            set_error("")
+        except ParameterError as problem:
+            run_ref.current = None
+            set_error(str(problem))
+        set_version(next(REDRAWS))
+
+    if run_ref.current is None and not error:
+        rebuild()
+
+    def advance(days: int) -> bool:
+        """Advance the run; a failure becomes the page's message. Whether it went on."""
+        run = run_ref.current
+        if run is None:
+            return False
+        try:
+            run.advance(days)
+        except Exception as failure:  # any failure of the model is shown, never raised
+            set_error(f"The run failed after day {run.day}: {type(failure).__name__}: {failure}")
+            return False
+        set_version(next(REDRAWS))
+        return True
+
+    def play():
+        while playing.value:
+            run = run_ref.current
+            if run is None or run.day >= PLAY_LIMIT_DAYS or not advance(DAYS_PER_STEP):
+                playing.set(False)
+                return
+            time.sleep(PLAY_PAUSE_SECONDS)
+
+    solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
+
+    def on_scenario(name):
+        new_levers = scenario_defaults(name)
+        set_scenario(name)
+        set_levers(new_levers)
+        rebuild(name, seed, new_levers)
+
+    def on_lever(name):
+        def update(value):
+            new_levers = {**levers, name: value}
+            set_levers(new_levers)
+            rebuild(scenario, seed, new_levers)
+
+        return update
+
+    solara.Title("Channel deterrence model: live run")
+    with solara.Columns([1, 3]):
+        with solara.Column():
+            solara.Select("Scenario", values=scenario_names(), value=scenario, on_value=on_scenario)
+            solara.InputInt(
+                "Seed",
+                value=seed,
+                on_value=lambda value: (set_seed(value), rebuild(scenario, value)),
+            )
+            for name in LEVERS:
+                ParameterControl(name, levers[name], on_lever(name))
+        with solara.Column():
+            solara.Markdown("## Channel small-boat crossings and the 'one in, one out' pilot")
+            with solara.Row():
+                solara.Button(
+                    "Pause" if playing.value else "Play",
+                    on_click=lambda: playing.set(not playing.value),
+                    color="primary",
+                    disabled=run_ref.current is None,
+                )
+                solara.Button(
+                    "Step a week",
+                    on_click=lambda: advance(DAYS_PER_STEP),
+                    disabled=playing.value,
+                )
+                solara.Button(
+                    "Run 13 weeks",
+                    on_click=lambda: advance(QUARTER_DAYS),
+                    disabled=playing.value,
+                )
+                solara.Button("Reset", on_click=lambda: rebuild())
+            if error:
+                solara.Error(error)
+            run = run_ref.current
+            if run is not None:
+                solara.Text(day_caption(run))
+                Charts(run, version)
