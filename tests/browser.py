@@ -210,9 +210,7 @@ def browser_page(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
         )
         try:
-            context = browser.new_context(
-                viewport={"width": viewport[0], "height": viewport[1]}
-            )
+            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
             page = context.new_page()
 
             def on_request(request) -> None:
@@ -233,9 +231,9 @@ def browser_page(
             # WebSockets do not go through "request": record the ones leaving the machine too.
             page.on(
                 "websocket",
-                lambda ws: net.external.append(f"WEBSOCKET {ws.url}")
-                if _leaves_machine(ws.url)
-                else None,
+                lambda ws: (
+                    net.external.append(f"WEBSOCKET {ws.url}") if _leaves_machine(ws.url) else None
+                ),
             )
             yield page, net
         finally:

@@ -1,6 +1,8 @@
 """The live page, rendered in-process (no browser): stepping advances the run, levers rebuild it,
 and each rendered page has its own model."""
 
+import time
+
 import ipyvuetify as v
 import solara
 
@@ -86,3 +88,38 @@ def test_sliders_keep_the_scenario_values():
         ), name
     rc.find(v.Btn, children=["Step a week"]).widget.click()
     assert day_text(rc).startswith("Day 7")  # no control changed the run on its way in
+
+
+def wait_until(condition, seconds: float = 30.0) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def day_number(rc) -> int:
+    return int(day_text(rc).split()[1].rstrip(":"))
+
+
+def test_play_runs_on_until_paused():
+    _, rc = solara.render(Page(), handle_error=False)
+    rc.find(v.Btn, children=["Play"]).widget.click()
+    wait_until(lambda: day_number(rc) >= 21)
+    rc.find(v.Btn, children=["Pause"]).widget.click()
+    wait_until(lambda: rc.find(v.Btn, children=["Play"]).widgets)
+    paused_at = day_number(rc)
+    time.sleep(1.0)
+    assert day_number(rc) == paused_at
+    assert paused_at % 7 == 0  # whole weeks only
+
+
+def test_a_failing_run_is_a_message_not_a_traceback(monkeypatch):
+    _, rc = solara.render(Page(), handle_error=False)
+
+    def broken(self, days):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(LiveRun, "advance", broken)
+    rc.find(v.Btn, children=["Step a week"]).widget.click()
+    (alert,) = rc.find(v.Alert).widgets
+    assert "The run failed after day 0: RuntimeError: boom" in str(alert.children)
