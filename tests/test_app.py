@@ -123,3 +123,16 @@ def test_a_failing_run_is_a_message_not_a_traceback(monkeypatch):
     rc.find(v.Btn, children=["Step a week"]).widget.click()
     (alert,) = rc.find(v.Alert).widgets
     assert "The run failed after day 0: RuntimeError: boom" in str(alert.children)
+
+
+def test_a_bad_seed_is_a_message_and_a_good_one_recovers():
+    _, rc = solara.render(Page(), handle_error=False)
+    seed = rc.find(v.TextField, label="Seed").widget
+    seed.v_model = "-3"
+    seed.fire_event("keyup.enter", None)  # the seed takes effect on Enter, as in the browser
+    (alert,) = rc.find(v.Alert).widgets
+    assert "seed=-3 is not valid: allowed is a whole number >= 0" in str(alert.children)
+    seed.v_model = "4"
+    seed.fire_event("keyup.enter", None)
+    assert not rc.find(v.Alert).widgets
+    assert day_text(rc).startswith("Day 0")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from agents.migrants import MigrantState
 from model.model import ChannelModel
-from model.parameters import validate
+from model.parameters import check_seed, validate
 from model.run import counterfactual_of, daily_series, has_policy, weekly_series
 from model.scenarios import load_scenario
 
@@ -38,6 +38,7 @@ class LiveRun:
         # The play thread advances while the page reads: each holds the lock for a whole week
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
+        check_seed(self.seed)
         parameters = validate({**load_scenario(self.scenario), **self.overrides})
         self.policy = ChannelModel(seed=self.seed, **parameters)
         self.counterfactual = (
