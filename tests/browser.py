@@ -16,6 +16,7 @@ Playwright is missing the test is skipped, except in CI (``CI=true``), where it 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -27,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 from urllib.parse import urlsplit
 
 import pytest
@@ -86,11 +88,13 @@ def serve_app(
     *,
     offline: bool = True,
     timeout: float = 60.0,
+    log: IO[str] | None = None,
 ) -> Iterator[str]:
     """Run ``solara run APP --production`` on 127.0.0.1:PORT; yields its URL, stops it after.
 
     With ``offline`` (the default) the server cannot reach the public CDN, so a page asset that
-    is not in solara's asset cache fails instead of being fetched from the internet.
+    is not in solara's asset cache fails instead of being fetched from the internet. The
+    server's output goes to ``log`` when given (a text file open for writing and reading).
     """
     port = free_port() if port is None else port
     env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
@@ -106,7 +110,11 @@ def serve_app(
         str(port),
         "--production",
     ]
-    with tempfile.TemporaryFile(mode="w+", prefix="solara-server-") as log:
+    with (
+        contextlib.nullcontext(log)
+        if log is not None
+        else tempfile.TemporaryFile(mode="w+", prefix="solara-server-")
+    ) as log:
         process = subprocess.Popen(
             command,
             cwd=PROJECT_ROOT,

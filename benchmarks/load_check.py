@@ -1,0 +1,265 @@
+"""Load check of the browser app: concurrent sessions stepping the live page, with latencies.
+
+Run from the project root (after ``./start`` or ``./run-tests`` has made ``.venv``)::
+
+    .venv/bin/python benchmarks/load_check.py                  # 10 sessions for 60 s
+    .venv/bin/python benchmarks/load_check.py --sessions 3 --seconds 20
+
+It serves the app (``viz/app.py``) on 127.0.0.1 with no internet, as ``./start`` does, and
+drives it with headless Debian chromium (``/usr/bin/chromium``) through Playwright, in two
+phases:
+
+1. **one session**: a single tab steps the default live run (the ``pilot`` scenario, seed 1)
+   ``--single-steps`` times; the median of these steps is the figure for the target "a step of
+   the default model answered in under 200 ms";
+2. **load**: ``--sessions`` tabs, each its own session with its own model, step for
+   ``--seconds`` seconds at once, each pausing ``--think`` seconds on average (from 0.5 to 1.5
+   times that, drawn at random) between steps, as an analyst reading the charts would.
+
+A step's latency is measured inside the page: from the click on "Step a week" to the page
+showing the new day ("answered"), and to the browser's next two animation frames after that,
+by which time ECharts has drawn the new week ("drawn"). A tab whose run reaches a year is reset
+(not counted). Errors counted: a step not answered within ``--step-timeout`` seconds, an error
+message in the page, an uncaught page error, and a traceback in the server's output. It prints
+the median and 95th percentile of both latencies for each phase, and exits with status 1 if any
+error happened. This is a script, not a test.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, free_port, serve_app  # noqa: E402
+
+APP = ROOT / "viz" / "app.py"
+STEP_DAYS = 7
+RESET_AFTER_DAY = 364
+TARGET_MEDIAN_MS = 200.0
+
+# Clicks "Step a week" and resolves with [answered ms, drawn ms] once the page shows `target`.
+STEP_IN_PAGE = """
+async (target) => {
+  const button = [...document.querySelectorAll('button')]
+    .find((b) => b.textContent.trim().toLowerCase() === 'step a week');
+  const start = performance.now();
+  const shown = () => document.body.textContent.includes(target);
+  button.click();
+  await new Promise((resolve) => {
+    if (shown()) { resolve(); return; }
+    const observer = new MutationObserver(() => {
+      if (shown()) { observer.disconnect(); resolve(); }
+    });
+    observer.observe(document.body, {childList: true, subtree: true, characterData: true});
+  });
+  const answered = performance.now() - start;
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  return [answered, performance.now() - start];
+}
+"""
+
+
+@dataclass
+class Phase:
+    """Latencies and errors of one phase of the check."""
+
+    name: str
+    sessions: int
+    answered_ms: list[float] = field(default_factory=list)
+    drawn_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def figures(self) -> dict:
+        """Counts, medians and 95th percentiles, in milliseconds."""
+        return {
+            "phase": self.name,
+            "sessions": self.sessions,
+            "steps": len(self.answered_ms),
+            "errors": len(self.errors),
+            "answered_median_ms": _median(self.answered_ms),
+            "answered_p95_ms": _p95(self.answered_ms),
+            "drawn_median_ms": _median(self.drawn_ms),
+            "drawn_p95_ms": _p95(self.drawn_ms),
+        }
+
+
+def _median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def _p95(values: list[float]) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=20, method="inclusive")[-1]
+
+
+async def current_day(page) -> int:
+    """The day the page's run has reached."""
+    caption = await page.get_by_text(re.compile(r"^Day \d+:")).inner_text()
+    return int(re.match(r"Day (\d+):", caption).group(1))
+
+
+async def open_session(browser, url: str, phase: Phase):
+    """A fresh tab (its own browser context, so its own solara session) showing day 0."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await context.new_page()
+    page.on("pageerror", lambda error: phase.errors.append(f"page error: {error}"))
+    await page.goto(url)
+    await page.get_by_text(re.compile(r"^Day 0:")).wait_for(timeout=180_000)
+    return page
+
+
+async def step_once(page, phase: Phase, step_timeout: float) -> None:
+    """One measured step; a reset first when the run has reached a year."""
+    day = await current_day(page)
+    if day >= RESET_AFTER_DAY:
+        await page.get_by_role("button", name="Reset").click()
+        await page.get_by_text(re.compile(r"^Day 0:")).wait_for(timeout=step_timeout * 1000)
+        day = 0
+    try:
+        answered, drawn = await asyncio.wait_for(
+            page.evaluate(STEP_IN_PAGE, f"Day {day + STEP_DAYS}:"), step_timeout
+        )
+    except TimeoutError:
+        phase.errors.append(f"a step from day {day} was not answered within {step_timeout:g} s")
+        return
+    phase.answered_ms.append(answered)
+    phase.drawn_ms.append(drawn)
+    if await page.locator(".v-alert").count():
+        phase.errors.append(
+            f"error message after day {day}: {await page.locator('.v-alert').first.inner_text()}"
+        )
+
+
+async def single_session(browser, url: str, steps: int, step_timeout: float) -> Phase:
+    """One tab stepping the default run ``steps`` times, one step after another."""
+    phase = Phase("one session", 1)
+    page = await open_session(browser, url, phase)
+    for _ in range(steps):
+        await step_once(page, phase, step_timeout)
+        await asyncio.sleep(0.3)  # let the browser settle, as a user would between clicks
+    await page.context.close()
+    return phase
+
+
+async def under_load(
+    browser, url: str, sessions: int, seconds: float, think: float, step_timeout: float, seed: int
+) -> Phase:
+    """``sessions`` tabs stepping at once for ``seconds`` seconds."""
+    phase = Phase("load", sessions)
+    pages = [await open_session(browser, url, phase) for _ in range(sessions)]
+    deadline = time.monotonic() + seconds
+
+    async def keep_stepping(page, pauses: random.Random) -> None:
+        await asyncio.sleep(pauses.uniform(0, think))  # so the tabs do not click in step
+        while time.monotonic() < deadline:
+            await step_once(page, phase, step_timeout)
+            await asyncio.sleep(think * pauses.uniform(0.5, 1.5))
+
+    await asyncio.gather(
+        *(keep_stepping(page, random.Random(seed + n)) for n, page in enumerate(pages))
+    )
+    for page in pages:
+        await page.context.close()
+    return phase
+
+
+async def check(args: argparse.Namespace) -> list[Phase]:
+    """Serve the app and run both phases against it."""
+    from playwright.async_api import async_playwright
+
+    with (
+        tempfile.TemporaryFile(mode="w+", prefix="load-check-server-") as log,
+        serve_app(APP, free_port(), log=log) as url,
+    ):
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(
+                executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+            )
+            print(f"load check: app at {url}; one session, {args.single_steps} steps", flush=True)
+            phases = [await single_session(browser, url, args.single_steps, args.step_timeout)]
+            print(
+                f"load check: {args.sessions} sessions for {args.seconds:g} s, "
+                f"about {args.think:g} s between a session's steps",
+                flush=True,
+            )
+            phases.append(
+                await under_load(
+                    browser,
+                    url,
+                    args.sessions,
+                    args.seconds,
+                    args.think,
+                    args.step_timeout,
+                    args.seed,
+                )
+            )
+            await browser.close()
+        log.flush()
+        log.seek(0)
+        if "Traceback" in log.read():
+            phases[-1].errors.append("the server printed a traceback")
+    return phases
+
+
+def report(phases: list[Phase]) -> None:
+    """Print the figures of each phase and the targets."""
+    print()
+    print(
+        f"{'phase':<12} {'sessions':>8} {'steps':>6} {'errors':>6} "
+        f"{'answered median':>16} {'answered p95':>13} {'drawn median':>13} {'drawn p95':>10}"
+    )
+    for phase in phases:
+        f = phase.figures()
+        print(
+            f"{f['phase']:<12} {f['sessions']:>8} {f['steps']:>6} {f['errors']:>6} "
+            f"{f['answered_median_ms']:>13.0f} ms {f['answered_p95_ms']:>10.0f} ms "
+            f"{f['drawn_median_ms']:>10.0f} ms {f['drawn_p95_ms']:>7.0f} ms"
+        )
+        for error in phase.errors[:10]:
+            print(f"  error: {error}")
+    single = phases[0].figures()["answered_median_ms"]
+    verdict = "met" if single < TARGET_MEDIAN_MS else "NOT met"
+    print(
+        f"\ntarget: a step of the default model answered in under {TARGET_MEDIAN_MS:.0f} ms "
+        f"(median, one session): {single:.0f} ms, {verdict}"
+    )
+    errors = sum(len(phase.errors) for phase in phases)
+    print(f"target: no error under load, every step answered: {errors} errors")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the check; exit status 1 if any error happened."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=10, help="concurrent tabs (default 10)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="load phase length (60)")
+    parser.add_argument("--think", type=float, default=1.0, help="mean pause between steps, s")
+    parser.add_argument("--single-steps", type=int, default=30, help="steps of phase 1 (30)")
+    parser.add_argument("--step-timeout", type=float, default=30.0, help="seconds (30)")
+    parser.add_argument("--seed", type=int, default=1, help="seed of the pauses' jitter")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"load check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
+        return 2
+    phases = asyncio.run(check(args))
+    report(phases)
+    if args.json:
+        args.json.write_text(json.dumps([phase.figures() for phase in phases], indent=2) + "\n")
+    return 1 if any(phase.errors for phase in phases) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
