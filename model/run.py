@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -91,19 +91,33 @@ def simulate(
     return model, daily_series(model)
 
 
-def daily_series(model: ChannelModel) -> pd.DataFrame:
-    """The model's daily records as a table, one row a day, with the calendar date."""
-    table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+def daily_series(model: ChannelModel, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    """The model's daily records as a table, one row a day, with the calendar date.
+
+    ``columns`` limits the table to those records (all of them by default), which is much
+    cheaper when a caller such as the app's live charts needs only a few.
+    """
+    if columns is None:
+        table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+    else:
+        table = pd.DataFrame({name: model.datacollector.model_vars[name] for name in columns})
     table.insert(0, "day", range(len(table)))
     table.insert(0, "date", pd.date_range(model.start_date, periods=len(table), freq="D"))
     return table
 
 
 def weekly_series(daily: pd.DataFrame) -> pd.DataFrame:
-    """Weekly series in 7-day blocks from the run's first day (see ``WEEKLY_AGGREGATION``)."""
+    """Weekly series in 7-day blocks from the run's first day (see ``WEEKLY_AGGREGATION``).
+
+    Every daily record in ``daily`` is aggregated; ``people_per_boat`` needs ``arrivals`` and
+    ``boats_arrived``.
+    """
     week = daily["day"] // 7
     weekly = daily.groupby(week).agg(
-        {"date": "first", **{name: how for name, how in WEEKLY_AGGREGATION.items()}}
+        {
+            "date": "first",
+            **{name: how for name, how in WEEKLY_AGGREGATION.items() if name in daily},
+        }
     )
     weekly.index.name = "week"
     weekly = weekly.rename(columns={"date": "week_start"})

@@ -22,6 +22,20 @@ from model.scenarios import load_scenario
 
 DAYS_PER_STEP = 7
 
+CHART_RECORDS = (
+    "arrivals",
+    "boats_arrived",
+    "returns",
+    "legal_admissions",
+    "return_cap_this_week",
+    "perceived_return_prob",
+    "actual_return_prob",
+    "job_availability",
+    "illegal_employment",
+    "smuggler_price_gbp",
+)
+"""The daily records the live page shows (aggregating only these keeps a step fast)."""
+
 
 @dataclass
 class LiveRun:
@@ -65,10 +79,10 @@ class LiveRun:
         with self._lock:
             if self.day == 0:
                 return pd.DataFrame(), pd.DataFrame()
-            policy = weekly_series(daily_series(self.policy))
+            policy = weekly_series(daily_series(self.policy, CHART_RECORDS))
             if self.counterfactual is None:
                 return policy, policy
-            return policy, weekly_series(daily_series(self.counterfactual))
+            return policy, weekly_series(daily_series(self.counterfactual, CHART_RECORDS))
 
     def network_sample(self, size: int) -> tuple[nx.Graph, np.ndarray]:
         """Ties among up to ``size`` people on the coast, and their perceived return risk."""

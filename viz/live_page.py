@@ -18,6 +18,7 @@ from model.data import load_observed_arrivals
 from model.parameters import PARAMETERS, ParameterError
 from model.scenarios import load_scenario, scenario_names
 from viz.charts import PANEL_HEIGHT, network_chart, weekly_panels
+from viz.echarts_panel import ChartOption, EchartsPanel
 from viz.live import DAYS_PER_STEP, LiveRun
 
 LEVERS = (
@@ -133,14 +134,10 @@ def Charts(run: LiveRun, version: int):
     for row in (panels[:2], panels[2:]):
         with solara.Columns([1, 1]):
             for option in row:
-                solara.FigureEcharts(
-                    option=option, attributes={"style": f"height: {PANEL_HEIGHT};"}
-                )
+                EchartsPanel(ChartOption(option), PANEL_HEIGHT)
     with solara.Columns([1, 1]):
         graph, risk = run.network_sample(NETWORK_SAMPLE)
-        solara.FigureEcharts(
-            option=network_chart(graph, risk), attributes={"style": "height: 380px;"}
-        )
+        EchartsPanel(ChartOption(network_chart(graph, risk)), "380px")
         solara.Markdown("### The model against the public figures\n\n" + data_table(run, policy))
 
 
