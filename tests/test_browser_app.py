@@ -35,7 +35,7 @@ def run_to_day_273(page) -> None:
 
 
 def test_live_page_draws_steps_plays_and_follows_the_return_cap():
-    with serve_app(APP, free_port()) as url, browser_page() as (page, net):
+    with serve_app(APP, free_port()) as url, browser_page(viewport=(1400, 1500)) as (page, net):
         page.goto(url)
         page.get_by_text("Day 0: the run starts on 2025-01-01").wait_for(timeout=LOAD_TIMEOUT_MS)
         page.wait_for_function(

@@ -162,7 +162,8 @@ def network_chart(graph: nx.Graph, perceived_return_prob: Sequence[float]) -> di
         "visualMap": {
             "min": 0.0,
             "max": round(top, 3),
-            "text": ["perceived return risk", ""],
+            "text": ["high", "perceived return risk: low"],
+            "precision": 2,
             "calculable": True,
             "inRange": {"color": RISK_COLOURS},
             "orient": "horizontal",
@@ -174,7 +175,7 @@ def network_chart(graph: nx.Graph, perceived_return_prob: Sequence[float]) -> di
                 "type": "graph",
                 "layout": "force",
                 "top": 40,
-                "bottom": 60,
+                "bottom": 80,
                 "force": {
                     "repulsion": 30,
                     "gravity": 0.1,
