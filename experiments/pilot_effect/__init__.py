@@ -1,0 +1,1 @@
+"""Experiment: the pilot as announced against no pilot."""

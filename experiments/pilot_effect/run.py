@@ -1,0 +1,151 @@
+"""The pilot as announced against no pilot: its deterrence effect, with intervals.
+
+python -m experiments.pilot_effect.run              # full size (20 replicates, to June 2026)
+python -m experiments.pilot_effect.run --size ci    # reduced, as CI runs it
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only
+
+import matplotlib.pyplot as plt
+import pandas as pd
+
+from experiments.research import Experiment, Finding, interval, main_for, weekly_results
+from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE, load_points, load_results
+
+NAME = "pilot_effect"
+VARIANTS = {1.0: "as announced (with the legal route)", 0.0: "returns alone (no legal route)"}
+
+
+def weekly_figure(weekly: pd.DataFrame, path: Path) -> Path:
+    """Mean weekly arrivals over the replicates, with and without the pilot as announced."""
+    whole_weeks = weekly["days_in_week"] == 7  # a last, partial week would look like a fall
+    announced = weekly[(weekly["legal_route_share"] == 1.0) & whole_weeks]
+    means = announced.groupby("week_start")[["arrivals", "counterfactual_arrivals"]].mean()
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    axis.plot(
+        means.index, means["counterfactual_arrivals"], color="gray", ls="--", label="no pilot"
+    )
+    axis.plot(means.index, means["arrivals"], color="tab:blue", label="pilot as announced")
+    axis.axvline(pd.Timestamp("2025-08-06"), color="tab:red", lw=0.8)
+    axis.text(pd.Timestamp("2025-08-06"), axis.get_ylim()[1] * 0.95, " pilot starts", fontsize=8)
+    axis.set_xlabel("week starting")
+    axis.set_ylabel("small-boat arrivals a week (people)")
+    replicates = announced["run_id"].nunique()
+    axis.set_title(f"Mean of {replicates} replicate runs, each paired with its no-pilot twin")
+    axis.legend()
+    figure.autofmt_xdate()
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
+    """The deterrence effect of each replicate, and the mean with its 95% interval."""
+    figure, axis = plt.subplots(figsize=(7, 4))
+    for position, share in enumerate(VARIANTS):
+        runs = results[(results["legal_route_share"] == share) & (results["status"] == "ok")]
+        axis.scatter(
+            runs["deterrence_effect"], [position] * len(runs), alpha=0.4, color="tab:blue", s=18
+        )
+        (row,) = points[points["legal_route_share"] == share].to_dict("records")
+        axis.errorbar(
+            row["deterrence_effect_mean"],
+            position,
+            xerr=[
+                [row["deterrence_effect_mean"] - row["deterrence_effect_low"]],
+                [row["deterrence_effect_high"] - row["deterrence_effect_mean"]],
+            ],
+            fmt="D",
+            color="black",
+            capsize=4,
+        )
+    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
+    axis.axvline(0, color="gray", lw=0.8)
+    axis.set_yticks(range(len(VARIANTS)), list(VARIANTS.values()))
+    axis.set_ylim(-0.6, len(VARIANTS) - 0.4)
+    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_xlabel("deterrence effect: fall in arrivals from the pilot's start (share)")
+    axis.set_title("Dots: replicate runs; diamonds: mean with 95% interval", fontsize=9)
+    axis.legend(fontsize=8, loc="lower right")
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def effect_table(points: pd.DataFrame) -> pd.DataFrame:
+    """One row per variant: deterrence with its interval, crossings deterred, returns."""
+    rows = []
+    for share, label in VARIANTS.items():
+        (row,) = points[points["legal_route_share"] == share].to_dict("records")
+        rows.append(
+            {
+                "variant": label,
+                "deterrence effect": interval(
+                    row["deterrence_effect_mean"],
+                    row["deterrence_effect_low"],
+                    row["deterrence_effect_high"],
+                    percent=True,
+                ),
+                "crossings deterred": interval(
+                    row["crossings_deterred_mean"],
+                    row["crossings_deterred_low"],
+                    row["crossings_deterred_high"],
+                ),
+                "returns": f"{row['returns_mean']:,.0f}",
+                "legal admissions": f"{row['legal_admissions_mean']:,.0f}",
+                "perceived return risk (mean)": f"{row['mean_perceived_return_prob_mean']:.3f}",
+                "actual return risk (mean)": f"{row['mean_actual_return_prob_mean']:.3f}",
+                "replicates": int(row["replicates"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def interpretation(points: pd.DataFrame, days: int) -> str:
+    """A short reading of the numbers, in words."""
+    announced = points[points["legal_route_share"] == 1.0].iloc[0]
+    alone = points[points["legal_route_share"] == 0.0].iloc[0]
+    effect, low, high = (announced[f"deterrence_effect_{k}"] for k in ("mean", "low", "high"))
+    certain = "" if low > 0 else " The interval includes zero: no effect cannot be ruled out."
+    gap = effect - alone["deterrence_effect_mean"]
+    return (
+        f"Over the pilot's period in these {days}-day runs, the pilot as announced cut "
+        f"small-boat arrivals by {interval(effect, low, high, percent=True)} against the same "
+        f"runs without it, about {announced['crossings_deterred_mean']:,.0f} crossings for "
+        f"{announced['returns_mean']:,.0f} returns.{certain} With the legal route switched "
+        f"off the effect is {alone['deterrence_effect_mean']:.1%}, {gap * 100:.1f} percentage "
+        "points less: in the model, people waiting for a place on the route do not cross. "
+        f"Either way the effect is {'below' if high < BREAK_EVEN_DETERRENCE else 'near'} the "
+        f"{BREAK_EVEN_DETERRENCE:.0%} deterrence at which the Home Office's 2023 impact "
+        "assessment breaks even. The behaviour weights behind these numbers are assumptions "
+        "until they are calibrated (see the calibration experiment)."
+    )
+
+
+def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
+    """Figures, table and interpretation from the experiment's sweep."""
+    folder = folders["pilot"]
+    results, points = load_results(folder), load_points(folder)
+    out = experiment.results_dir
+    days = int(experiment.config["sweeps"]["pilot"]["sweep"]["days"])
+    return experiment.finding(
+        interpretation(points, days),
+        figures=[
+            weekly_figure(weekly_results(folder), out / "pilot_weekly_arrivals.png"),
+            effect_figure(results, points, out / "pilot_deterrence_effect.png"),
+        ],
+        tables=[("Deterrence effect of the pilot, by variant", effect_table(points))],
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main_for(NAME))

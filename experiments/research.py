@@ -1,0 +1,192 @@
+"""Research experiments: each a folder ``experiments/<name>/`` with a config, a script, results.
+
+An experiment's ``config.toml`` names its question and holds one or more sweeps, each written
+as a sweep file's sections (see :mod:`experiments.sweep_spec`) under ``[sweeps.<name>]``::
+
+    [experiment]
+    title = "The pilot as announced against no pilot"
+    question = "How many crossings does the pilot deter, and how sure is that?"
+
+    [sweeps.pilot.sweep]
+    scenario = "pilot"
+    days = 546
+    replicates = 20
+
+    [sweeps.pilot.vary.return_cap_per_week]
+    values = [0, 50]
+
+    [ci.sweeps.pilot.sweep]    # the reduced size that CI runs: merged over the full size
+    replicates = 2
+
+Sizes: ``full`` is the experiment as reported; ``ci`` is the same experiment through the same
+code, reduced (few seeds, short horizons) so that CI can run every experiment end to end. Each
+sweep's effective file is written to ``results/<size>/<sweep>.toml`` and run there with the
+sweep machinery, so it resumes like any sweep and ``deterrence sweep`` can rerun it as is.
+
+The experiment's ``run.py`` turns the sweeps' results into a :class:`Finding`: figures, tables
+and a short interpretation, which ``deterrence report`` collects.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import importlib
+import sys
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import tomli_w
+
+from experiments.sweep import run_sweep
+from experiments.sweep_spec import SweepError, load_sweep
+
+SIZES = ("ci", "full")
+EXPERIMENTS_DIR = Path(__file__).resolve().parent
+EXPERIMENTS = ("pilot_effect",)
+"""The research experiments, in the report's order (each a folder of this package)."""
+
+
+@dataclass
+class Finding:
+    """What an experiment reports: figures, tables and a short interpretation."""
+
+    name: str
+    title: str
+    question: str
+    interpretation: str
+    figures: list[Path] = field(default_factory=list)
+    tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
+    """(caption, table) pairs."""
+
+
+@dataclass
+class Experiment:
+    """One experiment at one size: its config and where its results go."""
+
+    name: str
+    size: str
+    config: dict[str, Any]
+    results_dir: Path
+
+    @property
+    def title(self) -> str:
+        """The experiment's title, from its config."""
+        return str(self.config["experiment"]["title"])
+
+    @property
+    def question(self) -> str:
+        """The research question it answers, from its config."""
+        return str(self.config["experiment"]["question"])
+
+    def finding(self, interpretation: str, **parts: Any) -> Finding:
+        """A :class:`Finding` of this experiment."""
+        return Finding(self.name, self.title, self.question, interpretation, **parts)
+
+
+def check_size(size: str) -> str:
+    """The experiment size, or a one-line error."""
+    if size not in SIZES:
+        raise SweepError(f"size={size!r} is not valid: allowed are {', '.join(SIZES)}")
+    return size
+
+
+def merged(base: dict[str, Any], overrides: dict[str, Any]) -> dict[str, Any]:
+    """``base`` with ``overrides`` merged in, table by table (neither is changed)."""
+    result = copy.deepcopy(base)
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(result.get(key), dict):
+            result[key] = merged(result[key], value)
+        else:
+            result[key] = copy.deepcopy(value)
+    return result
+
+
+def load_experiment(name: str, size: str, results_root: Path | None = None) -> Experiment:
+    """An experiment's config at ``size``; results go to ``results_root/<name>/<size>``.
+
+    By default results go to the experiment's own folder, ``experiments/<name>/results/``.
+    """
+    check_size(size)
+    path = EXPERIMENTS_DIR / name / "config.toml"
+    if not path.is_file():
+        raise SweepError(f"experiment {name!r} has no config at {path}")
+    try:
+        document = tomllib.loads(path.read_text())
+    except tomllib.TOMLDecodeError as error:
+        raise SweepError(f"{path}: not valid TOML: {error}") from None
+    reduced = document.pop("ci", {})
+    config = merged(document, reduced) if size == "ci" else document
+    root = EXPERIMENTS_DIR / name / "results" if results_root is None else results_root / name
+    return Experiment(name, size, config, root / size)
+
+
+def run_sweeps(experiment: Experiment, workers: int = 1) -> dict[str, Path]:
+    """Run (or resume) every sweep of the experiment; returns each sweep's results folder."""
+    folders = {}
+    for sweep_name, sections in experiment.config.get("sweeps", {}).items():
+        folder = experiment.results_dir / sweep_name
+        folder.mkdir(parents=True, exist_ok=True)
+        sweep_file = experiment.results_dir / f"{sweep_name}.toml"
+        sweep_file.write_text(tomli_w.dumps(merged({"sweep": {"name": sweep_name}}, sections)))
+        print(f"{experiment.name}: sweep {sweep_name!r} into {folder}", flush=True)
+        run_sweep(load_sweep(sweep_file), folder, workers=workers)
+        folders[sweep_name] = folder
+    return folders
+
+
+def run_experiment(
+    name: str, size: str = "full", results_root: Path | None = None, workers: int = 1
+) -> Finding:
+    """Run (or resume) one experiment's sweeps and analyse them into its finding."""
+    if name not in EXPERIMENTS:
+        raise SweepError(f"unknown experiment {name!r}: allowed are {', '.join(EXPERIMENTS)}")
+    experiment = load_experiment(name, size, results_root)
+    analyse = importlib.import_module(f"experiments.{name}.run").analyse
+    return analyse(experiment, run_sweeps(experiment, workers))
+
+
+def main_for(name: str) -> int:
+    """The command line of one experiment's ``run.py``: run its sweeps, then analyse them."""
+    parser = argparse.ArgumentParser(prog=f"python -m experiments.{name}.run")
+    parser.add_argument("--size", default="full", help=f"one of {', '.join(SIZES)} (full)")
+    parser.add_argument("--workers", type=int, default=1, help="local worker processes (1)")
+    args = parser.parse_args()
+    try:
+        check_size(args.size)
+        finding = run_experiment(name, args.size, workers=args.workers)
+    except SweepError as error:
+        print(f"{name}: error: {error}", file=sys.stderr)
+        return 2
+    print(f"\n{finding.title}\n\n{finding.interpretation}")
+    for path in finding.figures:
+        print(f"figure: {path}")
+    return 0
+
+
+def weekly_results(folder: Path) -> pd.DataFrame:
+    """Every finished run's weekly series in a sweep's results folder, with the run's row.
+
+    Columns: the weekly series (``counterfactual_arrivals`` among them), then the run's
+    parameters, seed and metrics from ``results.parquet``.
+    """
+    runs = pd.read_parquet(folder / "results.parquet")
+    runs = runs[runs["status"] == "ok"]
+    weekly = pd.concat(
+        [pd.read_parquet(folder / "weekly" / f"{run_id}.parquet") for run_id in runs["run_id"]],
+        ignore_index=True,
+    )
+    extra = [
+        column for column in runs.columns if column not in weekly.columns or column == "run_id"
+    ]
+    return weekly.merge(runs[extra], on="run_id")
+
+
+def interval(mean: float, low: float, high: float, percent: bool = False) -> str:
+    """'mean (95% CI low to high)', as percentages when ``percent``."""
+    if percent:
+        return f"{mean:.1%} (95% CI {low:.1%} to {high:.1%})"
+    return f"{mean:,.0f} (95% CI {low:,.0f} to {high:,.0f})"

@@ -1,0 +1,69 @@
+"""Research experiments at CI size, end to end through the same code as the full size."""
+
+import pandas as pd
+import pytest
+
+from experiments.research import (
+    EXPERIMENTS,
+    load_experiment,
+    merged,
+    run_experiment,
+)
+from experiments.sweep_spec import SweepError
+
+
+def test_the_ci_size_is_merged_over_the_full_size():
+    full = load_experiment("pilot_effect", "full")
+    ci = load_experiment("pilot_effect", "ci")
+    assert full.config["sweeps"]["pilot"]["sweep"]["replicates"] == 20
+    assert ci.config["sweeps"]["pilot"]["sweep"]["replicates"] == 2
+    # what the ci table does not name stays as in the full size
+    assert ci.config["sweeps"]["pilot"]["vary"] == full.config["sweeps"]["pilot"]["vary"]
+    assert "ci" not in full.config and "ci" not in ci.config
+
+
+def test_merged_leaves_its_inputs_alone():
+    base = {"a": {"b": 1, "c": 2}}
+    assert merged(base, {"a": {"b": 5}}) == {"a": {"b": 5, "c": 2}}
+    assert base == {"a": {"b": 1, "c": 2}}
+
+
+def test_bad_names_and_sizes_are_one_line_errors(tmp_path):
+    with pytest.raises(SweepError, match="size='huge' is not valid: allowed are ci, full"):
+        load_experiment("pilot_effect", "huge")
+    with pytest.raises(SweepError, match="unknown experiment 'nope': allowed are"):
+        run_experiment("nope", "ci", tmp_path)
+
+
+@pytest.fixture(scope="module")
+def ci_results(tmp_path_factory):
+    """Where the experiments' CI-size results go, shared by this module's tests."""
+    return tmp_path_factory.mktemp("experiments")
+
+
+@pytest.mark.parametrize("name", EXPERIMENTS)
+def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
+    tmp_path = ci_results
+    finding = run_experiment(name, "ci", tmp_path)
+    assert finding.name == name and finding.title and finding.question
+    assert len(finding.interpretation) > 100
+    assert finding.figures
+    for figure in finding.figures:
+        assert figure.suffix == ".png" and figure.stat().st_size > 10_000, figure
+        assert tmp_path in figure.parents  # nothing written into the repository
+    for caption, table in finding.tables:
+        assert caption and isinstance(table, pd.DataFrame) and len(table) > 0
+        assert not table.isna().any().any(), caption
+    # the effective sweep files are kept beside the results, to rerun with `deterrence sweep`
+    assert list((tmp_path / name / "ci").glob("*.toml"))
+
+
+def test_pilot_effect_table_has_both_variants(ci_results):
+    finding = run_experiment("pilot_effect", "ci", ci_results)  # resumes: nothing to run
+    ((_caption, table),) = finding.tables
+    assert list(table["variant"]) == [
+        "as announced (with the legal route)",
+        "returns alone (no legal route)",
+    ]
+    assert table["deterrence effect"].str.contains(r"% \(95% CI .*% to .*%\)").all()
+    assert (table["replicates"] == 2).all()
