@@ -16,6 +16,8 @@ from tqdm import tqdm
 
 from experiments.outputs import format_summary, write_run
 from experiments.plots import plot_run
+from experiments.report import build_report
+from experiments.research import EXPERIMENTS, SIZES, check_size, run_experiment
 from experiments.sweep import run_sweep
 from experiments.sweep_analysis import figures_for
 from experiments.sweep_spec import load_sweep
@@ -97,11 +99,39 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
+    experiment = commands.add_parser(
+        "experiment", help="run one research experiment (resumable) and print its finding"
+    )
+    experiment.add_argument("name", help=f"one of {', '.join(EXPERIMENTS)}")
+    _add_size_and_workers(experiment)
+
+    report = commands.add_parser(
+        "report", help="run every research experiment and write the report (Markdown, HTML)"
+    )
+    report.add_argument(
+        "--out", type=Path, default=Path("reports"), help="report folder (default reports/)"
+    )
+    _add_size_and_workers(report)
+
     params = commands.add_parser("params", help="list the parameters with bounds and units")
     params.add_argument("--group", help="only this group")
 
     commands.add_parser("scenarios", help="list the shipped scenarios")
     return parser
+
+
+def _add_size_and_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--size",
+        default="full",
+        help=f"full (as reported) or ci (reduced, as CI runs it); one of {', '.join(SIZES)}",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="local worker processes (default: all cores)",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -181,6 +211,23 @@ def _sweep(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _experiment(args: argparse.Namespace) -> int:
+    check_size(args.size)
+    finding = run_experiment(args.name, args.size, workers=args.workers)
+    print(f"\n{finding.title}\n\n{finding.interpretation}\n")
+    for caption, table in finding.tables:
+        print(f"{caption}:\n{table.to_string(index=False)}\n")
+    for path in finding.figures:
+        print(f"figure: {path}")
+    return 0
+
+
+def _report(args: argparse.Namespace) -> int:
+    written = build_report(args.size, args.out, args.workers)
+    print("report: " + ", ".join(str(path) for path in written))
+    return 0
+
+
 def _params(args: argparse.Namespace) -> int:
     groups = sorted({p.group for p in PARAMETERS.values()})
     if args.group is not None and args.group not in groups:
@@ -197,7 +244,14 @@ def _scenarios(_args: argparse.Namespace) -> int:
     return 0
 
 
-_COMMANDS = {"run": _run, "sweep": _sweep, "params": _params, "scenarios": _scenarios}
+_COMMANDS = {
+    "run": _run,
+    "sweep": _sweep,
+    "experiment": _experiment,
+    "report": _report,
+    "params": _params,
+    "scenarios": _scenarios,
+}
 
 
 if __name__ == "__main__":

@@ -1,8 +1,12 @@
 """Research experiments at CI size, end to end through the same code as the full size."""
 
+import re
+
 import pandas as pd
 import pytest
 
+from experiments.cli import main
+from experiments.report import build_report
 from experiments.research import (
     EXPERIMENTS,
     load_experiment,
@@ -67,3 +71,30 @@ def test_pilot_effect_table_has_both_variants(ci_results):
     ]
     assert table["deterrence effect"].str.contains(r"% \(95% CI .*% to .*%\)").all()
     assert (table["replicates"] == 2).all()
+
+
+def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp_path):
+    report_md, report_html = build_report("ci", tmp_path / "reports", results_root=ci_results)
+    text = report_md.read_text()
+    for name in EXPERIMENTS:
+        assert f"## {load_experiment(name, 'ci').title}" in text
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+        assert (report_md.parent / image).stat().st_size > 10_000, image
+    assert "## Limits of the model" in text and "## Parameters" in text
+    assert "| `return_cap_per_week` |" in text  # the declaration's table
+    assert "its numbers are not results" in text  # a CI-size report says what it is
+    html = report_html.read_text()
+    assert html.count("<table>") >= 2 and "<img" in html
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["experiment", "nope", "--size", "ci"], "unknown experiment 'nope': allowed are"),
+        (["report", "--size", "huge"], "size='huge' is not valid: allowed are ci, full"),
+    ],
+)
+def test_cli_refuses_bad_experiments_in_one_line(argv, message, capsys):
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1
