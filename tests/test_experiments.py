@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -13,6 +14,7 @@ from experiments.research import (
     merged,
     run_experiment,
 )
+from experiments.research_plots import first_crossing
 from experiments.sweep_spec import SweepError
 
 
@@ -98,3 +100,11 @@ def test_cli_refuses_bad_experiments_in_one_line(argv, message, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_first_crossing_interpolates_and_says_when_never():
+    x = np.array([0.0, 100.0, 200.0])
+    assert first_crossing(x, np.array([0.1, 0.3, 0.5]), 0.4) == pytest.approx(150.0)
+    assert first_crossing(x, np.array([0.5, 0.6, 0.7]), 0.4) == 0.0
+    assert first_crossing(x, np.array([0.1, 0.2, 0.3]), 0.4) is None
+    assert first_crossing(x, np.array([0.1, np.nan, 0.5]), 0.3) == pytest.approx(100.0)
