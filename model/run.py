@@ -25,6 +25,18 @@ from model.scenarios import load_scenario
 DEFAULT_DAYS = 365
 MAX_DAYS = 20 * 365
 
+POLICY_PERIOD_MEANS = (
+    "perceived_return_prob",
+    "actual_return_prob",
+    "perceived_job_prob",
+    "job_availability",
+    "taxi_boat_share",
+    "smuggler_price_gbp",
+    "active_gangs",
+    "illegal_employment",
+)
+"""Daily records whose mean from the policy's start is in the summary, as ``mean_<record>``."""
+
 
 @dataclass
 class RunResult:
@@ -167,10 +179,13 @@ def summarise(
     start = pd.Timestamp(policy_start_date(parameters))
     in_policy = daily["date"] >= start
     summary["policy_start_date"] = start.date().isoformat()
-    summary["mean_perceived_return_prob"] = float(
-        daily.loc[in_policy, "perceived_return_prob"].mean()
+    for record in POLICY_PERIOD_MEANS:
+        summary[f"mean_{record}"] = float(daily.loc[in_policy, record].mean())
+    policy_arrivals = int(daily.loc[in_policy, "arrivals"].sum())
+    policy_boats = int(daily.loc[in_policy, "boats_arrived"].sum())
+    summary["people_per_boat_in_policy_period"] = (
+        policy_arrivals / policy_boats if policy_boats else math.nan
     )
-    summary["mean_actual_return_prob"] = float(daily.loc[in_policy, "actual_return_prob"].mean())
     if counterfactual is not None:
         summary.update(deterrence(daily, counterfactual, start))
     return summary
