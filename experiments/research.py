@@ -46,7 +46,7 @@ from experiments.sweep_spec import SweepError, load_sweep
 
 SIZES = ("ci", "full")
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
-EXPERIMENTS = ("pilot_effect", "break_even_cap")
+EXPERIMENTS = ("pilot_effect", "break_even_cap", "crackdown_alone")
 """The research experiments, in the report's order (each a folder of this package)."""
 
 
@@ -186,7 +186,27 @@ def weekly_results(folder: Path) -> pd.DataFrame:
 
 
 def interval(mean: float, low: float, high: float, percent: bool = False) -> str:
-    """'mean (95% CI low to high)', as percentages when ``percent``."""
+    """'mean (95% CI low to high)', as percentages when ``percent``; small numbers get decimals."""
     if percent:
         return f"{mean:.1%} (95% CI {low:.1%} to {high:.1%})"
-    return f"{mean:,.0f} (95% CI {low:,.0f} to {high:,.0f})"
+    digits = 0 if abs(mean) >= 100 else 2
+    return f"{mean:,.{digits}f} (95% CI {low:,.{digits}f} to {high:,.{digits}f})"
+
+
+def points_table(
+    points: pd.DataFrame, by: list[str], metrics: dict[str, tuple[str, bool]]
+) -> pd.DataFrame:
+    """Per-point means with 95% intervals, as text: one row per point, sorted by ``by``.
+
+    ``metrics`` maps a metric to (column title, whether it is a share, shown as percent).
+    """
+    rows = []
+    for point in points.sort_values(by).to_dict("records"):
+        row = {name.replace("_", " "): point[name] for name in by}
+        for metric, (title, percent) in metrics.items():
+            row[title] = interval(
+                point[f"{metric}_mean"], point[f"{metric}_low"], point[f"{metric}_high"], percent
+            )
+        row["replicates"] = int(point["replicates"])
+        rows.append(row)
+    return pd.DataFrame(rows)

@@ -20,7 +20,14 @@ from matplotlib.ticker import PercentFormatter
 from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
 from model.parameters import PARAMETERS
 
-SHARE_METRICS = ("deterrence_effect", "attempts_deterrence_effect", "prevention_share")
+SHARE_METRICS = (
+    "deterrence_effect",
+    "attempts_deterrence_effect",
+    "prevention_share",
+    "mean_job_availability",
+    "mean_perceived_job_prob",
+    "mean_taxi_boat_share",
+)
 """Metrics that are shares, drawn as percentages."""
 
 
@@ -28,6 +35,14 @@ METRIC_LABELS = {
     "deterrence_effect": "deterrence effect (fall in arrivals against no policy)",
     "arrivals": "small-boat arrivals (people)",
     "crossings_deterred": "crossings deterred (people)",
+    "mean_job_availability": "chance a job seeker in the UK finds illegal work in 4 weeks",
+    "mean_perceived_job_prob": "perceived chance of work in the UK (people on the coast)",
+    "mean_taxi_boat_share": "share of launches as taxi-boat pick-ups",
+    "mean_smuggler_price_gbp": "price per seat (GBP)",
+    "mean_active_gangs": "smuggling gangs operating",
+    "people_per_boat_in_policy_period": "people per boat",
+    "mean_perceived_return_prob": "perceived return probability",
+    "mean_actual_return_prob": "actual return probability",
 }
 """Axis labels of summary metrics whose names alone would not say what they count."""
 

@@ -1,0 +1,1 @@
+"""Experiment: an illegal-working crackdown alone, by intensity."""
