@@ -46,7 +46,7 @@ from experiments.sweep_spec import SweepError, load_sweep
 
 SIZES = ("ci", "full")
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
-EXPERIMENTS = ("pilot_effect", "break_even_cap", "crackdown_alone")
+EXPERIMENTS = ("pilot_effect", "break_even_cap", "crackdown_alone", "displacement")
 """The research experiments, in the report's order (each a folder of this package)."""
 
 

@@ -57,21 +57,18 @@ def axis_label(name: str) -> str:
     return words
 
 
-def response_figure(
+def draw_response(
+    axis: plt.Axes,
     points: pd.DataFrame,
     x: str,
     metric: str,
-    path: Path,
     group: str | None = None,
     group_labels: dict | None = None,
-    title: str = "",
-) -> Path:
-    """A metric's mean over replicates against ``x``, with its 95% interval as a band.
+) -> None:
+    """On ``axis``: a metric's mean against ``x`` with its 95% band, one line per group.
 
-    With ``group``, one line per value of that parameter (labelled by ``group_labels``). A
-    deterrence metric gets the 37% break-even line of the Home Office's 2023 assessment.
+    A deterrence metric gets the 37% break-even line of the Home Office's 2023 assessment.
     """
-    figure, axis = plt.subplots(figsize=(7.5, 4.5))
     groups = [(None, points)] if group is None else list(points.groupby(group))
     for value, rows in groups:
         rows = rows.sort_values(x)
@@ -97,8 +94,43 @@ def response_figure(
         )
     axis.set_xlabel(axis_label(x))
     axis.set_ylabel(axis_label(metric))
+
+
+def response_figure(
+    points: pd.DataFrame,
+    x: str,
+    metric: str,
+    path: Path,
+    group: str | None = None,
+    group_labels: dict | None = None,
+    title: str = "",
+) -> Path:
+    """A metric's mean over replicates against ``x``, with its 95% interval as a band."""
+    figure, axis = plt.subplots(figsize=(7.5, 4.5))
+    draw_response(axis, points, x, metric, group, group_labels)
     axis.set_title(title or "Bands: 95% interval of the mean over replicate runs", fontsize=9)
     axis.legend(fontsize=8)
+    return _save(figure, path)
+
+
+def panels_figure(
+    points: pd.DataFrame, x: str, metrics: list[str], path: Path, title: str = ""
+) -> Path:
+    """Several metrics against ``x``, one panel each (two columns), with 95% bands."""
+    rows = (len(metrics) + 1) // 2
+    figure, axes = plt.subplots(rows, 2, figsize=(10, 3.6 * rows), squeeze=False)
+    for axis, metric in zip(axes.flat, metrics, strict=False):
+        draw_response(axis, points, x, metric)
+        axis.yaxis.label.set_fontsize(8)
+    for axis in axes.flat[len(metrics) :]:
+        axis.set_visible(False)
+    figure.suptitle(
+        title or "Means over replicate runs; bands: 95% intervals of the mean", fontsize=10
+    )
+    return _save(figure, path)
+
+
+def _save(figure: plt.Figure, path: Path) -> Path:
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)

@@ -1,0 +1,1 @@
+"""Experiment: how smugglers adapt as enforcement rises."""
