@@ -46,7 +46,13 @@ from experiments.sweep_spec import SweepError, load_sweep
 
 SIZES = ("ci", "full")
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
-EXPERIMENTS = ("pilot_effect", "break_even_cap", "crackdown_alone", "displacement")
+EXPERIMENTS = (
+    "pilot_effect",
+    "break_even_cap",
+    "crackdown_alone",
+    "information",
+    "displacement",
+)
 """The research experiments, in the report's order (each a folder of this package)."""
 
 

@@ -108,3 +108,18 @@ def test_first_crossing_interpolates_and_says_when_never():
     assert first_crossing(x, np.array([0.5, 0.6, 0.7]), 0.4) == 0.0
     assert first_crossing(x, np.array([0.1, 0.2, 0.3]), 0.4) is None
     assert first_crossing(x, np.array([0.1, np.nan, 0.5]), 0.3) == pytest.approx(100.0)
+
+
+def test_catch_up_weeks_counts_from_the_first_detention():
+    from experiments.information.run import catch_up_weeks
+
+    run = pd.DataFrame(
+        {
+            "actual_return_prob": [0.0, 0.0, 0.2, 0.2, 0.2, 0.2],
+            "perceived_return_prob": [0.0, 0.0, 0.01, 0.05, 0.1, 0.2],
+        }
+    )
+    assert catch_up_weeks(run) == 2.0  # 0.1 >= half of the mean 0.2, two weeks after the start
+    run["perceived_return_prob"] = 0.01
+    assert np.isnan(catch_up_weeks(run))
+    assert np.isnan(catch_up_weeks(run.assign(actual_return_prob=0.0)))

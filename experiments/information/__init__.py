@@ -1,0 +1,1 @@
+"""Experiment: how beliefs follow the facts, and what misinformation and campaigns do."""
