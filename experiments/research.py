@@ -52,6 +52,7 @@ EXPERIMENTS = (
     "crackdown_alone",
     "information",
     "displacement",
+    "sensitivity",
 )
 """The research experiments, in the report's order (each a folder of this package)."""
 

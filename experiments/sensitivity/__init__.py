@@ -1,0 +1,1 @@
+"""Experiment: global (Sobol) sensitivity of the deterrence effect to behaviour parameters."""
