@@ -17,6 +17,7 @@ from pathlib import Path
 import markdown
 import pandas as pd
 
+from experiments.costs import COSTS
 from experiments.outputs import PROJECT_ROOT, code_version
 from experiments.research import EXPERIMENTS, Finding, check_size, run_experiment
 from model.parameter_table import render_tables
@@ -82,7 +83,13 @@ def write_report(findings: list[Finding], size: str, out: Path) -> list[Path]:
     sections = [header]
     sections += [finding_section(finding, figures_dir) for finding in findings]
     sections.append("## Limits of the model\n\n" + limits_section())
-    sections.append("## Parameters\n\n" + render_tables())
+    sections.append(
+        "## Parameters\n\nThe model's parameters (`model/parameters.toml`), then the cost "
+        "parameters of the experiments' accounting (`experiments/costs.toml`).\n\n"
+        + render_tables()
+        + "\n\n"
+        + render_tables(COSTS)
+    )
     text = "\n\n".join(sections) + "\n"
     report_md = out / "report.md"
     report_md.write_text(text)

@@ -109,8 +109,8 @@ PARAMETER_FILE = Path(__file__).parent / "parameters.toml"
 _FIELDS = ("default", "low", "high", "unit", "group", "description", "source")
 
 
-def _load_declaration(path: Path) -> dict[str, Parameter]:
-    """Read the declaration file; a malformed entry is a programming error, said plainly."""
+def load_declaration(path: Path) -> dict[str, Parameter]:
+    """Read a declaration file; a malformed entry is a programming error, said plainly."""
     declared = tomllib.loads(path.read_text())
     parameters = {}
     for name, entry in declared.items():
@@ -123,7 +123,7 @@ def _load_declaration(path: Path) -> dict[str, Parameter]:
     return parameters
 
 
-PARAMETERS: dict[str, Parameter] = _load_declaration(PARAMETER_FILE)
+PARAMETERS: dict[str, Parameter] = load_declaration(PARAMETER_FILE)
 """Every model parameter by name, in the order of the declaration file."""
 
 

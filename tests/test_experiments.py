@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main
+from experiments.costs import COSTS, cost_parameters, policy_costs
 from experiments.report import build_report
 from experiments.research import (
     EXPERIMENTS,
@@ -16,6 +17,7 @@ from experiments.research import (
 )
 from experiments.research_plots import first_crossing
 from experiments.sweep_spec import SweepError
+from model.parameters import ParameterError
 
 
 def test_the_ci_size_is_merged_over_the_full_size():
@@ -123,3 +125,30 @@ def test_catch_up_weeks_counts_from_the_first_detention():
     run["perceived_return_prob"] = 0.01
     assert np.isnan(catch_up_weeks(run))
     assert np.isnan(catch_up_weeks(run.assign(actual_return_prob=0.0)))
+
+
+def test_policy_costs_by_hand():
+    costs = policy_costs(
+        returns=10,
+        legal_admissions=10,
+        crossings_deterred=40,
+        overrides={
+            "cost_per_return_gbp": 20_000,
+            "cost_per_legal_admission_gbp": 50_000,
+            "support_cost_per_person_gbp": 100_000,
+        },
+    )
+    assert costs["spent_gbp"] == 10 * 20_000 + 10 * 50_000
+    assert costs["saved_gbp"] == (40 + 10) * 100_000
+    assert costs["cost_per_deterred_crossing_gbp"] == 700_000 / 40
+    # at the break-even cost per return, spending equals saving
+    assert costs["break_even_cost_per_return_gbp"] == (5_000_000 - 500_000) / 10
+    assert np.isnan(policy_costs(0, 0, 0)["cost_per_deterred_crossing_gbp"])
+
+
+def test_cost_parameters_are_checked_against_their_declaration():
+    with pytest.raises(ParameterError, match="unknown cost parameter 'cost_per_flight'"):
+        cost_parameters({"cost_per_flight": 1})
+    with pytest.raises(ParameterError, match="cost_per_return_gbp=-5 is out of range"):
+        cost_parameters({"cost_per_return_gbp": -5})
+    assert all(parameter.source for parameter in COSTS.values())

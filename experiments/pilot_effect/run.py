@@ -6,6 +6,7 @@ python -m experiments.pilot_effect.run --size ci    # reduced, as CI runs it
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from experiments.costs import policy_costs
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE, load_points, load_results
 
@@ -110,6 +112,35 @@ def effect_table(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def cost_table(points: pd.DataFrame) -> pd.DataFrame:
+    """What each variant spends and saves, at the declared cost parameters (mean run)."""
+    rows = []
+    for share, label in VARIANTS.items():
+        (row,) = points[points["legal_route_share"] == share].to_dict("records")
+        costs = policy_costs(
+            row["returns_mean"], row["legal_admissions_mean"], row["crossings_deterred_mean"]
+        )
+        rows.append(
+            {
+                "variant": label,
+                "returns per deterred crossing": (
+                    f"{row['returns_mean'] / row['crossings_deterred_mean']:.2f}"
+                    if row["crossings_deterred_mean"] > 0
+                    else "none deterred"
+                ),
+                "cost per return (GBP)": f"{costs['cost_per_return_gbp']:,.0f}",
+                "cost per deterred crossing (GBP)": _gbp(costs["cost_per_deterred_crossing_gbp"]),
+                "net cost (GBP million)": f"{costs['net_cost_gbp'] / 1e6:,.1f}",
+                "break-even cost per return (GBP)": _gbp(costs["break_even_cost_per_return_gbp"]),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _gbp(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:,.0f}"
+
+
 def interpretation(points: pd.DataFrame, days: int) -> str:
     """A short reading of the numbers, in words."""
     announced = points[points["legal_route_share"] == 1.0].iloc[0]
@@ -126,8 +157,26 @@ def interpretation(points: pd.DataFrame, days: int) -> str:
         "points less: in the model, people waiting for a place on the route do not cross. "
         f"Either way the effect is {'below' if high < BREAK_EVEN_DETERRENCE else 'near'} the "
         f"{BREAK_EVEN_DETERRENCE:.0%} deterrence at which the Home Office's 2023 impact "
-        "assessment breaks even. The behaviour weights behind these numbers are assumptions "
-        "until they are calibrated (see the calibration experiment)."
+        "assessment breaks even. "
+        + cost_reading(announced)
+        + " The behaviour weights behind these numbers are assumptions until they are "
+        "calibrated (see the calibration experiment)."
+    )
+
+
+def cost_reading(announced: pd.Series) -> str:
+    """The pilot's costs in a sentence, at the declared cost parameters."""
+    costs = policy_costs(
+        announced["returns_mean"],
+        announced["legal_admissions_mean"],
+        announced["crossings_deterred_mean"],
+    )
+    return (
+        f"At GBP {costs['cost_per_return_gbp']:,.0f} a return (an upper reference, see the "
+        f"parameters), each deterred crossing costs GBP "
+        f"{_gbp(costs['cost_per_deterred_crossing_gbp'])}; counting the support saved for "
+        "those deterred and those returned, the pilot pays for itself if a return costs less "
+        f"than GBP {_gbp(costs['break_even_cost_per_return_gbp'])}."
     )
 
 
@@ -143,7 +192,15 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
             weekly_figure(weekly_results(folder), out / "pilot_weekly_arrivals.png"),
             effect_figure(results, points, out / "pilot_deterrence_effect.png"),
         ],
-        tables=[("Deterrence effect of the pilot, by variant", effect_table(points))],
+        tables=[
+            ("Deterrence effect of the pilot, by variant", effect_table(points)),
+            (
+                "Costs of the pilot (mean run; cost parameters in experiments/costs.toml: "
+                "support saved per person not arriving or returned, cost per return and per "
+                "legal admission)",
+                cost_table(points),
+            ),
+        ],
     )
 
 
