@@ -68,13 +68,15 @@ def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
 
 def test_pilot_effect_table_has_both_variants(ci_results):
     finding = run_experiment("pilot_effect", "ci", ci_results)  # resumes: nothing to run
-    ((_caption, table),) = finding.tables
+    (_caption, table), (_cost_caption, costs) = finding.tables
     assert list(table["variant"]) == [
         "as announced (with the legal route)",
         "returns alone (no legal route)",
     ]
     assert table["deterrence effect"].str.contains(r"% \(95% CI .*% to .*%\)").all()
     assert (table["replicates"] == 2).all()
+    assert list(costs["variant"]) == list(table["variant"])
+    assert costs["break-even cost per return (GBP)"].str.match(r"^[\d,]+$|^n/a$").all()
 
 
 def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp_path):
