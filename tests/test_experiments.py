@@ -52,7 +52,7 @@ def ci_results(tmp_path_factory):
 @pytest.mark.parametrize("name", EXPERIMENTS)
 def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
     tmp_path = ci_results
-    finding = run_experiment(name, "ci", tmp_path)
+    finding = run_experiment(name, "ci", tmp_path, workers=2)  # CI has 2 cores
     assert finding.name == name and finding.title and finding.question
     assert len(finding.interpretation) > 100
     assert finding.figures
