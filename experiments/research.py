@@ -24,7 +24,9 @@ sweep's effective file is written to ``results/<size>/<sweep>.toml`` and run the
 sweep machinery, so it resumes like any sweep and ``deterrence sweep`` can rerun it as is.
 
 The experiment's ``run.py`` turns the sweeps' results into a :class:`Finding`: figures, tables
-and a short interpretation, which ``deterrence report`` collects.
+and a short interpretation, which ``deterrence report`` collects (``analyse``). A ``run.py``
+may also define ``sweeps(experiment)``, returning the sweeps' sections built from the config in
+code, when writing them out by hand would repeat them (the calibration's one sweep a year).
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from experiments.sweep_spec import SweepError, load_sweep
 SIZES = ("ci", "full")
 EXPERIMENTS_DIR = Path(__file__).resolve().parent
 EXPERIMENTS = (
+    "calibration",
     "pilot_effect",
     "break_even_cap",
     "crackdown_alone",
@@ -131,10 +134,18 @@ def load_experiment(name: str, size: str, results_root: Path | None = None) -> E
     return Experiment(name, size, config, root / size)
 
 
-def run_sweeps(experiment: Experiment, workers: int = 1) -> dict[str, Path]:
-    """Run (or resume) every sweep of the experiment; returns each sweep's results folder."""
+def run_sweeps(
+    experiment: Experiment, workers: int = 1, sweeps: dict[str, dict] | None = None
+) -> dict[str, Path]:
+    """Run (or resume) sweeps of the experiment; returns each sweep's results folder.
+
+    ``sweeps`` maps a sweep's name to its sections (``sweep``, ``fixed``, ``vary``); by
+    default, the sweeps of the experiment's config.
+    """
+    if sweeps is None:
+        sweeps = experiment.config.get("sweeps", {})
     folders = {}
-    for sweep_name, sections in experiment.config.get("sweeps", {}).items():
+    for sweep_name, sections in sweeps.items():
         folder = experiment.results_dir / sweep_name
         folder.mkdir(parents=True, exist_ok=True)
         sweep_file = experiment.results_dir / f"{sweep_name}.toml"
@@ -152,8 +163,10 @@ def run_experiment(
     if name not in EXPERIMENTS:
         raise SweepError(f"unknown experiment {name!r}: allowed are {', '.join(EXPERIMENTS)}")
     experiment = load_experiment(name, size, results_root)
-    analyse = importlib.import_module(f"experiments.{name}.run").analyse
-    return analyse(experiment, run_sweeps(experiment, workers))
+    script = importlib.import_module(f"experiments.{name}.run")
+    # an experiment whose sweeps follow from its config in code says so with sweeps()
+    sweeps = script.sweeps(experiment) if hasattr(script, "sweeps") else None
+    return script.analyse(experiment, run_sweeps(experiment, workers, sweeps))
 
 
 def main_for(name: str) -> int:

@@ -65,3 +65,11 @@ def load_observed_arrivals() -> tuple[dict, ...]:
         }
         for row in _read("observed_arrivals.csv")
     )
+
+
+@cache
+def load_prevention_shares() -> dict[int, float]:
+    """Share of crossing attempts prevented by the French authorities, by year (secondary)."""
+    return {
+        int(row["year"]): float(row["prevention_share"]) for row in _read("prevention_share.csv")
+    }

@@ -1,0 +1,326 @@
+"""Calibration of the behaviour parameters to the public series of 2019-2024 (ABC rejection).
+
+    python -m experiments.calibration.run --workers 2   # full size: 256 draws x 6 years
+    python -m experiments.calibration.run --size ci     # reduced, as CI runs it
+
+The method is in this experiment's ``config.toml``. The distance of a parameter vector to the
+data is the root mean square of scaled errors over every (year, target):
+
+- arrivals and people per boat: the log ratio of model to data (0.1 is about 10% off);
+- the second-half share and the prevention share: the difference in shares divided by 0.1
+  (0.1 is ten percentage points off).
+
+At full size the fitted parameters (posterior medians) are saved as the shipped scenario
+``calibrated`` (``model/scenarios/calibrated.toml``); at any size, into the results folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")  # files only
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import tomli_w
+from tqdm import tqdm
+
+from experiments.research import Experiment, Finding, main_for
+from experiments.sweep_analysis import load_results
+from model.data import load_observed_arrivals, load_prevention_shares
+from model.parameters import PARAMETERS
+from model.run import run_scenario
+from model.scenarios import SCENARIO_DIR, load_scenario
+
+NAME = "calibration"
+BASE_SCENARIO = "baseline"
+REFERENCE_YEAR = 2024
+"""The year whose inflow (the declared default) the other years' inflows are scaled from."""
+SHARE_SCALE = 0.1
+"""A share's error is divided by this, so ten percentage points count as a log ratio of 0.1."""
+TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
+SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
+
+
+def observed_by_year() -> dict[int, dict]:
+    """Home Office arrivals and people per boat, by year."""
+    return {row["year"]: row for row in load_observed_arrivals()}
+
+
+def year_inputs(year: int) -> dict[str, Any]:
+    """A calibration year's inputs: its start, inflow, people waiting and the gangs' load."""
+    observed = observed_by_year()
+    base = load_scenario(BASE_SCENARIO)
+    scale = observed[year]["arrivals"] / observed[REFERENCE_YEAR]["arrivals"]
+
+    def scaled(name: str) -> float:
+        return base.get(name, PARAMETERS[name].default) * scale
+
+    load = PARAMETERS["initial_people_per_boat"]
+    return {
+        "start_date": dt.date(year, 1, 1),
+        "arrivals_per_week": round(scaled("arrivals_per_week"), 1),
+        "initial_waiting_in_france": round(scaled("initial_waiting_in_france")),
+        "initial_people_per_boat": min(
+            max(observed[year - 1]["people_per_boat"], load.low), load.high
+        ),
+    }
+
+
+def observed_targets(year: int, config: dict) -> dict[str, float]:
+    """The public figures a year is fitted to (prevention only in years that have it)."""
+    observed = observed_by_year()[year]
+    targets = {
+        "arrivals": float(observed["arrivals"]),
+        "mean_people_per_boat": float(observed["people_per_boat"]),
+        "second_half_share": float(config["second_half_share"]),
+    }
+    prevention = load_prevention_shares()
+    if year in prevention:
+        targets["prevention_share"] = prevention[year]
+    return targets
+
+
+def scaled_error(target: str, model: float, observed: float) -> float:
+    """The error of one target on the distance's common scale (see the module docstring)."""
+    if target in ("arrivals", "mean_people_per_boat"):
+        return math.log(max(model, 1e-9) / observed)
+    return (model - observed) / SHARE_SCALE
+
+
+def sweeps(experiment: Experiment) -> dict[str, dict]:
+    """One Latin-hypercube sweep a year, over the same prior draws (same seed and bounds)."""
+    config = experiment.config["calibration"]
+    vary = {name: {"low": low, "high": high} for name, (low, high) in config["prior"].items()}
+    return {
+        f"year_{year}": {
+            "sweep": {
+                "scenario": BASE_SCENARIO,
+                "days": 365,
+                "replicates": 1,
+                "master_seed": config["master_seed"],
+                "design": "latin_hypercube",
+                "samples": config["draws"],
+                "outputs": list(TARGETS),
+            },
+            "fixed": year_inputs(year),
+            "vary": vary,
+        }
+        for year in config["years"]
+    }
+
+
+def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
+    """Each prior draw's parameters and its distance to the targets of every year."""
+    prior = list(config["prior"])
+    draws, errors = None, []
+    for year in config["years"]:
+        results = load_results(folders[f"year_{year}"]).set_index("point").sort_index()
+        results = results[results["status"] == "ok"]
+        draws = results[prior] if draws is None else draws
+        for target, observed in observed_targets(year, config).items():
+            errors.append(
+                results[target].map(lambda model, t=target, o=observed: scaled_error(t, model, o))
+            )
+    squared = pd.concat(errors, axis=1) ** 2
+    table = draws.copy()
+    # a draw that failed in any year has a missing error and is never accepted
+    table["distance"] = np.sqrt(squared.mean(axis=1, skipna=False))
+    return table.sort_values("distance").reset_index()
+
+
+def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
+    """Posterior medians, as the declared type of each parameter."""
+    return {name: PARAMETERS[name].coerce(float(accepted[name].median())) for name in prior}
+
+
+def write_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
+    """The fit as a scenario file: the reference year's inputs with the fitted parameters."""
+    years = config["years"]
+    document = {
+        "description": (
+            f"The baseline year {REFERENCE_YEAR} with the behaviour parameters fitted to "
+            f"{years[0]}-{years[-1]} by ABC rejection ({config['draws']} prior draws, closest "
+            f"{config['accept_share']:.0%} kept; experiments/calibration)."
+        ),
+        "parameters": {**load_scenario(BASE_SCENARIO), **year_inputs(REFERENCE_YEAR), **fitted},
+    }
+    path.write_text(tomli_w.dumps(document))
+    return path
+
+
+def validation_runs(scenario: Path, config: dict) -> pd.DataFrame:
+    """The fitted scenario in every calibration year, over several seeds."""
+    rows = []
+    jobs = [(year, seed) for year in config["years"] for seed in range(config["validation_seeds"])]
+    for year, seed in tqdm(jobs, desc="fitted model", unit="run"):
+        result = run_scenario(
+            str(scenario), seed, 365, year_inputs(year), with_counterfactual=False
+        )
+        rows.append({"year": year, "seed": seed, **{t: result.summary[t] for t in TARGETS}})
+    return pd.DataFrame(rows)
+
+
+def fit_table(validation: pd.DataFrame, config: dict) -> pd.DataFrame:
+    """Per year and target: the data, the fitted model's mean and range, and the error."""
+    rows = []
+    for year, runs in validation.groupby("year"):
+        for target, observed in observed_targets(year, config).items():
+            values = runs[target].to_numpy(dtype=float)
+            share = target.endswith("share")
+            mean = values.mean()
+            shown = (lambda v: f"{v:.1%}") if share else (lambda v: f"{v:,.1f}")
+            rows.append(
+                {
+                    "year": year,
+                    "target": target.replace("_", " "),
+                    "data": shown(observed),
+                    "model (mean over seeds)": shown(mean),
+                    "model range": f"{shown(values.min())} to {shown(values.max())}",
+                    "error": (
+                        f"{(mean - observed) * 100:+.1f} points"
+                        if share
+                        else f"{mean / observed - 1:+.1%}"
+                    ),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def fit_figure(validation: pd.DataFrame, config: dict, path: Path) -> Path:
+    """Model (mean and range over seeds) against data, year by year, for each target."""
+    figure, axes = plt.subplots(2, 2, figsize=(10, 7))
+    labels = {
+        "arrivals": "small-boat arrivals a year (people)",
+        "mean_people_per_boat": "mean people per boat",
+        "second_half_share": "share of arrivals in July-December",
+        "prevention_share": "share of attempts prevented in France",
+    }
+    by_year = validation.groupby("year")
+    for axis, target in zip(axes.flat, TARGETS, strict=True):
+        years = [y for y in config["years"] if target in observed_targets(y, config)]
+        data = [observed_targets(y, config)[target] for y in years]
+        model = by_year[target].agg(["mean", "min", "max"]).loc[years]
+        axis.plot(years, data, "ks-", label="public figure")
+        axis.errorbar(
+            years,
+            model["mean"],
+            yerr=[model["mean"] - model["min"], model["max"] - model["mean"]],
+            fmt="o--",
+            color="tab:blue",
+            capsize=3,
+            label="fitted model (mean, range over seeds)",
+        )
+        axis.set_ylabel(labels[target], fontsize=9)
+        axis.set_xlabel("year")
+        axis.set_xticks(years)
+        axis.legend(fontsize=7)
+    figure.suptitle("The calibrated model against the public series", fontsize=11)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def posterior_figure(table: pd.DataFrame, accepted: pd.DataFrame, prior: dict, path: Path) -> Path:
+    """Each fitted parameter: the prior draws and the accepted ones."""
+    columns = 4
+    rows = math.ceil(len(prior) / columns)
+    figure, axes = plt.subplots(rows, columns, figsize=(12, 2.4 * rows), squeeze=False)
+    for axis, (name, (low, high)) in zip(axes.flat, prior.items(), strict=False):
+        bins = np.linspace(low, high, 11)
+        axis.hist(table[name], bins=bins, color="lightgray", label="prior draws")
+        axis.hist(accepted[name], bins=bins, color="tab:blue", label="accepted")
+        axis.set_title(name.replace("_", " "), fontsize=8)
+        axis.tick_params(labelsize=7)
+    for axis in axes.flat[len(prior) :]:
+        axis.set_visible(False)
+    axes.flat[0].legend(fontsize=7)
+    figure.suptitle("ABC rejection: prior draws and the accepted (closest) draws", fontsize=10)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def year_errors(validation: pd.DataFrame, config: dict) -> pd.Series:
+    """The fitted model's distance to each year's targets (mean over seeds, same scale)."""
+    errors = {}
+    for year, runs in validation.groupby("year"):
+        scaled = [
+            scaled_error(target, runs[target].mean(), observed)
+            for target, observed in observed_targets(year, config).items()
+        ]
+        errors[year] = math.sqrt(np.mean(np.square(scaled)))
+    return pd.Series(errors).sort_values()
+
+
+def interpretation(
+    table: pd.DataFrame, accepted: pd.DataFrame, fit: pd.DataFrame, by_year: pd.Series
+) -> str:
+    """How the fit went, in words, from the numbers."""
+    worst = fit.copy()
+    worst["size"] = worst["error"].str.extract(r"([+-][\d.]+)").astype(float).abs()
+    worst = worst.sort_values("size", ascending=False).iloc[0]
+    return (
+        f"Of {len(table)} prior draws, the {len(accepted)} closest were kept (distances "
+        f"{accepted['distance'].min():.2f} to {accepted['distance'].max():.2f}; the median "
+        f"draw's was {table['distance'].median():.2f}). With the posterior medians, the "
+        f"largest error is {worst['target']} in {worst['year']} ({worst['error']}); the year "
+        f"fitted best is {by_year.index[0]} (distance {by_year.iloc[0]:.2f}), the worst "
+        f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). The inflow to the coast is an input "
+        "scaled to each year's arrivals, so annual totals test the share of people who leave "
+        "or are stopped rather than the flow itself; people per boat, the season and the "
+        "prevention share are what the behaviour parameters have to reproduce."
+    )
+
+
+def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
+    """Distances, posterior, fitted scenario, fit table and figures."""
+    config = experiment.config["calibration"]
+    out = experiment.results_dir
+    table = distances(folders, config)
+    accepted = table.head(max(1, round(config["accept_share"] * len(table))))
+    accepted = accepted[np.isfinite(accepted["distance"])]
+    fitted = fitted_parameters(accepted, config["prior"])
+    table.to_csv(out / "draws_and_distances.csv", index=False)
+    scenario = write_scenario(fitted, out / "calibrated.toml", config)
+    if experiment.size == "full":
+        write_scenario(fitted, SHIPPED_SCENARIO, config)
+    validation = validation_runs(scenario, config)
+    validation.to_csv(out / "fitted_model_runs.csv", index=False)
+    fit = fit_table(validation, config)
+    fit.to_csv(out / "fit_table.csv", index=False)
+    fitted_table = pd.DataFrame(
+        {
+            "parameter": list(fitted),
+            "fitted (posterior median)": [f"{value:g}" for value in fitted.values()],
+            "prior range": [f"{low:g} to {high:g}" for low, high in config["prior"].values()],
+            "posterior 10-90%": [
+                f"{accepted[name].quantile(0.1):.3g} to {accepted[name].quantile(0.9):.3g}"
+                for name in fitted
+            ],
+        }
+    )
+    return experiment.finding(
+        interpretation(table, accepted, fit, year_errors(validation, config)),
+        figures=[
+            fit_figure(validation, config, out / "calibration_fit.png"),
+            posterior_figure(table, accepted, config["prior"], out / "calibration_posterior.png"),
+        ],
+        tables=[
+            ("Fit of the calibrated model, per target (error: model against data)", fit),
+            ("Fitted behaviour parameters", fitted_table),
+        ],
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main_for(NAME))
