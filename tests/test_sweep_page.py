@@ -26,7 +26,7 @@ from viz.sweep_charts import (
     response_option,
 )
 from viz.sweep_form import MAX_PAGE_RUNS, Axis, SweepChoice, build_spec, numeric_parameters
-from viz.sweep_page import DEFAULT_WORKERS, SweepPage
+from viz.sweep_page import DEFAULT_WORKERS, MAX_WORKERS, SweepPage
 from viz.sweep_runner import CANCELLED, FAILED, FINISHED, BackgroundSweep
 
 QUICK = SweepChoice(
@@ -174,6 +174,13 @@ def test_a_bad_range_is_a_message_on_the_page_and_blocks_the_run():
     enter(field(rc, "from (returns/week)"), "0")
     assert not [text for text in alerts(rc) if "out of range" in text]
     assert not button(rc, "Run sweep").disabled
+
+
+def test_more_workers_than_cores_is_a_message_on_the_page():
+    _, rc = solara.render(SweepPage(), handle_error=False)
+    enter(field(rc, "Workers (processes)"), str(MAX_WORKERS + 1))
+    assert any("(cores)" in text for text in alerts(rc))
+    assert button(rc, "Run sweep").disabled
 
 
 def test_too_many_runs_is_a_message_on_the_page():

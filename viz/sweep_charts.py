@@ -47,6 +47,9 @@ METRIC_LABELS = {
 }
 """The run summary's numbers that the page can chart, with their labels (and units)."""
 
+CURVE_COLOUR = "#3b528b"
+"""The response curve's line and band (a viridis blue)."""
+
 HEATMAP_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 """Viridis, as the command line's heatmaps."""
 
@@ -183,6 +186,7 @@ def response_option(
         "type": "line",
         "data": mean,
         "symbolSize": 7,
+        "color": CURVE_COLOUR,
     }
     y_axis: dict[str, Any] = {
         "type": "value",
@@ -222,6 +226,7 @@ def response_option(
                 "data": band,
                 "lineStyle": {"opacity": 0},
                 "areaStyle": {"opacity": 0.25},
+                "color": CURVE_COLOUR,
             },
             mean_series,
         ],
@@ -233,8 +238,8 @@ def _add(first: list[float | None], second: list[float | None]) -> list[float | 
 
 
 def _share_range(values: list[float | None]) -> dict[str, float]:
-    """Axis bounds (in steps of 0.05) that hold the values, zero and the break-even line."""
+    """Axis bounds (in fifths, the ticks) that hold the values, zero and the break-even."""
     known = [value for value in values if value is not None]
     low = min([0.0, *known])
     high = max([BREAK_EVEN_DETERRENCE, *known])
-    return {"min": math.floor(low * 20) / 20, "max": math.ceil(high * 20) / 20}
+    return {"min": math.floor(low * 5) / 5, "max": math.ceil(high * 5) / 5}

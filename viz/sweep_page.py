@@ -38,7 +38,8 @@ from viz.sweep_form import (
 from viz.sweep_runner import CANCELLED, FAILED, BackgroundSweep, SweepProgress
 
 NO_PARAMETER = "none"
-DEFAULT_WORKERS = min(2, os.cpu_count() or 1)
+MAX_WORKERS = os.cpu_count() or 1
+DEFAULT_WORKERS = min(2, MAX_WORKERS)
 CHART_STYLE = {"style": "height: 460px; width: 100%;"}
 
 
@@ -148,8 +149,8 @@ def SweepPage():
     choice = SweepChoice(scenario.value, axes, replicates.value, days.value)
     spec = solara.use_memo(lambda: checked(choice), dependencies=[choice])
     problem = spec if isinstance(spec, str) else ""
-    if not problem and workers.value < 1:
-        problem = f"workers={workers.value} is not valid: allowed is a whole number >= 1"
+    if not problem and not 1 <= workers.value <= MAX_WORKERS:
+        problem = f"workers={workers.value} is not valid: allowed is 1 to {MAX_WORKERS} (cores)"
     running = progress.value is not None and progress.value.running
 
     def run_in_background() -> None:
@@ -162,7 +163,9 @@ def SweepPage():
         if problem or running:
             return
         cancel_asked.set(False)
-        sweep.set(BackgroundSweep(spec, workers.value, progress.set))
+        new_sweep = BackgroundSweep(spec, workers.value, progress.set)
+        sweep.set(new_sweep)
+        progress.set(new_sweep.progress)  # running from now on: a second click starts nothing
         task()
 
     def cancel() -> None:
