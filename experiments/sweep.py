@@ -19,10 +19,12 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -164,12 +166,19 @@ def run_sweep(
     workers: int = 1,
     progress: bool = True,
     scheduler: str | None = None,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+    stop: threading.Event | None = None,
 ) -> pd.DataFrame:
     """Run what is missing of ``spec`` into ``folder``; returns all results.
 
     ``workers`` = 1 runs in this process; more run on that many local processes. With
     ``scheduler`` (a Dask scheduler's address) the runs go to that Dask cluster instead.
     Whichever engine runs them, the rows are the same.
+
+    ``on_result`` is called with each run's row once it is saved. ``stop`` is checked after
+    each finished run: once it is set, the runs not yet started are cancelled (runs already
+    under way on other workers finish but are not kept), and the results stored so far are
+    consolidated and returned; running the same sweep again finishes the rest.
     """
     if workers < 1:
         raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
@@ -181,14 +190,26 @@ def run_sweep(
     else:
         outcomes = _outcomes(spec, pending, workers)
     failed = 0
-    with tqdm(
-        total=len(spec.runs()), initial=len(done), unit="run", disable=not progress, desc=spec.name
-    ) as bar:
+    # closing(): on an early stop the engine cancels its pending runs before consolidation.
+    with (
+        closing(outcomes),
+        tqdm(
+            total=len(spec.runs()),
+            initial=len(done),
+            unit="run",
+            disable=not progress,
+            desc=spec.name,
+        ) as bar,
+    ):
         for row, weekly in outcomes:
             store.save(row, weekly)
             failed += row["status"] == "failed"
             bar.set_postfix(failed=failed)
             bar.update()
+            if on_result is not None:
+                on_result(row)
+            if stop is not None and stop.is_set():
+                break
     return store.consolidate(spec)
 
 

@@ -137,15 +137,25 @@ def load_sweep(path: str | Path) -> SweepSpec:
     path = Path(path)
     if not path.is_file():
         raise SweepError(f"sweep file {str(path)!r} does not exist")
-    text = path.read_text()
+    try:
+        return parse_sweep(path.read_text(), path.stem)
+    except SweepError as error:
+        raise SweepError(f"sweep file {path.name}: {error}") from None
+
+
+def parse_sweep(text: str, name: str) -> SweepSpec:
+    """Check the TOML ``text`` of a sweep called ``name``; raise :class:`SweepError` (one line).
+
+    Sweep files and the app's sweep page both come through here, so both are checked alike.
+    """
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise SweepError(f"sweep file {path.name} is not valid TOML: {error}") from None
+        raise SweepError(f"not valid TOML: {error}") from None
     try:
-        return _check(document, path.stem, text)
+        return _check(document, name, text)
     except ParameterError as error:
-        raise SweepError(f"sweep file {path.name}: {error}") from None
+        raise SweepError(str(error)) from None
 
 
 def _check(document: dict, name: str, text: str) -> SweepSpec:

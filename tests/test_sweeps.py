@@ -1,5 +1,6 @@
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -9,7 +10,7 @@ import pytest
 import experiments.sweep as sweep_module
 from experiments.cli import main as cli
 from experiments.sweep import run_sweep, summarise_points
-from experiments.sweep_spec import SweepError, load_sweep
+from experiments.sweep_spec import SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
 
@@ -384,3 +385,52 @@ def test_sweep_file_round_trip_through_the_results_store(tmp_path):
         spec.master_seed,
     )
     assert saved.fixed == spec.fixed and saved.varied == spec.varied
+
+
+def test_parse_sweep_checks_text_as_load_sweep_checks_files(tmp_path):
+    spec = parse_sweep(TINY, "tiny")
+    assert spec.name == "tiny" and spec.text == TINY
+    assert spec.runs() == load_sweep(write(tmp_path, TINY)).runs()
+    with pytest.raises(SweepError) as refused:
+        parse_sweep(BAD_FILES["out of bounds"], "page")
+    assert str(refused.value).startswith("patrol_intensity=1.5 is out of range")
+    with pytest.raises(SweepError, match=r"^sweep file bad\.toml: not valid TOML"):
+        load_sweep(write(tmp_path, BAD_FILES["malformed"], "bad.toml"))
+
+
+def test_on_result_gets_each_saved_row(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    seen = []
+
+    def on_result(row):
+        assert (tmp_path / "out" / "runs" / f"{row['run_id']}.parquet").exists()  # saved first
+        seen.append(row)
+
+    results = run_sweep(spec, tmp_path / "out", workers=1, progress=False, on_result=on_result)
+    assert sorted(row["run_id"] for row in seen) == sorted(results["run_id"])
+    by_id = results.set_index("run_id")
+    for row in seen:
+        assert row["deterrence_effect"] == by_id.loc[row["run_id"], "deterrence_effect"]
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stopped_sweep_keeps_what_finished_and_a_rerun_completes_it(tmp_path, workers):
+    spec = load_sweep(write(tmp_path, TINY))
+    folder = tmp_path / "stopped"
+    stop = threading.Event()
+    seen = []
+
+    def stop_after_first(row):
+        seen.append(row["run_id"])
+        stop.set()
+
+    kept = run_sweep(
+        spec, folder, workers=workers, progress=False, on_result=stop_after_first, stop=stop
+    )
+    assert list(kept["run_id"]) == seen and len(seen) == 1 < len(spec.runs())
+    assert {path.stem for path in (folder / "runs").glob("*.parquet")} == set(seen)
+    assert pd.read_csv(folder / "results.csv")["run_id"].tolist() == seen  # consolidated
+
+    finished = run_sweep(spec, folder, workers=workers, progress=False)
+    assert sorted(finished["run_id"]) == sorted(run.run_id for run in spec.runs())
+    assert (finished["status"] == "ok").all()
