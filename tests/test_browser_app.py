@@ -79,5 +79,10 @@ def test_live_page_draws_steps_plays_and_follows_the_return_cap():
         assert pilot_chart.screenshot() != with_cap_50
         assert returns_so_far(page) > returns_with_cap_50
         assert charts_drawn(page) >= 5
+
+        page.get_by_role("tab", name="Parameter sweep").click()  # the app's other page
+        page.get_by_role("button", name="Run sweep").wait_for(timeout=30_000)
+        page.get_by_role("tab", name="Live run").click()
+        page.get_by_text("Day 0: the run starts on 2025-01-01").wait_for(timeout=30_000)
         assert net.offline_problems() == []
         assert net.page_errors == []

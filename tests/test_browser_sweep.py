@@ -11,7 +11,8 @@ import pandas as pd
 
 from tests.browser import PROJECT_ROOT, browser_page, free_port, screenshot, serve_app
 
-APP = PROJECT_ROOT / "viz" / "sweep_page.py"
+APP = PROJECT_ROOT / "viz" / "app.py"
+SWEEP_PATH = "sweep"  # the sweep page's route in the app
 LOAD_TIMEOUT_MS = 60_000
 SWEEP_TIMEOUT_MS = 180_000
 DAYS = 300
@@ -60,7 +61,7 @@ def test_a_small_sweep_fills_its_heatmap_and_downloads_its_rows_offline(tmp_path
     started = time.monotonic()
     # Tall enough for the whole page: solara scrolls inside its layout, not the document.
     with serve_app(APP, free_port()) as url, browser_page(viewport=(1280, 1400)) as (page, net):
-        page.goto(url)
+        page.goto(url + SWEEP_PATH)
         page.get_by_text("50 runs: 25 points x 2 replicates, 365 days each").wait_for(
             timeout=LOAD_TIMEOUT_MS
         )
@@ -77,7 +78,7 @@ def test_a_small_sweep_fills_its_heatmap_and_downloads_its_rows_offline(tmp_path
         enter(page, "Replicates (runs per point)", "1")
         page.get_by_text(f"9 runs: 9 points x 1 replicates, {DAYS} days each").wait_for()
         other = page.context.new_page()
-        other.goto(url)
+        other.goto(url + SWEEP_PATH)
         other.get_by_text("50 runs: 25 points x 2 replicates, 365 days each").wait_for(
             timeout=LOAD_TIMEOUT_MS
         )

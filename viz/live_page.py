@@ -49,6 +49,12 @@ PLAY_LIMIT_DAYS = 3 * 365
 NETWORK_SAMPLE = 120
 """Migrants on the coast shown in the network view."""
 
+LEVER_CSS = """
+.levers .v-input__slot { flex-wrap: wrap; height: auto !important; }
+.levers .v-input__slot > .v-label { flex: 1 0 100%; white-space: normal; height: auto; }
+"""
+"""Each lever's label on its own line above a full-width slider (the labels are long)."""
+
 REDRAWS = itertools.count(1)
 """Fresh numbers for the page's redraw trigger."""
 
@@ -211,8 +217,10 @@ def LivePage():
                 value=seed,
                 on_value=lambda value: (set_seed(value), rebuild(scenario, value)),
             )
-            for name in LEVERS:
-                ParameterControl(name, levers[name], on_lever(name))
+            solara.Style(LEVER_CSS)
+            with solara.Column(classes=["levers"]):
+                for name in LEVERS:
+                    ParameterControl(name, levers[name], on_lever(name))
         with solara.Column():
             solara.Markdown("## Channel small-boat crossings and the 'one in, one out' pilot")
             with solara.Row():
