@@ -20,9 +20,10 @@ def Layout(children=None):
     route, all_routes = solara.use_route()
     router = solara.use_router()
     index = all_routes.index(route) if route in all_routes else 0
+    paths = [solara.resolve_path(page) for page in all_routes]  # only possible while rendering
 
     def open_page(position: int) -> None:
-        router.push(solara.resolve_path(all_routes[position]))
+        router.push(paths[position])
 
     with solara.Column(style={"padding": "12px"}):
         with solara.lab.Tabs(value=index, on_value=open_page, align="center"):
