@@ -35,7 +35,13 @@ def series_named(option: dict, name: str) -> dict:
 
 
 def test_plain_makes_numbers_json_ready():
-    assert plain([np.int64(3), np.float32(0.5), math.nan, None, "x"]) == [3, 0.5, None, None, "x"]
+    assert plain([np.int64(3), np.float32(0.5), math.nan, None, np.inf]) == [
+        3,
+        0.5,
+        None,
+        None,
+        None,
+    ]
 
 
 def test_weekly_panels_carry_the_tables_values():

@@ -18,11 +18,11 @@ import experiments.sweep as sweep_module
 from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
 from experiments.sweep_spec import SweepError, parse_sweep
 from model.parameters import PARAMETERS
+from viz.charts import plain_number
 from viz.sweep_charts import (
     BREAK_EVEN_LABEL,
     METRIC_LABELS,
     heatmap_option,
-    plain,
     response_option,
 )
 from viz.sweep_form import MAX_PAGE_RUNS, Axis, SweepChoice, build_spec, numeric_parameters
@@ -278,10 +278,14 @@ def test_response_option_has_mean_band_and_break_even_line():
 def test_plain_makes_json_numbers():
     import numpy as np
 
-    assert plain(np.int64(3)) == 3 and type(plain(np.int64(3))) is int
-    assert type(plain(np.float32(0.5))) is float
-    assert plain(math.nan) is None and plain(np.inf) is None and plain(None) is None
-    assert plain(pd.NA) is None
+    assert plain_number(np.int64(3)) == 3 and type(plain_number(np.int64(3))) is int
+    assert type(plain_number(np.float32(0.5))) is float
+    assert (
+        plain_number(math.nan) is None
+        and plain_number(np.inf) is None
+        and plain_number(None) is None
+    )
+    assert plain_number(pd.NA) is None
 
 
 def test_metrics_are_numbers_of_the_run_summary(pilot_run):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -23,19 +24,19 @@ RISK_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 GREY = "#888888"
 
 
+def plain_number(value: Any) -> float | int | None:
+    """A number as plain JSON: numpy numbers as Python ones, NaN, NA and infinities as None."""
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, int | np.integer) and not isinstance(value, bool):
+        return int(value)
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
 def plain(values: Iterable) -> list:
-    """Values as JSON-ready Python numbers; NaN and missing become None (a gap in the line)."""
-    out = []
-    for value in values:
-        if value is None or (isinstance(value, float | np.floating) and math.isnan(value)):
-            out.append(None)
-        elif isinstance(value, np.integer):
-            out.append(int(value))
-        elif isinstance(value, np.floating):
-            out.append(float(value))
-        else:
-            out.append(value)
-    return out
+    """Numbers as JSON-ready Python numbers; NaN and missing become None (a gap in a line)."""
+    return [plain_number(value) for value in values]
 
 
 def _dates(weekly: pd.DataFrame) -> list[str]:

@@ -13,11 +13,11 @@ import math
 from collections.abc import Sequence
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
 from model.parameters import PARAMETERS
+from viz.charts import plain_number
 
 DETERRENCE = "deterrence_effect"
 BREAK_EVEN_LABEL = "37% break-even (Home Office 2023)"
@@ -64,16 +64,6 @@ def parameter_label(parameter: str) -> str:
     return f"{parameter.replace('_', ' ')} ({PARAMETERS[parameter].unit})"
 
 
-def plain(value: Any) -> float | int | None:
-    """A number as plain JSON: numpy numbers as Python ones, NaN and infinities as None."""
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, int | np.integer) and not isinstance(value, bool):
-        return int(value)
-    number = float(value)
-    return number if math.isfinite(number) else None
-
-
 def tick(value: Any) -> str:
     """A parameter value as an axis label."""
     return f"{float(value):g}"
@@ -91,7 +81,7 @@ def _column(points: pd.DataFrame, parameters: Sequence[str], name: str) -> dict[
     if points.empty or name not in points.columns:
         return {}
     keys = zip(*(points[p] for p in parameters), strict=True)
-    return {tuple(key): plain(value) for key, value in zip(keys, points[name], strict=True)}
+    return {tuple(key): plain_number(value) for key, value in zip(keys, points[name], strict=True)}
 
 
 def heatmap_option(
