@@ -13,11 +13,9 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import sobol as sobol_analysis
 
+from experiments.figures import response_figure
+from experiments.labels import BREAK_EVEN_DETERRENCE, axis_label
 from experiments.sweep_spec import SweepSpec, load_sweep
-
-BREAK_EVEN_DETERRENCE = 0.37
-"""Deterrence at which the Illegal Migration Bill's impact assessment (Home Office, 2023)
-breaks even: 37% of those who would otherwise come."""
 
 
 def load_results(folder: str | Path) -> pd.DataFrame:
@@ -30,35 +28,6 @@ def load_points(folder: str | Path) -> pd.DataFrame:
     return pd.read_parquet(Path(folder) / "points.parquet")
 
 
-def _label(metric: str) -> str:
-    return metric.replace("_", " ")
-
-
-def plot_response(points: pd.DataFrame, parameter: str, metric: str, path: Path) -> Path:
-    """A metric against one parameter: the mean over replicates with its 95% interval."""
-    ordered = points.sort_values(parameter)
-    figure, axis = plt.subplots(figsize=(7, 4.5))
-    x = ordered[parameter]
-    axis.plot(x, ordered[f"{metric}_mean"], marker="o", label="mean over replicates")
-    axis.fill_between(
-        x, ordered[f"{metric}_low"], ordered[f"{metric}_high"], alpha=0.25, label="95% interval"
-    )
-    if metric == "deterrence_effect":
-        axis.axhline(
-            BREAK_EVEN_DETERRENCE,
-            color="tab:red",
-            linestyle="--",
-            label="37% break-even (Home Office 2023)",
-        )
-    axis.set_xlabel(_label(parameter))
-    axis.set_ylabel(_label(metric))
-    axis.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=110)
-    plt.close(figure)
-    return path
-
-
 def plot_heatmap(points: pd.DataFrame, x: str, y: str, metric: str, path: Path) -> Path:
     """A metric over two parameters (means over replicates); break-even contour if deterrence."""
     grid = points.pivot_table(index=y, columns=x, values=f"{metric}_mean")
@@ -66,9 +35,9 @@ def plot_heatmap(points: pd.DataFrame, x: str, y: str, metric: str, path: Path) 
     image = axis.imshow(grid.to_numpy(), origin="lower", aspect="auto", cmap="viridis")
     axis.set_xticks(range(len(grid.columns)), [f"{v:g}" for v in grid.columns])
     axis.set_yticks(range(len(grid.index)), [f"{v:g}" for v in grid.index])
-    axis.set_xlabel(_label(x))
-    axis.set_ylabel(_label(y))
-    figure.colorbar(image, ax=axis, label=_label(metric))
+    axis.set_xlabel(axis_label(x))
+    axis.set_ylabel(axis_label(y))
+    figure.colorbar(image, ax=axis, label=axis_label(metric))
     values = grid.to_numpy()
     if metric == "deterrence_effect" and np.nanmin(values) < BREAK_EVEN_DETERRENCE < np.nanmax(
         values
@@ -121,7 +90,7 @@ def figures_for(folder: str | Path, metric: str = "deterrence_effect") -> list[P
         written.append(folder / f"sobol_{metric}.csv")
     elif len(varied) == 1:
         written.append(
-            plot_response(load_points(folder), varied[0], metric, folder / f"{metric}.png")
+            response_figure(load_points(folder), varied[0], metric, folder / f"{metric}.png")
         )
     elif len(varied) == 2 and spec.design == "grid":
         written.append(

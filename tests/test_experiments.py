@@ -8,6 +8,7 @@ import pytest
 
 from experiments.cli import main
 from experiments.costs import COSTS, cost_parameters, policy_costs
+from experiments.figures import first_crossing
 from experiments.report import build_report
 from experiments.research import (
     EXPERIMENTS,
@@ -15,7 +16,6 @@ from experiments.research import (
     merged,
     run_experiment,
 )
-from experiments.research_plots import first_crossing
 from experiments.sweep_spec import SweepError
 from model.parameters import ParameterError
 

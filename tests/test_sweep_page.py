@@ -15,13 +15,11 @@ import solara
 from solara.components.echarts import EchartsWidget
 
 import experiments.sweep as sweep_module
-from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
+from experiments.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, METRIC_LABELS
 from experiments.sweep_spec import SweepError, parse_sweep
 from model.parameters import PARAMETERS
 from viz.charts import plain_number
 from viz.sweep_charts import (
-    BREAK_EVEN_LABEL,
-    METRIC_LABELS,
     heatmap_option,
     response_option,
 )

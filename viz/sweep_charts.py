@@ -15,53 +15,22 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
-from model.parameters import PARAMETERS
+from experiments.labels import (
+    BREAK_EVEN_DETERRENCE,
+    BREAK_EVEN_LABEL,
+    metric_label,
+    parameter_label,
+)
 from viz.charts import plain_number
 
 DETERRENCE = "deterrence_effect"
-BREAK_EVEN_LABEL = "37% break-even (Home Office 2023)"
 BREAK_EVEN_COLOUR = "#d62728"
-
-METRIC_LABELS = {
-    DETERRENCE: "deterrence effect (share of crossings prevented)",
-    "attempts_deterrence_effect": "deterrence of attempts (share prevented)",
-    "crossings_deterred": "crossings deterred (people)",
-    "arrivals": "small-boat arrivals (people)",
-    "arrivals_in_policy_period": "arrivals under the policy (people)",
-    "counterfactual_arrivals_in_policy_period": "arrivals without the policy (people)",
-    "returns": "returns to France (people)",
-    "legal_admissions": "legal-route admissions (people)",
-    "detentions": "detentions (people)",
-    "deaths": "deaths at sea (people)",
-    "people_stopped": "people stopped in France",
-    "prevention_share": "share of attempts stopped in France",
-    "mean_perceived_return_prob": "perceived return risk (mean under the policy)",
-    "mean_actual_return_prob": "actual return risk (mean under the policy)",
-    "mean_people_per_boat": "people per boat (mean)",
-    "smuggler_price_gbp_at_end": "smugglers' price at the end (GBP)",
-    "smuggler_revenue_gbp": "smugglers' revenue (GBP)",
-    "active_gangs_at_end": "active gangs at the end",
-    "waiting_in_france_at_end": "waiting in France at the end (people)",
-    "illegal_employment_at_end": "working illegally in the UK at the end (people)",
-}
-"""The run summary's numbers that the page can chart, with their labels (and units)."""
 
 CURVE_COLOUR = "#3b528b"
 """The response curve's line and band (a viridis blue)."""
 
 HEATMAP_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 """Viridis, as the command line's heatmaps."""
-
-
-def metric_label(metric: str) -> str:
-    """A metric's label, with its unit where it has one."""
-    return METRIC_LABELS.get(metric, metric.replace("_", " "))
-
-
-def parameter_label(parameter: str) -> str:
-    """A parameter's axis name, with its unit from the declaration."""
-    return f"{parameter.replace('_', ' ')} ({PARAMETERS[parameter].unit})"
 
 
 def tick(value: Any) -> str:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from experiments.figures import response_figure
 from experiments.research import Experiment, Finding, main_for, points_table
-from experiments.research_plots import response_figure
 from experiments.sweep_analysis import load_points
 
 NAME = "crackdown_alone"

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from experiments.figures import panels_figure
 from experiments.research import Experiment, Finding, main_for, points_table
-from experiments.research_plots import panels_figure
 from experiments.sweep_analysis import load_points
 
 NAME = "displacement"

@@ -18,8 +18,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.figures import draw_response
 from experiments.research import Experiment, Finding, main_for, points_table, weekly_results
-from experiments.research_plots import draw_response
 from experiments.sweep_analysis import load_points
 
 NAME = "information"

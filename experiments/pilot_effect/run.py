@@ -18,8 +18,9 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from experiments.costs import policy_costs
+from experiments.labels import BREAK_EVEN_DETERRENCE
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
-from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE, load_points, load_results
+from experiments.sweep_analysis import load_points, load_results
 
 NAME = "pilot_effect"
 VARIANTS = {1.0: "as announced (with the legal route)", 0.0: "returns alone (no legal route)"}

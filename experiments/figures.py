@@ -1,4 +1,4 @@
-"""Figures and readings shared by the research experiments: response curves with intervals.
+"""Figures of sweep results shared by the sweep command and the research experiments.
 
 Every figure is a file (matplotlib, no display), with axis labels that carry units and a legend
 that says what lines and bands are.
@@ -17,44 +17,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from experiments.sweep_analysis import BREAK_EVEN_DETERRENCE
-from model.parameters import PARAMETERS
-
-SHARE_METRICS = (
-    "deterrence_effect",
-    "attempts_deterrence_effect",
-    "prevention_share",
-    "mean_job_availability",
-    "mean_perceived_job_prob",
-    "mean_taxi_boat_share",
-)
-"""Metrics that are shares, drawn as percentages."""
-
-
-METRIC_LABELS = {
-    "deterrence_effect": "deterrence effect (fall in arrivals against no policy)",
-    "arrivals": "small-boat arrivals (people)",
-    "crossings_deterred": "crossings deterred (people)",
-    "mean_job_availability": "chance a job seeker in the UK finds illegal work in 4 weeks",
-    "mean_perceived_job_prob": "perceived chance of work in the UK (people on the coast)",
-    "mean_taxi_boat_share": "share of launches as taxi-boat pick-ups",
-    "mean_smuggler_price_gbp": "price per seat (GBP)",
-    "mean_active_gangs": "smuggling gangs operating",
-    "people_per_boat_in_policy_period": "people per boat",
-    "mean_perceived_return_prob": "perceived return probability",
-    "mean_actual_return_prob": "actual return probability",
-}
-"""Axis labels of summary metrics whose names alone would not say what they count."""
-
-
-def axis_label(name: str) -> str:
-    """A parameter's or metric's name in words, with its declared unit when it has one."""
-    if name in METRIC_LABELS:
-        return METRIC_LABELS[name]
-    words = name.replace("_", " ")
-    if name in PARAMETERS:
-        return f"{words} ({PARAMETERS[name].unit})"
-    return words
+from experiments.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, SHARE_METRICS, axis_label
 
 
 def draw_response(
@@ -90,7 +53,7 @@ def draw_response(
             BREAK_EVEN_DETERRENCE,
             color="tab:red",
             ls="--",
-            label="37% break-even (Home Office 2023)",
+            label=BREAK_EVEN_LABEL,
         )
     axis.set_xlabel(axis_label(x))
     axis.set_ylabel(axis_label(metric))
