@@ -30,6 +30,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import tomli_w
+from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from tqdm import tqdm
 
 from experiments.research import Experiment, Finding, main_for
@@ -219,6 +220,10 @@ def fit_figure(validation: pd.DataFrame, config: dict, path: Path) -> Path:
             label="fitted model (mean, range over seeds)",
         )
         axis.set_ylabel(labels[target], fontsize=9)
+        if target.endswith("share"):
+            axis.yaxis.set_major_formatter(PercentFormatter(1.0))
+        else:
+            axis.yaxis.set_major_formatter(StrMethodFormatter("{x:,.0f}"))
         axis.set_xlabel("year")
         axis.set_xticks(years)
         axis.legend(fontsize=7)
