@@ -12,6 +12,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+WIDTH_STEP = 16
+"""Columns added to the neighbour table when someone's ties outgrow it."""
+
 
 class SocialNetwork:
     """Undirected ties among migrants, indexed by the migrants' row in the population.
@@ -21,7 +24,7 @@ class SocialNetwork:
     outgrow it.
     """
 
-    def __init__(self, capacity: int = 1024, width: int = 16) -> None:
+    def __init__(self, capacity: int = 1024, width: int = WIDTH_STEP) -> None:
         self._table = np.full((max(capacity, 16), width), -1, dtype=np.int32)
         self._degree = np.zeros(max(capacity, 16), dtype=np.int32)
         self.n_nodes = 0
@@ -94,7 +97,9 @@ class SocialNetwork:
         rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
         column = self._degree[owner] + rank
         if column.max() >= self._table.shape[1]:
-            width = max(int(column.max()) + 1, 2 * self._table.shape[1])
+            # Widen by a fixed step, not doubling: few people have many ties, and each widening
+            # copies the whole table.
+            width = max(int(column.max()) + 1, self._table.shape[1] + WIDTH_STEP)
             self._table = _resized(self._table, (self._table.shape[0], width))
         self._table[owner, column] = other
         self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
