@@ -23,7 +23,11 @@ def network_signal(
     ``cases / (cases + NEWS_FOR_HALF_CONFIDENCE)``: zero when nothing was heard.
     """
     cases = np.maximum(heard_cases, 0.0)
-    share = np.divide(heard_events, cases, out=np.zeros_like(cases), where=cases > 0)
+    heard = cases > 0
+    # Divide everyone (by 1 where nothing was heard), then zero the unheard: a masked divide
+    # (``where=``) takes a slow path in numpy.
+    share = heard_events / np.where(heard, cases, 1.0)
+    share[~heard] = 0.0
     confidence = cases / (cases + NEWS_FOR_HALF_CONFIDENCE)
     return np.clip(share, 0.0, 1.0, out=share), confidence
 

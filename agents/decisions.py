@@ -79,26 +79,29 @@ def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
     Crossing is worth the value of life in the UK if not returned, less the cost of a return,
     the price as a share of savings and the perceived danger scaled by risk aversion.
     """
-    value_in_uk = (
-        w.utility_uk_constant
-        + w.weight_job * p.job_prob
-        + w.weight_ties * p.uk_ties
-        + w.weight_asylum * p.asylum_grant_likelihood
-    )
+    # Each row is computed in place in one new array (fresh temporaries cost more than the
+    # arithmetic here), in the same order of operations as the formulas read.
+    utilities = np.empty((len(Choice), len(p.return_prob)))
+    wait, cross, register, leave = utilities
+    value_in_uk = w.utility_uk_constant + w.weight_job * p.job_prob
+    value_in_uk += w.weight_ties * p.uk_ties
+    value_in_uk += w.weight_asylum * p.asylum_grant_likelihood
     legal_prospect = w.weight_legal_route * p.legal_place_prob
-    wait = w.utility_wait_constant + legal_prospect * p.is_registered
-    cross = (
-        (1.0 - p.return_prob) * value_in_uk
-        - w.weight_return * p.return_prob
-        - w.weight_price * p.price_share_of_savings
-        - w.weight_danger * p.death_risk * p.risk_aversion
-    )
-    register = w.utility_wait_constant + legal_prospect - w.utility_register_hassle
-    leave = w.utility_leave_constant + w.weight_waiting_fatigue * p.days_waiting / 30.0
-    n = len(p.return_prob)
-    utilities = np.vstack([np.broadcast_to(option, n) for option in (wait, cross, register, leave)])
-    utilities[Choice.CROSS, ~p.can_afford] = -np.inf
-    utilities[Choice.REGISTER, ~p.can_register] = -np.inf
+
+    np.multiply(legal_prospect, p.is_registered, out=wait)
+    wait += w.utility_wait_constant
+    np.subtract(1.0, p.return_prob, out=cross)
+    cross *= value_in_uk
+    cross -= w.weight_return * p.return_prob
+    cross -= w.weight_price * p.price_share_of_savings
+    cross -= w.weight_danger * p.death_risk * p.risk_aversion
+    register[...] = w.utility_wait_constant + legal_prospect - w.utility_register_hassle
+    np.multiply(w.weight_waiting_fatigue, p.days_waiting, out=leave)
+    leave /= 30.0
+    leave += w.utility_leave_constant
+
+    cross[~p.can_afford] = -np.inf
+    register[~p.can_register] = -np.inf
     return utilities
 
 
@@ -132,7 +135,10 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     # only the others need the exponentials (wait is always available).
     wait_weight = np.ones(utilities.shape[1])
     register_weight = np.zeros(utilities.shape[1])
-    inclusive = utilities[Choice.WAIT].copy()
+    # The upper level's utilities: the nest's inclusive value (waiting's utility where the
+    # nest is waiting alone), crossing and leaving.
+    upper = utilities[[Choice.WAIT, Choice.CROSS, Choice.LEAVE]]
+    inclusive = upper[0]
     open_ = np.flatnonzero(utilities[Choice.REGISTER] > -np.inf)
     if len(open_):
         wait = utilities[Choice.WAIT, open_] / stay_nest_scale
@@ -145,9 +151,7 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
         )
     stay_total = wait_weight + register_weight
     # Between the nest and the other options: a logit on (inclusive value, cross, leave).
-    upper = logit_probabilities(
-        np.vstack([inclusive, utilities[Choice.CROSS], utilities[Choice.LEAVE]])
-    )
+    upper = logit_probabilities(upper)
     stay_share = upper[0] / stay_total
     probabilities = np.empty_like(utilities)
     np.multiply(stay_share, wait_weight, out=probabilities[Choice.WAIT])

@@ -231,11 +231,13 @@ class IllegalWorkMarket:
         n_ended = int(rng.binomial(len(workers), chance))
         ended = rng.choice(len(workers), size=n_ended, replace=False)
         population.employer[workers[ended]] = NO_EMPLOYER
-        return np.delete(workers, ended)
+        still_working = np.ones(len(workers), dtype=bool)  # np.delete does this, slowly
+        still_working[ended] = False
+        return workers[still_working]
 
     def _count_workers(self, workers: np.ndarray) -> None:
         employers = self.model.employers_list
-        counts = np.bincount(self.model.population.employer[workers], minlength=len(employers))
+        counts = np.bincount(self.model.population.employer.take(workers), minlength=len(employers))
         for employer, count in zip(employers, counts.tolist(), strict=True):
             employer.workers = count
             employer.worker_weeks_this_week += count / 7.0

@@ -83,15 +83,25 @@ class MigrantPopulation:
         self._capacity = max(capacity, 16)
         for name, (dtype, fill) in _COLUMNS.items():
             setattr(self, "_" + name, np.full(self._capacity, fill, dtype=dtype))
+        self._refresh_columns()
 
     def __len__(self) -> int:
         return self.size
 
-    def __getattr__(self, name: str) -> np.ndarray:
-        # A column is read as a view of its filled rows: ``population.state[rows]``.
-        if name in _COLUMNS:
-            return self.__dict__["_" + name][: self.__dict__["size"]]
-        raise AttributeError(name)
+    def _refresh_columns(self) -> None:
+        # A column is read as a view of its filled rows: ``population.state[rows]``. The views
+        # are plain attributes, renewed whenever rows are added, because the daily phases read
+        # columns tens of thousands of times a year and a computed attribute costs a call each.
+        for name in _COLUMNS:
+            self.__dict__[name] = self.__dict__["_" + name][: self.size]
+
+    def __getstate__(self) -> dict:
+        # Views must not be copied apart from their arrays: rebuild them on unpickling.
+        return {key: value for key, value in self.__dict__.items() if key not in _COLUMNS}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._refresh_columns()
 
     def add(self, count: int, **columns: np.ndarray) -> np.ndarray:
         """Append ``count`` rows with the given column values; returns the new rows."""
@@ -99,11 +109,12 @@ class MigrantPopulation:
         if unknown:
             raise KeyError(f"unknown migrant column(s) {sorted(unknown)}")
         self._reserve(self.size + count)
-        rows = np.arange(self.size, self.size + count)
+        start, stop = self.size, self.size + count
         for name, values in columns.items():
-            self.__dict__["_" + name][rows] = values
-        self.size += count
-        return rows
+            self.__dict__["_" + name][start:stop] = values  # a slice: cheaper than fancy indexing
+        self.size = stop
+        self._refresh_columns()
+        return np.arange(start, stop)
 
     def _reserve(self, needed: int) -> None:
         if needed <= self._capacity:
@@ -152,5 +163,5 @@ class Migrant(Agent):
     def __getattr__(self, name: str):
         # Every population column reads as an attribute of the person: migrant.savings_gbp.
         if name in _COLUMNS:
-            return self.model.population.__getattr__(name)[self.row].item()
+            return getattr(self.model.population, name)[self.row].item()
         raise AttributeError(name)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
+WIDTH_STEP = 16
+"""Columns added to the neighbour table when someone's ties outgrow it."""
+
 
 class SocialNetwork:
     """Undirected ties among migrants, indexed by the migrants' row in the population.
@@ -21,7 +24,7 @@ class SocialNetwork:
     outgrow it.
     """
 
-    def __init__(self, capacity: int = 1024, width: int = 16) -> None:
+    def __init__(self, capacity: int = 1024, width: int = WIDTH_STEP) -> None:
         self._table = np.full((max(capacity, 16), width), -1, dtype=np.int32)
         self._degree = np.zeros(max(capacity, 16), dtype=np.int32)
         self.n_nodes = 0
@@ -69,9 +72,9 @@ class SocialNetwork:
         # everyone present, so the newcomer stays first.
         base = int(source.max()) + 1
         pair = np.sort(np.maximum(source, contact) * base + np.minimum(source, contact))
-        pair = pair[np.diff(pair, prepend=-1) != 0]
-        ties = np.column_stack([pair // base, pair % base])
-        ties = ties[ties[:, 0] != ties[:, 1]]
+        later, earlier = np.divmod(pair[_starts_of_runs(pair)], base)
+        not_self = later != earlier
+        ties = np.column_stack([later[not_self], earlier[not_self]])
         self._add_ties(ties)
         return ties
 
@@ -87,17 +90,16 @@ class SocialNetwork:
         owner = np.concatenate([ties[:, 0], ties[:, 1]])
         other = np.concatenate([ties[:, 1], ties[:, 0]])
         order = np.argsort(owner, kind="stable")
-        owner, other = owner[order], other[order]
+        owner, other = owner.take(order), other.take(order)
         # Each new tie goes into the owner's next free column.
-        is_first = np.empty(len(owner), dtype=bool)
-        is_first[0] = True
-        np.not_equal(owner[1:], owner[:-1], out=is_first[1:])
-        first_of_owner = np.flatnonzero(is_first)
-        ties_of_owner = np.diff(first_of_owner, append=len(owner))
+        first_of_owner = np.flatnonzero(_starts_of_runs(owner))
+        ties_of_owner = np.append(first_of_owner[1:], len(owner)) - first_of_owner
         rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
         column = self._degree[owner] + rank
         if column.max() >= self._table.shape[1]:
-            width = max(int(column.max()) + 1, 2 * self._table.shape[1])
+            # Widen by a fixed step, not doubling: few people have many ties, and each widening
+            # copies the whole table.
+            width = max(int(column.max()) + 1, self._table.shape[1] + WIDTH_STEP)
             self._table = _resized(self._table, (self._table.shape[0], width))
         self._table[owner, column] = other
         self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
@@ -134,6 +136,14 @@ class SocialNetwork:
         return graph
 
 
+def _starts_of_runs(sorted_values: np.ndarray) -> np.ndarray:
+    """Mask of the first entry of each run of equal values (cheaper than ``np.diff``)."""
+    is_first = np.empty(len(sorted_values), dtype=bool)
+    is_first[:1] = True
+    np.not_equal(sorted_values[1:], sorted_values[:-1], out=is_first[1:])
+    return is_first
+
+
 def _resized(array: np.ndarray, shape: tuple[int, ...], fill: int = -1) -> np.ndarray:
     grown = np.full(shape, fill, dtype=array.dtype)
     grown[tuple(slice(0, n) for n in array.shape)] = array
@@ -149,16 +159,20 @@ def _draw_contacts(
 ) -> np.ndarray:
     """One contact per entry of ``source_group``, drawn as :meth:`attach_newcomers` says."""
     order = np.argsort(present_groups, kind="stable")
-    sorted_present = present[order]
-    sorted_groups = present_groups[order]
+    sorted_present = present.take(order)  # take(): cheaper than fancy indexing
+    sorted_groups = present_groups.take(order)
     n_groups = int(max(source_group.max(), present_groups.max())) + 1
-    group_start = np.searchsorted(sorted_groups, np.arange(n_groups), side="left")
-    group_count = np.searchsorted(sorted_groups, np.arange(n_groups), side="right") - group_start
+    # Group numbers in the groups' own type, so that searchsorted does not convert them all.
+    groups = np.arange(n_groups, dtype=sorted_groups.dtype)
+    group_start = np.searchsorted(sorted_groups, groups, side="left")
+    group_count = np.searchsorted(sorted_groups, groups, side="right") - group_start
 
     within = rng.random(len(source_group)) < homophily
     within &= group_count[source_group] > 0
     uniforms = rng.random(len(source_group))
-    anyone = sorted_present[(uniforms * len(present)).astype(np.int64)]
+    anyone = sorted_present.take((uniforms * len(present)).astype(np.int64))
     offset = (uniforms * group_count[source_group]).astype(np.int64)
-    same_group = sorted_present[np.minimum(group_start[source_group] + offset, len(present) - 1)]
+    same_group = sorted_present.take(
+        np.minimum(group_start[source_group] + offset, len(present) - 1)
+    )
     return np.where(within, same_group, anyone)

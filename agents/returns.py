@@ -181,11 +181,12 @@ class LegalRoute(Agent):
         """Registered applicants in France, not selected or booked, with no illegal attempt."""
         p = self.model.population
         registered = np.flatnonzero(p.registered)  # few, so the other tests run on them only
-        return registered[
-            ~p.legal_selected[registered]
-            & (p.state[registered] == int(MigrantState.IN_FRANCE))
-            & (p.illegal_attempts[registered] == 0)
-            & (p.booked_gang[registered] == NO_GANG)
+        # Keeping those still in France first leaves the fewest rows for the other tests.
+        in_france = registered[p.state.take(registered) == int(MigrantState.IN_FRANCE)]
+        return in_france[
+            ~p.legal_selected.take(in_france)
+            & (p.illegal_attempts.take(in_france) == 0)
+            & (p.booked_gang.take(in_france) == NO_GANG)
         ]
 
     def _select_applicants(self) -> None:

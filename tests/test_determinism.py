@@ -48,7 +48,7 @@ def test_same_seed_same_people(three_runs):
     (first, _), (second, _), _ = three_runs
     for column in ("state", "nationality", "savings_gbp", "perceived_return_prob"):
         np.testing.assert_array_equal(
-            first.population.__getattr__(column), second.population.__getattr__(column)
+            getattr(first.population, column), getattr(second.population, column)
         )
 
 
