@@ -102,7 +102,8 @@ class Employer(Agent):
         """
         p = self.model.params
         if self.worker_weeks_this_week > 0:
-            observed = self.caught_this_week / self.worker_weeks_this_week
+            # a weekly chance: one catch in a single day's work would otherwise read as 7
+            observed = min(self.caught_this_week / self.worker_weeks_this_week, 1.0)
         else:
             observed = self.model.work_enforcement.detection_per_week
         self.expected_detection_per_week += EMPLOYER_LEARNING_PER_WEEK * (

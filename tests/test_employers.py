@@ -73,3 +73,21 @@ def test_weekly_chances_compound():
     for weekly in (0.0, 0.002, 0.05, 0.5, 1.0):
         assert 1 - (1 - daily_chance(weekly)) ** 7 == pytest.approx(weekly)
         assert yearly_chance(weekly) == pytest.approx(1 - (1 - weekly) ** 52)
+
+
+def test_a_catch_in_a_single_days_work_reads_as_a_weekly_chance_of_at_most_one():
+    # one worker, hired on the week's last day and caught: 1 catch in 1/7 worker-week. Read as
+    # a rate of 7 a week, it once sent vacancies through (1 - 7) ** 52 to an overflow.
+    from model.model import ChannelModel
+    from model.parameters import validate
+
+    model = ChannelModel(seed=1, **validate({}))
+    employer = model.employers_list[0]
+    employer.caught_this_week = 1
+    employer.worker_weeks_this_week = 1 / 7
+    for _ in range(30):  # weeks of the same experience
+        employer.caught_this_week = 1
+        employer.worker_weeks_this_week = 1 / 7
+        employer.adapt()
+    assert 0.0 <= employer.expected_detection_per_week <= 1.0
+    assert 0.0 <= employer.vacancies <= employer.base_vacancies
