@@ -10,8 +10,9 @@ data is the root mean square of scaled errors over every (year, target):
 - the second-half share and the prevention share: the difference in shares divided by 0.1
   (0.1 is ten percentage points off).
 
-At full size the fitted parameters (posterior medians) are saved as the shipped scenario
-``calibrated`` (``model/scenarios/calibrated.toml``); at any size, into the results folder.
+At full size the fitted parameters (posterior medians) are saved as the shipped scenarios
+``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
+other experiments build on; at any size, ``calibrated.toml`` goes into the results folder.
 """
 
 from __future__ import annotations
@@ -48,6 +49,9 @@ SHARE_SCALE = 0.1
 """A share's error is divided by this, so ten percentage points count as a log ratio of 0.1."""
 TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
+SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
+PILOT_SCENARIO = "pilot"
+PILOT_YEAR = 2025
 
 
 def observed_by_year() -> dict[int, dict]:
@@ -144,17 +148,43 @@ def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
 
 def write_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
     """The fit as a scenario file: the reference year's inputs with the fitted parameters."""
-    years = config["years"]
     document = {
         "description": (
-            f"The baseline year {REFERENCE_YEAR} with the behaviour parameters fitted to "
-            f"{years[0]}-{years[-1]} by ABC rejection ({config['draws']} prior draws, closest "
-            f"{config['accept_share']:.0%} kept; experiments/calibration)."
+            f"The baseline year {REFERENCE_YEAR} with the behaviour parameters "
+            f"{fit_provenance(config)}."
         ),
         "parameters": {**load_scenario(BASE_SCENARIO), **year_inputs(REFERENCE_YEAR), **fitted},
     }
     path.write_text(tomli_w.dumps(document))
     return path
+
+
+def write_pilot_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
+    """The pilot as announced, with the fitted behaviour parameters.
+
+    The pilot's own inputs stand (its inflow is the declared 2024 level: 2025's is not known
+    for the whole year); the gangs start at 2024's load, as every calibration year starts at
+    the previous year's.
+    """
+    load = {"initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"]}
+    document = {
+        "description": (
+            "The 'one in, one out' pilot as announced (the `pilot` scenario) with the behaviour "
+            f"parameters {fit_provenance(config)}."
+        ),
+        "parameters": {**load_scenario(PILOT_SCENARIO), **load, **fitted},
+    }
+    path.write_text(tomli_w.dumps(document))
+    return path
+
+
+def fit_provenance(config: dict) -> str:
+    """Where the fitted values come from, for the scenarios' descriptions."""
+    years = config["years"]
+    return (
+        f"fitted to {years[0]}-{years[-1]} by ABC rejection ({config['draws']} prior draws, "
+        f"closest {config['accept_share']:.0%} kept; experiments/calibration)"
+    )
 
 
 def validation_runs(scenario: Path, config: dict) -> pd.DataFrame:
@@ -299,6 +329,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     scenario = write_scenario(fitted, out / "calibrated.toml", config)
     if experiment.size == "full":
         write_scenario(fitted, SHIPPED_SCENARIO, config)
+        write_pilot_scenario(fitted, SHIPPED_PILOT_SCENARIO, config)
     validation = validation_runs(scenario, config)
     validation.to_csv(out / "fitted_model_runs.csv", index=False)
     fit = fit_table(validation, config)
