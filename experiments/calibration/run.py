@@ -142,8 +142,10 @@ def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
 
 
 def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
-    """Posterior medians, as the declared type of each parameter."""
-    return {name: PARAMETERS[name].coerce(float(accepted[name].median())) for name in prior}
+    """Posterior medians (to 4 significant digits), as the declared type of each parameter."""
+    return {
+        name: PARAMETERS[name].coerce(float(f"{accepted[name].median():.4g}")) for name in prior
+    }
 
 
 def write_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
