@@ -154,3 +154,13 @@ def test_cost_parameters_are_checked_against_their_declaration():
     with pytest.raises(ParameterError, match="cost_per_return_gbp=-5 is out of range"):
         cost_parameters({"cost_per_return_gbp": -5})
     assert all(parameter.source for parameter in COSTS.values())
+
+
+def test_calibration_errors_share_one_scale_and_are_capped():
+    from experiments.calibration.run import ERROR_CAP, capped_error, scaled_error
+
+    assert scaled_error("arrivals", 110.0, 100.0) == pytest.approx(np.log(1.1))
+    assert scaled_error("prevention_share", 0.55, 0.45) == pytest.approx(1.0)
+    assert capped_error("mean_people_per_boat", 40.0, 11.0) == ERROR_CAP
+    assert capped_error("second_half_share", 0.1, 0.65) == -ERROR_CAP
+    assert capped_error("arrivals", 105.0, 100.0) == scaled_error("arrivals", 105.0, 100.0)

@@ -8,7 +8,9 @@ data is the root mean square of scaled errors over every (year, target):
 
 - arrivals and people per boat: the log ratio of model to data (0.1 is about 10% off);
 - the second-half share and the prevention share: the difference in shares divided by 0.1
-  (0.1 is ten percentage points off).
+  (0.1 is ten percentage points off);
+- each error capped at 0.5 either way (``ERROR_CAP``), so that a target the model cannot reach
+  does not decide the fit alone.
 
 At full size the fitted parameters (posterior medians) are saved as the shipped scenarios
 ``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
@@ -47,6 +49,11 @@ REFERENCE_YEAR = 2024
 """The year whose inflow (the declared default) the other years' inflows are scaled from."""
 SHARE_SCALE = 0.1
 """A share's error is divided by this, so ten percentage points count as a log ratio of 0.1."""
+ERROR_CAP = 0.5
+"""Largest scaled error one target adds to the distance (a log ratio of 0.5 is 65% too many).
+
+A target no parameter can reach (the dozen people per boat of 2019-2020: the model has one
+regime of boats) would otherwise decide the fit alone, at the expense of every other target."""
 TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
 SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
@@ -100,6 +107,11 @@ def scaled_error(target: str, model: float, observed: float) -> float:
     return (model - observed) / SHARE_SCALE
 
 
+def capped_error(target: str, model: float, observed: float) -> float:
+    """The scaled error, capped at ERROR_CAP either way: what the distance adds up."""
+    return min(max(scaled_error(target, model, observed), -ERROR_CAP), ERROR_CAP)
+
+
 def sweeps(experiment: Experiment) -> dict[str, dict]:
     """One Latin-hypercube sweep a year, over the same prior draws (same seed and bounds)."""
     config = experiment.config["calibration"]
@@ -132,7 +144,7 @@ def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
         draws = results[prior] if draws is None else draws
         for target, observed in observed_targets(year, config).items():
             errors.append(
-                results[target].map(lambda model, t=target, o=observed: scaled_error(t, model, o))
+                results[target].map(lambda model, t=target, o=observed: capped_error(t, model, o))
             )
     squared = pd.concat(errors, axis=1) ** 2
     table = draws.copy()
