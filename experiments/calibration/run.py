@@ -213,6 +213,15 @@ def validation_runs(scenario: Path, config: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+SHOWN_AS = {
+    "arrivals": "{:,.0f}".format,
+    "mean_people_per_boat": "{:.1f}".format,
+    "second_half_share": "{:.1%}".format,
+    "prevention_share": "{:.1%}".format,
+}
+"""How each target's values are written in the fit table."""
+
+
 def fit_table(validation: pd.DataFrame, config: dict) -> pd.DataFrame:
     """Per year and target: the data, the fitted model's mean and range, and the error."""
     rows = []
@@ -221,7 +230,7 @@ def fit_table(validation: pd.DataFrame, config: dict) -> pd.DataFrame:
             values = runs[target].to_numpy(dtype=float)
             share = target.endswith("share")
             mean = values.mean()
-            shown = (lambda v: f"{v:.1%}") if share else (lambda v: f"{v:,.1f}")
+            shown = SHOWN_AS[target]
             rows.append(
                 {
                     "year": year,
