@@ -2,7 +2,8 @@
 
 The results store is a folder:
 
-- ``sweep.toml``: the sweep file as given, and ``code_version.txt``;
+- ``sweep.toml``: the sweep file as given, and ``code_version.txt``: every code version that
+  has run or resumed the sweep, one a line, the first being the one that started it;
 - ``runs/<run id>.parquet``: one row a run (its parameters, seed, status, error, wall time and
   summary metrics, the deterrence effect among them), written atomically as the run finishes;
 - ``weekly/<run id>.parquet``: the run's weekly series, with its counterfactual's arrivals;
@@ -87,7 +88,14 @@ class ResultsStore:
         for sub in ("runs", "weekly"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         saved.write_text(spec.text)
-        (self.folder / "code_version.txt").write_text(code_version() + "\n")
+        self._record_code_version()
+
+    def _record_code_version(self) -> None:
+        """Add this code's version to the versions that have run into the store (one a line)."""
+        path = self.folder / "code_version.txt"
+        versions = path.read_text().split() if path.exists() else []
+        if code_version() not in versions:
+            path.write_text("".join(f"{version}\n" for version in [*versions, code_version()]))
 
     def finished(self) -> set[str]:
         """Run ids already stored with status ok."""

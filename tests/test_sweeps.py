@@ -9,7 +9,7 @@ import pytest
 
 import experiments.sweep as sweep_module
 from experiments.cli import main as cli
-from experiments.sweep import run_sweep, summarise_points
+from experiments.sweep import ResultsStore, run_sweep, summarise_points
 from experiments.sweep_spec import SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
@@ -434,3 +434,14 @@ def test_a_stopped_sweep_keeps_what_finished_and_a_rerun_completes_it(tmp_path, 
     finished = run_sweep(spec, folder, workers=workers, progress=False)
     assert sorted(finished["run_id"]) == sorted(run.run_id for run in spec.runs())
     assert (finished["status"] == "ok").all()
+
+
+def test_a_resumed_store_keeps_the_code_version_that_started_it(tmp_path, monkeypatch):
+    spec = load_sweep(SWEEPS / "return_cap_quick.toml")
+    ResultsStore(tmp_path / "out", spec)
+    monkeypatch.setattr(sweep_module, "code_version", lambda: "0.1.0+later")
+    ResultsStore(tmp_path / "out", spec)
+    ResultsStore(tmp_path / "out", spec)
+    versions = (tmp_path / "out" / "code_version.txt").read_text().split()
+    assert len(versions) == 2 and versions[-1] == "0.1.0+later"
+    assert versions[0] != "0.1.0+later"  # the first run's version is not overwritten
