@@ -3,7 +3,7 @@
 The results store is a folder:
 
 - ``sweep.toml``: the sweep file as given, and ``code_version.txt``: every code version that
-  has run or resumed the sweep, one a line, the first being the one that started it;
+  has run part of the sweep, one a line, the first being the one that started it;
 - ``runs/<run id>.parquet``: one row a run (its parameters, seed, status, error, wall time and
   summary metrics, the deterrence effect among them), written atomically as the run finishes;
 - ``weekly/<run id>.parquet``: the run's weekly series, with its counterfactual's arrivals;
@@ -88,10 +88,9 @@ class ResultsStore:
         for sub in ("runs", "weekly"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         saved.write_text(spec.text)
-        self._record_code_version()
 
-    def _record_code_version(self) -> None:
-        """Add this code's version to the versions that have run into the store (one a line)."""
+    def record_code_version(self) -> None:
+        """Add this code's version to those that have run into the store (one a line)."""
         path = self.folder / "code_version.txt"
         versions = path.read_text().split() if path.exists() else []
         if code_version() not in versions:
@@ -193,6 +192,8 @@ def run_sweep(
     store = ResultsStore(folder, spec)
     done = store.finished()
     pending = [run for run in spec.runs() if run.run_id not in done]
+    if pending:
+        store.record_code_version()
     if scheduler:
         outcomes = _outcomes_on_dask(spec, pending, scheduler)
     else:

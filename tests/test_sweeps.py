@@ -437,11 +437,11 @@ def test_a_stopped_sweep_keeps_what_finished_and_a_rerun_completes_it(tmp_path, 
 
 
 def test_a_resumed_store_keeps_the_code_version_that_started_it(tmp_path, monkeypatch):
-    spec = load_sweep(SWEEPS / "return_cap_quick.toml")
-    ResultsStore(tmp_path / "out", spec)
+    store = ResultsStore(tmp_path / "out", load_sweep(SWEEPS / "return_cap_quick.toml"))
+    store.record_code_version()
     monkeypatch.setattr(sweep_module, "code_version", lambda: "0.1.0+later")
-    ResultsStore(tmp_path / "out", spec)
-    ResultsStore(tmp_path / "out", spec)
+    store.record_code_version()
+    store.record_code_version()
     versions = (tmp_path / "out" / "code_version.txt").read_text().split()
     assert len(versions) == 2 and versions[-1] == "0.1.0+later"
     assert versions[0] != "0.1.0+later"  # the first run's version is not overwritten
