@@ -81,12 +81,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("sweep_file", type=Path, help="the sweep file (TOML)")
     sweep.add_argument("--out", type=Path, required=True, help="results folder")
-    sweep.add_argument(
-        "--workers",
-        type=int,
-        default=os.cpu_count() or 1,
-        help="local worker processes (default: all cores)",
-    )
+    _add_workers(sweep)
     sweep.add_argument(
         "--scheduler",
         metavar="ADDRESS",
@@ -120,18 +115,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_size_and_workers(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--size",
-        default="full",
-        help=f"full (as reported) or ci (reduced, as CI runs it); one of {', '.join(SIZES)}",
-    )
+def _add_workers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
         type=int,
         default=os.cpu_count() or 1,
         help="local worker processes (default: all cores)",
     )
+
+
+def _add_size_and_workers(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--size",
+        default="full",
+        help=f"full (as reported) or ci (reduced, as CI runs it); one of {', '.join(SIZES)}",
+    )
+    _add_workers(parser)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
