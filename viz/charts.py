@@ -18,8 +18,8 @@ import pandas as pd
 PANEL_HEIGHT = "320px"
 """Height of one chart panel on the page."""
 
-RISK_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
-"""Viridis, low to high perceived return risk."""
+VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
+"""Viridis, low to high: colour scales of both pages (and of the command line's heatmaps)."""
 
 GREY = "#888888"
 
@@ -166,7 +166,7 @@ def network_chart(graph: nx.Graph, perceived_return_prob: Sequence[float]) -> di
             "text": ["high", "perceived return risk: low"],
             "precision": 2,
             "calculable": True,
-            "inRange": {"color": RISK_COLOURS},
+            "inRange": {"color": VIRIDIS},
             "orient": "horizontal",
             "left": "center",
             "bottom": 0,

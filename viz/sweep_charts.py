@@ -21,16 +21,13 @@ from experiments.labels import (
     metric_label,
     parameter_label,
 )
-from viz.charts import plain_number
+from viz.charts import VIRIDIS, plain_number
 
 DETERRENCE = "deterrence_effect"
 BREAK_EVEN_COLOUR = "#d62728"
 
 CURVE_COLOUR = "#3b528b"
 """The response curve's line and band (a viridis blue)."""
-
-HEATMAP_COLOURS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
-"""Viridis, as the command line's heatmaps."""
 
 
 def tick(value: Any) -> str:
@@ -94,7 +91,7 @@ def heatmap_option(
             "right": 10,
             "top": "middle",
             "text": [tick(high), tick(low)],
-            "inRange": {"color": HEATMAP_COLOURS},
+            "inRange": {"color": VIRIDIS},
         },
         "series": [
             {
