@@ -1,6 +1,7 @@
 """The live page, rendered in-process (no browser): stepping advances the run, levers rebuild it,
 and each rendered page has its own model."""
 
+import threading
 import time
 
 import ipyvuetify as v
@@ -103,11 +104,24 @@ def day_number(rc) -> int:
     return int(day_text(rc).split()[1].rstrip(":"))
 
 
-def test_play_runs_on_until_paused():
+def test_play_runs_on_until_paused(monkeypatch):
+    # A slow week, so that Pause lands while a week is being simulated (as on a busy machine)
+    week_started = threading.Event()
+    simulate_week = LiveRun.advance
+
+    def slow_week(self, days):
+        week_started.set()
+        time.sleep(0.5)
+        simulate_week(self, days)
+
+    monkeypatch.setattr(LiveRun, "advance", slow_week)
     _, rc = solara.render(Page(), handle_error=False)
     rc.find(v.Btn, children=["Play"]).widget.click()
-    wait_until(lambda: day_number(rc) >= 21)
+    wait_until(lambda: day_number(rc) >= 14)
+    week_started.clear()
+    assert week_started.wait(5)
     rc.find(v.Btn, children=["Pause"]).widget.click()
+    assert rc.find(v.Btn, children=["Pausing…"]).widgets  # until the week in progress ends
     wait_until(lambda: rc.find(v.Btn, children=["Play"]).widgets)
     paused_at = day_number(rc)
     time.sleep(1.0)

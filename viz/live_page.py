@@ -112,6 +112,13 @@ def data_table(run: LiveRun, policy) -> str:
     )
 
 
+def play_label(playing: bool, pausing: bool) -> str:
+    """The play button's label: Pause while playing, Pausing while the last week finishes."""
+    if playing:
+        return "Pause"
+    return "Pausing…" if pausing else "Play"
+
+
 def day_caption(run: LiveRun) -> str:
     """Where the run is in time."""
     if run.day:
@@ -156,6 +163,7 @@ def LivePage():
     version, set_version = solara.use_state(0)  # bumped to redraw after the run advances
     error, set_error = solara.use_state("")
     playing = solara.use_reactive(False)
+    looping = solara.use_reactive(False)  # the play loop is running (it may be finishing a week)
     run_ref = solara.use_ref(None)
 
     def rebuild(new_scenario=scenario, new_seed=seed, new_levers=levers):
@@ -185,12 +193,20 @@ def LivePage():
         return True
 
     def play():
-        while playing.value:
-            run = run_ref.current
-            if run is None or run.day >= PLAY_LIMIT_DAYS or not advance(DAYS_PER_STEP):
-                playing.set(False)
-                return
-            time.sleep(PLAY_PAUSE_SECONDS)
+        if not playing.value:
+            return
+        # Pause takes effect after the week in progress; until then the page says "Pausing"
+        # so that a shown "Play" always means the run has stopped.
+        looping.set(True)
+        try:
+            while playing.value:
+                run = run_ref.current
+                if run is None or run.day >= PLAY_LIMIT_DAYS or not advance(DAYS_PER_STEP):
+                    playing.set(False)
+                    return
+                time.sleep(PLAY_PAUSE_SECONDS)
+        finally:
+            looping.set(False)
 
     solara.lab.use_task(play, dependencies=[playing.value], prefer_threaded=True)
 
@@ -223,22 +239,24 @@ def LivePage():
                     ParameterControl(name, levers[name], on_lever(name))
         with solara.Column():
             solara.Markdown("## Channel small-boat crossings and the 'one in, one out' pilot")
+            busy = playing.value or looping.value
             with solara.Row():
+                pausing = looping.value and not playing.value
                 solara.Button(
-                    "Pause" if playing.value else "Play",
+                    play_label(playing.value, pausing),
                     on_click=lambda: playing.set(not playing.value),
                     color="primary",
-                    disabled=run_ref.current is None,
+                    disabled=run_ref.current is None or pausing,
                 )
                 solara.Button(
                     "Step a week",
                     on_click=lambda: advance(DAYS_PER_STEP),
-                    disabled=playing.value,
+                    disabled=busy,
                 )
                 solara.Button(
                     "Run 13 weeks",
                     on_click=lambda: advance(QUARTER_DAYS),
-                    disabled=playing.value,
+                    disabled=busy,
                 )
                 solara.Button("Reset", on_click=lambda: rebuild())
             if error:
