@@ -5,6 +5,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
+import tomli_w
 
 from experiments.cli import main
 from experiments.costs import COSTS, cost_parameters, policy_costs
@@ -164,3 +165,32 @@ def test_calibration_errors_share_one_scale_and_are_capped():
     assert capped_error("mean_people_per_boat", 40.0, 11.0) == ERROR_CAP
     assert capped_error("second_half_share", 0.1, 0.65) == -ERROR_CAP
     assert capped_error("arrivals", 105.0, 100.0) == scaled_error("arrivals", 105.0, 100.0)
+
+
+def test_calibration_inflow_multiplier_is_one_factor_across_years():
+    from experiments.calibration.run import INFLOW, sweeps, year_inputs
+    from experiments.sweep_spec import parse_sweep
+
+    experiment = load_experiment("calibration", "ci")
+    low, high = experiment.config["calibration"][INFLOW]
+    by_year = {}
+    for name, sections in sweeps(experiment).items():
+        year = int(name.removeprefix("year_"))
+        points = parse_sweep(tomli_w.dumps(sections), name).points()
+        inflow = year_inputs(year)["arrivals_per_week"]
+        by_year[year] = [point.pop("arrivals_per_week") / inflow for point in points], points
+    (multipliers_a, behaviour_a), (multipliers_b, behaviour_b) = by_year.values()
+    assert multipliers_a == pytest.approx(multipliers_b)  # the same draw, the same factor
+    assert behaviour_a == behaviour_b
+    assert all(low <= m <= high for m in multipliers_a)
+    assert len(set(np.round(multipliers_a, 6))) == len(multipliers_a)  # it is varied
+
+
+def test_calibrated_year_inputs_carry_the_inflow_multiplier():
+    from experiments.calibration.run import year_inputs
+
+    plain, fitted = year_inputs(2023), year_inputs(2023, 0.8)
+    assert fitted["arrivals_per_week"] == pytest.approx(0.8 * plain["arrivals_per_week"], abs=0.1)
+    assert {k: v for k, v in fitted.items() if k != "arrivals_per_week"} == {
+        k: v for k, v in plain.items() if k != "arrivals_per_week"
+    }

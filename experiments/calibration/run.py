@@ -59,6 +59,9 @@ SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
 SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
 PILOT_SCENARIO = "pilot"
 PILOT_YEAR = 2025
+INFLOW = "inflow_multiplier"
+"""The fitted factor on every year's inflow to the coast (not a model parameter: the inflow is
+not observed, so each year's is the reference year's scaled by arrivals, times this factor)."""
 
 
 def observed_by_year() -> dict[int, dict]:
@@ -66,8 +69,11 @@ def observed_by_year() -> dict[int, dict]:
     return {row["year"]: row for row in load_observed_arrivals()}
 
 
-def year_inputs(year: int) -> dict[str, Any]:
-    """A calibration year's inputs: its start, inflow, people waiting and the gangs' load."""
+def year_inputs(year: int, inflow_multiplier: float = 1.0) -> dict[str, Any]:
+    """A calibration year's inputs: its start, inflow, people waiting and the gangs' load.
+
+    The inflow is the reference year's scaled by the year's arrivals, times `inflow_multiplier`.
+    """
     observed = observed_by_year()
     base = load_scenario(BASE_SCENARIO)
     scale = observed[year]["arrivals"] / observed[REFERENCE_YEAR]["arrivals"]
@@ -78,7 +84,7 @@ def year_inputs(year: int) -> dict[str, Any]:
     load = PARAMETERS["initial_people_per_boat"]
     return {
         "start_date": dt.date(year, 1, 1),
-        "arrivals_per_week": round(scaled("arrivals_per_week"), 1),
+        "arrivals_per_week": round(scaled("arrivals_per_week") * inflow_multiplier, 1),
         "initial_waiting_in_france": round(scaled("initial_waiting_in_france")),
         "initial_people_per_boat": min(
             max(observed[year - 1]["people_per_boat"], load.low), load.high
@@ -112,10 +118,28 @@ def capped_error(target: str, model: float, observed: float) -> float:
     return min(max(scaled_error(target, model, observed), -ERROR_CAP), ERROR_CAP)
 
 
+def search_space(config: dict) -> dict[str, list[float]]:
+    """Every fitted quantity's uniform prior range: the behaviour parameters and the inflow."""
+    return {**config["prior"], INFLOW: config[INFLOW]}
+
+
+def year_varied(year: int, config: dict) -> dict[str, dict]:
+    """A year's varied parameters: the prior, and the year's inflow over the multiplier's range.
+
+    The Latin hypercube scales each unit draw linearly into its range, so the same draw gives
+    the same multiplier in every year: one factor common to all years, not one per year.
+    """
+    low, high = config[INFLOW]
+    inflow = year_inputs(year)["arrivals_per_week"]
+    return {
+        **{name: {"low": low, "high": high} for name, (low, high) in config["prior"].items()},
+        "arrivals_per_week": {"low": inflow * low, "high": inflow * high},
+    }
+
+
 def sweeps(experiment: Experiment) -> dict[str, dict]:
     """One Latin-hypercube sweep a year, over the same prior draws (same seed and bounds)."""
     config = experiment.config["calibration"]
-    vary = {name: {"low": low, "high": high} for name, (low, high) in config["prior"].items()}
     return {
         f"year_{year}": {
             "sweep": {
@@ -127,8 +151,12 @@ def sweeps(experiment: Experiment) -> dict[str, dict]:
                 "samples": config["draws"],
                 "outputs": list(TARGETS),
             },
-            "fixed": year_inputs(year),
-            "vary": vary,
+            "fixed": {
+                name: value
+                for name, value in year_inputs(year).items()
+                if name != "arrivals_per_week"
+            },
+            "vary": year_varied(year, config),
         }
         for year in config["years"]
     }
@@ -141,7 +169,9 @@ def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
     for year in config["years"]:
         results = load_results(folders[f"year_{year}"]).set_index("point").sort_index()
         results = results[results["status"] == "ok"]
-        draws = results[prior] if draws is None else draws
+        if draws is None:
+            draws = results[prior].copy()
+            draws[INFLOW] = results["arrivals_per_week"] / year_inputs(year)["arrivals_per_week"]
         for target, observed in observed_targets(year, config).items():
             errors.append(
                 results[target].map(lambda model, t=target, o=observed: capped_error(t, model, o))
@@ -160,33 +190,49 @@ def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
     }
 
 
-def write_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
-    """The fit as a scenario file: the reference year's inputs with the fitted parameters."""
+def fitted_inflow_multiplier(accepted: pd.DataFrame) -> float:
+    """The posterior median of the inflow multiplier (to 4 significant digits)."""
+    return float(f"{accepted[INFLOW].median():.4g}")
+
+
+def write_scenario(fitted: dict[str, Any], multiplier: float, path: Path, config: dict) -> Path:
+    """The fit as a scenario file: the reference year's inputs with the fitted values."""
     document = {
         "description": (
             f"The baseline year {REFERENCE_YEAR} with the behaviour parameters "
             f"{fit_provenance(config)}."
         ),
-        "parameters": {**load_scenario(BASE_SCENARIO), **year_inputs(REFERENCE_YEAR), **fitted},
+        "parameters": {
+            **load_scenario(BASE_SCENARIO),
+            **year_inputs(REFERENCE_YEAR, multiplier),
+            **fitted,
+        },
     }
     path.write_text(tomli_w.dumps(document))
     return path
 
 
-def write_pilot_scenario(fitted: dict[str, Any], path: Path, config: dict) -> Path:
-    """The pilot as announced, with the fitted behaviour parameters.
+def write_pilot_scenario(
+    fitted: dict[str, Any], multiplier: float, path: Path, config: dict
+) -> Path:
+    """The pilot as announced, with the fitted behaviour parameters and inflow multiplier.
 
-    The pilot's own inputs stand (its inflow is the declared 2024 level: 2025's is not known
-    for the whole year); the gangs start at 2024's load, as every calibration year starts at
-    the previous year's.
+    The pilot's own inflow (the declared 2024 level: 2025's is not known for the whole year)
+    is multiplied by the fitted factor; the gangs start at 2024's load, as every calibration
+    year starts at the previous year's.
     """
-    load = {"initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"]}
+    pilot = load_scenario(PILOT_SCENARIO)
+    inflow = pilot.get("arrivals_per_week", PARAMETERS["arrivals_per_week"].default)
+    load = {
+        "initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"],
+        "arrivals_per_week": round(inflow * multiplier, 1),
+    }
     document = {
         "description": (
             "The 'one in, one out' pilot as announced (the `pilot` scenario) with the behaviour "
             f"parameters {fit_provenance(config)}."
         ),
-        "parameters": {**load_scenario(PILOT_SCENARIO), **load, **fitted},
+        "parameters": {**pilot, **load, **fitted},
     }
     path.write_text(tomli_w.dumps(document))
     return path
@@ -201,13 +247,13 @@ def fit_provenance(config: dict) -> str:
     )
 
 
-def validation_runs(scenario: Path, config: dict) -> pd.DataFrame:
+def validation_runs(scenario: Path, multiplier: float, config: dict) -> pd.DataFrame:
     """The fitted scenario in every calibration year, over several seeds."""
     rows = []
     jobs = [(year, seed) for year in config["years"] for seed in range(config["validation_seeds"])]
     for year, seed in tqdm(jobs, desc="fitted model", unit="run"):
         result = run_scenario(
-            str(scenario), seed, 365, year_inputs(year), with_counterfactual=False
+            str(scenario), seed, 365, year_inputs(year, multiplier), with_counterfactual=False
         )
         rows.append({"year": year, "seed": seed, **{t: result.summary[t] for t in TARGETS}})
     return pd.DataFrame(rows)
@@ -351,10 +397,11 @@ def interpretation(
         f"draw's was {table['distance'].median():.2f}). With the posterior medians, the "
         f"largest error is {worst['target']} in {worst['year']} ({worst['error']}); the year "
         f"fitted best is {by_year.index[0]} (distance {by_year.iloc[0]:.2f}), the worst "
-        f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). The inflow to the coast is an input "
-        "scaled to each year's arrivals, so annual totals test the share of people who leave "
-        "or are stopped rather than the flow itself; people per boat, the season and the "
-        "prevention share are what the behaviour parameters have to reproduce. "
+        f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). The inflow to the coast is not "
+        "observed: each year's is 2024's scaled by the year's arrivals, times one fitted "
+        f"multiplier (posterior median {accepted[INFLOW].median():.2f}), so annual totals "
+        "test the year-to-year pattern rather than the level; people per boat, the season "
+        "and the prevention share are what the behaviour parameters have to reproduce. "
         + (
             "The data narrow "
             + ", ".join(name.replace("_", " ") for name in narrowed)
@@ -376,23 +423,26 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     accepted = table.head(max(1, round(config["accept_share"] * len(table))))
     accepted = accepted[np.isfinite(accepted["distance"])]
     fitted = fitted_parameters(accepted, config["prior"])
+    multiplier = fitted_inflow_multiplier(accepted)
     table.to_csv(out / "draws_and_distances.csv", index=False)
-    scenario = write_scenario(fitted, out / "calibrated.toml", config)
+    scenario = write_scenario(fitted, multiplier, out / "calibrated.toml", config)
     if experiment.size == "full":
-        write_scenario(fitted, SHIPPED_SCENARIO, config)
-        write_pilot_scenario(fitted, SHIPPED_PILOT_SCENARIO, config)
-    validation = validation_runs(scenario, config)
+        write_scenario(fitted, multiplier, SHIPPED_SCENARIO, config)
+        write_pilot_scenario(fitted, multiplier, SHIPPED_PILOT_SCENARIO, config)
+    validation = validation_runs(scenario, multiplier, config)
     validation.to_csv(out / "fitted_model_runs.csv", index=False)
     fit = fit_table(validation, config)
     fit.to_csv(out / "fit_table.csv", index=False)
+    space = search_space(config)
+    estimates = {**fitted, INFLOW: multiplier}
     fitted_table = pd.DataFrame(
         {
-            "parameter": list(fitted),
-            "fitted (posterior median)": [f"{value:g}" for value in fitted.values()],
-            "prior range": [f"{low:g} to {high:g}" for low, high in config["prior"].values()],
+            "parameter": list(estimates),
+            "fitted (posterior median)": [f"{value:g}" for value in estimates.values()],
+            "prior range": [f"{low:g} to {high:g}" for low, high in space.values()],
             "posterior 10-90%": [
                 f"{accepted[name].quantile(0.1):.3g} to {accepted[name].quantile(0.9):.3g}"
-                for name in fitted
+                for name in estimates
             ],
         }
     )
@@ -402,11 +452,11 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
             accepted,
             fit,
             year_errors(validation, config),
-            narrowed_parameters(accepted, config["prior"]),
+            narrowed_parameters(accepted, space),
         ),
         figures=[
             fit_figure(validation, config, out / "calibration_fit.png"),
-            posterior_figure(table, accepted, config["prior"], out / "calibration_posterior.png"),
+            posterior_figure(table, accepted, space, out / "calibration_posterior.png"),
         ],
         tables=[
             ("Fit of the calibrated model, per target (error: model against data)", fit),
