@@ -67,13 +67,17 @@ def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
     assert list((tmp_path / name / "ci").glob("*.toml"))
 
 
-def test_pilot_effect_table_has_both_variants(ci_results):
+def test_pilot_effect_table_has_every_variant(ci_results):
     finding = run_experiment("pilot_effect", "ci", ci_results)  # resumes: nothing to run
     (_caption, table), (_cost_caption, costs) = finding.tables
     assert list(table["variant"]) == [
         "as announced (with the legal route)",
         "returns alone (no legal route)",
+        "as announced, behaviour fitted to 2019-2024",
     ]
+    # the fitted behaviour is a different model: its runs differ from the hand-set ones
+    assert table["deterrence effect"].nunique() == 3
+    assert "behaviour fitted to 2019-2024 instead" in finding.interpretation
     assert table["deterrence effect"].str.contains(r"% \(95% CI .*% to .*%\)").all()
     assert (table["replicates"] == 2).all()
     assert list(costs["variant"]) == list(table["variant"])
