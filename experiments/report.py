@@ -15,29 +15,15 @@ import shutil
 from pathlib import Path
 
 import markdown
-import pandas as pd
 
 from experiments.costs import COSTS
+from experiments.generated_markdown import markdown_table
 from experiments.outputs import PROJECT_ROOT, code_version
 from experiments.research import EXPERIMENTS, Finding, check_size, run_experiment
 from model.parameter_table import render_tables
 
 ODD = PROJECT_ROOT / "docs" / "ODD.md"
 LIMITS_HEADING = re.compile(r"^## \d+ Limits and known simplifications\s*$", re.MULTILINE)
-
-
-def markdown_table(table: pd.DataFrame) -> str:
-    """A table as Markdown (cells with '|' escaped)."""
-
-    def cell(value: object) -> str:
-        return str(value).replace("|", r"\|").replace("\n", " ")
-
-    lines = [
-        "| " + " | ".join(cell(column) for column in table.columns) + " |",
-        "| " + " | ".join("---" for _ in table.columns) + " |",
-    ]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in table.to_numpy()]
-    return "\n".join(lines)
 
 
 def limits_section(odd: Path = ODD) -> str:

@@ -14,7 +14,8 @@ data is the root mean square of scaled errors over every (year, target):
 
 At full size the fitted parameters (posterior medians) are saved as the shipped scenarios
 ``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
-other experiments build on; at any size, ``calibrated.toml`` goes into the results folder.
+other experiments build on, and the fit table replaces the README's (its ``calibration-fit``
+region); at any size, ``calibrated.toml`` goes into the results folder.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ import tomli_w
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from tqdm import tqdm
 
+from experiments.generated_markdown import markdown_table, replace_region
+from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
 from experiments.sweep_analysis import load_results
 from model.data import load_observed_arrivals, load_prevention_shares
@@ -57,6 +60,9 @@ regime of boats) would otherwise decide the fit alone, at the expense of every o
 TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
 SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
+README = PROJECT_ROOT / "README.md"
+FIT_REGION = "calibration-fit"
+"""The README's region that holds the full-size fit table (written by the full-size run)."""
 PILOT_SCENARIO = "pilot"
 PILOT_YEAR = 2025
 INFLOW = "inflow_multiplier"
@@ -433,6 +439,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     validation.to_csv(out / "fitted_model_runs.csv", index=False)
     fit = fit_table(validation, config)
     fit.to_csv(out / "fit_table.csv", index=False)
+    if experiment.size == "full":
+        README.write_text(replace_region(README.read_text(), FIT_REGION, markdown_table(fit)))
     space = search_space(config)
     estimates = {**fitted, INFLOW: multiplier}
     fitted_table = pd.DataFrame(
