@@ -7,7 +7,8 @@ A sweep file is TOML::
     days = 365                  # horizon of every run
     replicates = 3              # runs per parameter point
     master_seed = 20250806      # every run's seed derives from this
-    design = "grid"             # "grid" (every combination), "latin_hypercube" or "sobol"
+    design = "grid"             # "grid" (every combination), "paired" (the i-th value of every
+                                # varied parameter together), "latin_hypercube" or "sobol"
     samples = 20                # latin_hypercube: points; sobol: base samples N (Saltelli's
                                 # scheme, N * (parameters + 2) points; a power of 2)
     outputs = ["arrivals", "deterrence_effect"]   # summary metrics to keep (default: all)
@@ -41,7 +42,7 @@ from model.parameters import PARAMETERS, ParameterError, validate
 from model.run import check_days
 from model.scenarios import load_scenario
 
-DESIGNS = ("grid", "latin_hypercube", "sobol")
+DESIGNS = ("grid", "paired", "latin_hypercube", "sobol")
 SAMPLED_DESIGNS = ("latin_hypercube", "sobol")
 """Designs that sample points between each varied parameter's low and high."""
 MAX_RUNS = 1_000_000
@@ -88,6 +89,9 @@ class SweepSpec:
         if self.design == "grid":
             combos = itertools.product(*(self.varied[name] for name in names))
             return [dict(zip(names, combo, strict=True)) for combo in combos]
+        if self.design == "paired":  # given points, such as posterior draws
+            rows = zip(*(self.varied[name] for name in names), strict=True)
+            return [dict(zip(names, row, strict=True)) for row in rows]
         if self.design == "sobol":
             scaled = sobol_sample.sample(
                 self.sobol_problem(),
@@ -182,6 +186,10 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     }
     if not varied:
         raise SweepError("[vary] is empty: allowed is at least one parameter to vary")
+    lengths = {len(values) for values in varied.values()}
+    if design == "paired" and len(lengths) > 1:
+        counts = ", ".join(f"{name}: {len(values)}" for name, values in varied.items())
+        raise SweepError(f"a paired design needs as many values for every parameter ({counts})")
     overlap = set(varied) & set(fixed)
     if overlap:
         raise SweepError(f"{sorted(overlap)} both fixed and varied: allowed is one of the two")

@@ -96,6 +96,23 @@ high = 0.9
     assert points == load_sweep(write(tmp_path, text, "b.toml")).points()
 
 
+def test_paired_design_takes_the_ith_value_of_each_parameter(tmp_path):
+    text = """
+[sweep]
+design = "paired"
+[vary.return_cap_per_week]
+values = [10, 20, 30]
+[vary.patrol_intensity]
+values = [0.3, 0.5, 0.7]
+"""
+    points = load_sweep(write(tmp_path, text)).points()
+    assert points == [
+        {"return_cap_per_week": 10, "patrol_intensity": 0.3},
+        {"return_cap_per_week": 20, "patrol_intensity": 0.5},
+        {"return_cap_per_week": 30, "patrol_intensity": 0.7},
+    ]
+
+
 BAD_FILES = {
     "unknown parameter": "[vary.no_such_lever]\nvalues = [1]\n",
     "out of bounds": "[vary.patrol_intensity]\nvalues = [0.5, 1.5]\n",
@@ -107,6 +124,8 @@ BAD_FILES = {
     "range = {start=0, stop=1, steps=2}\n",
     "nothing varied": "[sweep]\nreplicates = 2\n",
     "bad design": "[sweep]\ndesign = 'sobolish'\n[vary.return_cap_per_week]\nvalues = [1]\n",
+    "paired lengths differ": "[sweep]\ndesign = 'paired'\n[vary.return_cap_per_week]\n"
+    "values = [1, 2]\n[vary.patrol_intensity]\nvalues = [0.5]\n",
     "unknown scenario": "[sweep]\nscenario = 'nope'\n[vary.return_cap_per_week]\nvalues = [1]\n",
 }
 
