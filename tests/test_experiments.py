@@ -69,7 +69,9 @@ def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
 
 def test_pilot_effect_table_has_every_variant(ci_results):
     finding = run_experiment("pilot_effect", "ci", ci_results)  # resumes: nothing to run
-    (_caption, table), (_cost_caption, costs) = finding.tables
+    (_caption, table), (_posterior_caption, posterior), (_cost_caption, costs) = finding.tables
+    assert posterior["accepted draws"].tolist() == [3]  # the CI size runs 3 draws
+    assert "Run over 3 of the " in finding.interpretation
     assert list(table["variant"]) == [
         "as announced (with the legal route)",
         "returns alone (no legal route)",
@@ -198,3 +200,18 @@ def test_calibrated_year_inputs_carry_the_inflow_multiplier():
     assert {k: v for k, v in fitted.items() if k != "arrivals_per_week"} == {
         k: v for k, v in plain.items() if k != "arrivals_per_week"
     }
+
+
+def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
+    from experiments.calibration.run import INFLOW, posterior_overrides
+    from model.scenarios import load_scenario
+
+    draws = pd.DataFrame({"weight_job": [1.5, 2.5], INFLOW: [0.8, 1.1], "distance": [0.1, 0.2]})
+    draws.to_csv(tmp_path / "posterior.csv", index=False)
+    overrides = posterior_overrides("pilot", tmp_path / "posterior.csv")
+    inflow = load_scenario("pilot").get("arrivals_per_week", 1010.0)
+    assert overrides.columns.tolist() == ["weight_job", "arrivals_per_week"]
+    assert overrides["weight_job"].tolist() == [1.5, 2.5]
+    assert overrides["arrivals_per_week"].tolist() == pytest.approx([0.8 * inflow, 1.1 * inflow])
+    with pytest.raises(SweepError, match="missing: run `deterrence experiment calibration`"):
+        posterior_overrides("pilot", tmp_path / "nope.csv")

@@ -41,6 +41,7 @@ from experiments.generated_markdown import markdown_table, replace_region
 from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
 from experiments.sweep_analysis import load_results
+from experiments.sweep_spec import SweepError
 from model.data import load_observed_arrivals, load_prevention_shares
 from model.parameters import PARAMETERS
 from model.run import run_scenario
@@ -60,6 +61,10 @@ regime of boats) would otherwise decide the fit alone, at the expense of every o
 TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
 SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
+POSTERIOR_DRAWS = "posterior_draws.csv"
+"""The accepted draws (behaviour parameters, inflow multiplier, distance), in the results."""
+FULL_POSTERIOR = PROJECT_ROOT / "experiments" / NAME / "results" / "full" / POSTERIOR_DRAWS
+"""The full-size posterior, committed, which other experiments run the model over."""
 README = PROJECT_ROOT / "README.md"
 FIT_REGION = "calibration-fit"
 """The README's region that holds the full-size fit table (written by the full-size run)."""
@@ -199,6 +204,27 @@ def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
 def fitted_inflow_multiplier(accepted: pd.DataFrame) -> float:
     """The posterior median of the inflow multiplier (to 4 significant digits)."""
     return float(f"{accepted[INFLOW].median():.4g}")
+
+
+def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFrame:
+    """Each accepted draw as the parameters it sets in ``scenario``: one row per draw.
+
+    The behaviour parameters as drawn, and the scenario's inflow times the draw's multiplier.
+
+    Raises:
+        SweepError: if the posterior has not been made (one line, with the command).
+    """
+    if not path.is_file():
+        raise SweepError(
+            f"{path} is missing: run `deterrence experiment {NAME}` at full size first"
+        )
+    draws = pd.read_csv(path)
+    inflow = load_scenario(scenario).get(
+        "arrivals_per_week", PARAMETERS["arrivals_per_week"].default
+    )
+    overrides = draws.drop(columns=[INFLOW, "distance"])
+    overrides["arrivals_per_week"] = (draws[INFLOW] * inflow).round(1)
+    return overrides
 
 
 def write_scenario(fitted: dict[str, Any], multiplier: float, path: Path, config: dict) -> Path:
@@ -431,6 +457,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     fitted = fitted_parameters(accepted, config["prior"])
     multiplier = fitted_inflow_multiplier(accepted)
     table.to_csv(out / "draws_and_distances.csv", index=False)
+    accepted[[*config["prior"], INFLOW, "distance"]].to_csv(out / POSTERIOR_DRAWS, index=False)
     scenario = write_scenario(fitted, multiplier, out / "calibrated.toml", config)
     if experiment.size == "full":
         write_scenario(fitted, multiplier, SHIPPED_SCENARIO, config)

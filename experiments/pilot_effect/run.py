@@ -17,12 +17,15 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from experiments.calibration.run import posterior_overrides
 from experiments.costs import policy_costs
 from experiments.labels import BREAK_EVEN_DETERRENCE
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from experiments.sweep_analysis import load_points, load_results
 
 NAME = "pilot_effect"
+POSTERIOR_SCENARIO = "pilot_calibrated"
+"""The scenario the posterior draws are run in (their values override its fitted medians)."""
 ANNOUNCED = "as announced (with the legal route)"
 RETURNS_ALONE = "returns alone (no legal route)"
 CALIBRATED = "as announced, behaviour fitted to 2019-2024"
@@ -32,6 +35,31 @@ VARIANTS = {
     CALIBRATED: ("pilot_calibrated", 1.0),
 }
 """Each variant's label: its sweep (scenario) and legal-route share."""
+
+
+def sweeps(experiment: Experiment) -> dict[str, dict]:
+    """The config's sweeps, and the pilot as announced over the calibration's posterior."""
+    return {**experiment.config["sweeps"], "posterior": posterior_sweep(experiment)}
+
+
+def posterior_sweep(experiment: Experiment) -> dict:
+    """One point per accepted calibration draw (a paired design), with its own inflow."""
+    config = experiment.config["posterior"]
+    draws = posterior_overrides(POSTERIOR_SCENARIO)
+    if config["draws"]:
+        draws = draws.head(config["draws"])
+    outputs = experiment.config["sweeps"]["pilot"]["sweep"]["outputs"]
+    return {
+        "sweep": {
+            "scenario": POSTERIOR_SCENARIO,
+            "days": config["days"],
+            "replicates": config["replicates"],
+            "master_seed": config["master_seed"],
+            "design": "paired",
+            "outputs": outputs,
+        },
+        "vary": {name: {"values": draws[name].tolist()} for name in draws.columns},
+    }
 
 
 def with_variants(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -212,19 +240,19 @@ def calibrated_reading(announced: pd.Series, fitted: pd.Series) -> str:
         "behaviour fitted to 2019-2024 instead (`pilot_calibrated`, see the calibration), the "
         f"pilot as announced deters {interval(effect, low, high, percent=True)}, "
         f"{abs(difference) * 100:.1f} percentage points {'more' if difference > 0 else 'less'}"
-        f"; against the break-even it is {against_break_even(fitted)}. The calibration leaves "
+        f", and is {against_break_even(fitted, 'the break-even')}. The calibration leaves "
         "most weights uncertain, so the sensitivity experiment shows which of them the effect "
         "hinges on."
     )
 
 
-def against_break_even(point: pd.Series) -> str:
-    """Whether a variant's effect is above, below or about the break-even, by its interval."""
+def against_break_even(point: pd.Series, it: str = "it") -> str:
+    """Whether a variant's effect is above, below or about the break-even (``it``)."""
     if point["deterrence_effect_low"] > BREAK_EVEN_DETERRENCE:
-        return "above it"
+        return f"above {it}"
     if point["deterrence_effect_high"] < BREAK_EVEN_DETERRENCE:
-        return "below it"
-    return "about at it (the interval includes 37%)"
+        return f"below {it}"
+    return f"about at {it} (the interval includes 37%)"
 
 
 def cost_reading(announced: pd.Series) -> str:
@@ -243,21 +271,115 @@ def cost_reading(announced: pd.Series) -> str:
     )
 
 
+def posterior_effects(results: pd.DataFrame) -> pd.DataFrame:
+    """Each accepted calibration draw's mean over its replicates (one row per draw)."""
+    runs = results[results["status"] == "ok"]
+    metrics = ["deterrence_effect", "crossings_deterred", "returns"]
+    by_draw = runs.groupby("point")[metrics].mean()
+    return by_draw.assign(replicates=runs.groupby("point").size())
+
+
+POSTERIOR_SPREAD = (0.05, 0.95)
+"""The quantiles of the draws' effects that the posterior table and reading give."""
+
+
+def posterior_table(by_draw: pd.DataFrame) -> pd.DataFrame:
+    """The spread of the pilot's effect over the calibration's accepted draws, in one row."""
+    effects = by_draw["deterrence_effect"]
+    low, high = effects.quantile(list(POSTERIOR_SPREAD))
+    return pd.DataFrame(
+        [
+            {
+                "accepted draws": len(by_draw),
+                "replicates per draw": int(by_draw["replicates"].min()),
+                "median deterrence effect": f"{effects.median():.1%}",
+                f"{POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%} of draws": (
+                    f"{low:.1%} to {high:.1%}"
+                ),
+                "draws at or above 37%": (
+                    f"{(effects >= BREAK_EVEN_DETERRENCE).sum()} of {len(by_draw)}"
+                ),
+                "median crossings deterred": f"{by_draw['crossings_deterred'].median():,.0f}",
+            }
+        ]
+    )
+
+
+def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
+    """The effect of each accepted draw, against the hand-set and the fitted point runs."""
+    figure, axis = plt.subplots(figsize=(8, 4))
+    axis.hist(
+        by_draw["deterrence_effect"],
+        bins=15,
+        color="tab:orange",
+        alpha=0.7,
+        label=f"accepted calibration draws ({len(by_draw)})",
+    )
+    for label, style, behaviour in (
+        (ANNOUNCED, "-", "hand-set behaviour"),
+        (CALIBRATED, ":", "posterior medians"),
+    ):
+        axis.axvline(
+            variant_row(points, label)["deterrence_effect_mean"],
+            color="black",
+            ls=style,
+            label=f"{behaviour} (mean of its replicates)",
+        )
+    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
+    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_xlabel("deterrence effect of the pilot as announced (share of arrivals)")
+    axis.set_ylabel("accepted draws (count)")
+    axis.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
+    axis.set_title(
+        "The pilot over the calibration's posterior (each draw: mean of its runs)", fontsize=9
+    )
+    axis.legend(fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path, dpi=120)
+    plt.close(figure)
+    return path
+
+
+def posterior_reading(by_draw: pd.DataFrame, accepted: int) -> str:
+    """The spread over the posterior (``accepted`` draws, of which ``by_draw`` ran)."""
+    effects = by_draw["deterrence_effect"]
+    low, high = effects.quantile(list(POSTERIOR_SPREAD))
+    reaching = (effects >= BREAK_EVEN_DETERRENCE).sum()
+    return (
+        f"Run over {len(by_draw)} of the {accepted} draws the calibration accepted, the pilot "
+        "as announced "
+        f"deters a median {effects.median():.1%}; {POSTERIOR_SPREAD[1] - POSTERIOR_SPREAD[0]:.0%}"
+        f" of draws lie between {low:.1%} and {high:.1%}, and {reaching} of {len(by_draw)} "
+        "reach the 37% break-even. This spread, not the intervals over replicates above, is "
+        "the uncertainty the public data leave in the headline."
+    )
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Figures, table and interpretation from the experiment's sweep."""
-    results = with_variants({name: load_results(folder) for name, folder in folders.items()})
-    points = with_variants({name: load_points(folder) for name, folder in folders.items()})
-    weekly = with_variants({name: weekly_results(folder) for name, folder in folders.items()})
+    variants = {name: folder for name, folder in folders.items() if name != "posterior"}
+    results = with_variants({name: load_results(folder) for name, folder in variants.items()})
+    points = with_variants({name: load_points(folder) for name, folder in variants.items()})
+    weekly = with_variants({name: weekly_results(folder) for name, folder in variants.items()})
+    over_posterior = posterior_effects(load_results(folders["posterior"]))
     out = experiment.results_dir
     days = int(experiment.config["sweeps"]["pilot"]["sweep"]["days"])
     return experiment.finding(
-        interpretation(points, days),
+        interpretation(points, days)
+        + " "
+        + posterior_reading(over_posterior, len(posterior_overrides(POSTERIOR_SCENARIO))),
         figures=[
             weekly_figure(weekly, out / "pilot_weekly_arrivals.png"),
             effect_figure(results, points, out / "pilot_deterrence_effect.png"),
+            posterior_figure(over_posterior, points, out / "pilot_over_posterior.png"),
         ],
         tables=[
             ("Deterrence effect of the pilot, by variant", effect_table(points)),
+            (
+                "The pilot as announced over the calibration's accepted draws (each draw's "
+                "behaviour parameters and inflow; mean over its replicates)",
+                posterior_table(over_posterior),
+            ),
             (
                 "Costs of the pilot (mean run; cost parameters in experiments/costs.toml: "
                 "support saved per person not arriving or returned, cost per return and per "
