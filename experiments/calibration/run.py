@@ -376,6 +376,7 @@ def posterior_figure(table: pd.DataFrame, accepted: pd.DataFrame, prior: dict, p
         axis.hist(accepted[name], bins=bins, color="tab:blue", label="accepted")
         axis.set_title(name.replace("_", " "), fontsize=8)
         axis.tick_params(labelsize=7)
+        axis.set_ylabel("draws (count)", fontsize=7)
     for axis in axes.flat[len(prior) :]:
         axis.set_visible(False)
     axes.flat[0].legend(fontsize=7)
