@@ -345,9 +345,9 @@ def posterior_reading(by_draw: pd.DataFrame, accepted: int) -> str:
     effects = by_draw["deterrence_effect"]
     low, high = effects.quantile(list(POSTERIOR_SPREAD))
     reaching = (effects >= BREAK_EVEN_DETERRENCE).sum()
+    ran = "all" if len(by_draw) == accepted else f"{len(by_draw)} of the"
     return (
-        f"Run over {len(by_draw)} of the {accepted} draws the calibration accepted, the pilot "
-        "as announced "
+        f"Run over {ran} {accepted} draws the calibration accepted, the pilot as announced "
         f"deters a median {effects.median():.1%}; {POSTERIOR_SPREAD[1] - POSTERIOR_SPREAD[0]:.0%}"
         f" of draws lie between {low:.1%} and {high:.1%}, and {reaching} of {len(by_draw)} "
         "reach the 37% break-even. This spread, not the intervals over replicates above, is "
