@@ -166,7 +166,11 @@ def run_experiment(
     script = importlib.import_module(f"experiments.{name}.run")
     # an experiment whose sweeps follow from its config in code says so with sweeps()
     sweeps = script.sweeps(experiment) if hasattr(script, "sweeps") else None
-    return script.analyse(experiment, run_sweeps(experiment, workers, sweeps))
+    folders = run_sweeps(experiment, workers, sweeps)
+    # and one whose later sweeps follow from earlier results (rounds) with follow_up()
+    while hasattr(script, "follow_up") and (more := script.follow_up(experiment, folders)):
+        folders |= run_sweeps(experiment, workers, more)
+    return script.analyse(experiment, folders)
 
 
 def main_for(name: str) -> int:

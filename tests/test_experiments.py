@@ -206,12 +206,41 @@ def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
     from experiments.calibration.run import INFLOW, posterior_overrides
     from model.scenarios import load_scenario
 
-    draws = pd.DataFrame({"weight_job": [1.5, 2.5], INFLOW: [0.8, 1.1], "distance": [0.1, 0.2]})
+    draws = pd.DataFrame(
+        {"weight_job": [1.5, 2.5], INFLOW: [0.8, 1.1], "distance": [0.1, 0.2], "weight": [0.3, 0.7]}
+    )
     draws.to_csv(tmp_path / "posterior.csv", index=False)
     overrides = posterior_overrides("pilot", tmp_path / "posterior.csv")
     inflow = load_scenario("pilot").get("arrivals_per_week", 1010.0)
-    assert overrides.columns.tolist() == ["weight_job", "arrivals_per_week"]
+    assert overrides.columns.tolist() == ["weight_job", "arrivals_per_week", "weight"]
+    assert overrides["weight"].tolist() == [0.3, 0.7]
     assert overrides["weight_job"].tolist() == [1.5, 2.5]
     assert overrides["arrivals_per_week"].tolist() == pytest.approx([0.8 * inflow, 1.1 * inflow])
     with pytest.raises(SweepError, match="missing: run `deterrence experiment calibration`"):
         posterior_overrides("pilot", tmp_path / "nope.csv")
+
+
+def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
+    from experiments.calibration.run import follow_up, rounds_run, sweep_name
+    from experiments.sweep_spec import load_sweep
+
+    run_experiment("calibration", "ci", ci_results)  # resumes: only the fitted model's runs
+    out = ci_results / "calibration" / "ci"
+    experiment = load_experiment("calibration", "ci", ci_results)
+    config = experiment.config["calibration"]
+    folders = {path.name: path for path in out.iterdir() if path.is_dir()}
+    assert rounds_run(folders, config) == config["rounds"] == 2
+    assert follow_up(experiment, folders) == {}  # nothing after the last round
+    # a later round's proposals are the same parameter vectors in every year
+    first, second = (load_sweep(out / f"{sweep_name(2, year)}.toml") for year in config["years"])
+    assert first.design == second.design == "paired"
+    behaviour = [{k: v for k, v in p.items() if k != "arrivals_per_week"} for p in first.points()]
+    assert behaviour == [
+        {k: v for k, v in p.items() if k != "arrivals_per_week"} for p in second.points()
+    ]
+    every_draw = pd.read_csv(out / "draws_and_distances.csv")
+    assert sorted(every_draw["round"].unique()) == [1, 2]
+    posterior = pd.read_csv(out / "posterior_draws.csv")
+    assert posterior["weight"].sum() == pytest.approx(1.0)
+    assert (posterior["weight"] > 0).all()
+    assert len(posterior) == round(config["accept_share"] * config["draws"])

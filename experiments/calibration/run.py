@@ -1,6 +1,6 @@
-"""Calibration of the behaviour parameters to the public series of 2019-2024 (ABC rejection).
+"""Calibration of the behaviour parameters to the public series of 2019-2024 (ABC in rounds).
 
-    python -m experiments.calibration.run --workers 2   # full size: 256 draws x 6 years
+    python -m experiments.calibration.run --workers 2   # full size: 2 rounds x 512 draws x 6 years
     python -m experiments.calibration.run --size ci     # reduced, as CI runs it
 
 The method is in this experiment's ``config.toml``. The distance of a parameter vector to the
@@ -12,10 +12,11 @@ data is the root mean square of scaled errors over every (year, target):
 - each error capped at 0.5 either way (``ERROR_CAP``), so that a target the model cannot reach
   does not decide the fit alone.
 
-At full size the fitted parameters (posterior medians) are saved as the shipped scenarios
+At full size the fitted parameters (weighted posterior medians) are saved as the shipped scenarios
 ``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
 other experiments build on, and the fit table replaces the README's (its ``calibration-fit``
-region); at any size, ``calibrated.toml`` goes into the results folder.
+region); at any size, ``calibrated.toml`` and the posterior (``posterior_draws.csv``: the
+last round's kept draws and their weights) go into the results folder.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ import tomli_w
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from tqdm import tqdm
 
+from experiments.calibration.abc import (
+    effective_sample_size,
+    importance_weights,
+    propose,
+    weighted_quantile,
+)
 from experiments.generated_markdown import markdown_table, replace_region
 from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
@@ -173,12 +180,104 @@ def sweeps(experiment: Experiment) -> dict[str, dict]:
     }
 
 
-def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
-    """Each prior draw's parameters and its distance to the targets of every year."""
+def sweep_name(round_number: int, year: int) -> str:
+    """The sweep of one ABC round in one year (round 1 draws from the prior)."""
+    return f"year_{year}" if round_number == 1 else f"round{round_number}_year_{year}"
+
+
+def follow_up(experiment: Experiment, folders: dict[str, Path]) -> dict[str, dict]:
+    """The next ABC-PMC round's sweeps, once the last round has run; none after the last.
+
+    Each proposal of round r is one point of a paired sweep in every year, so its parameters
+    are the same in each year and its inflow is the year's inflow times its multiplier.
+    """
+    config = experiment.config["calibration"]
+    done = rounds_run(folders, config)
+    if done >= config["rounds"]:
+        return {}
+    kept = population(folders, config, done)
+    space = search_space(config)
+    low, high = (np.array([bounds[i] for bounds in space.values()]) for i in (0, 1))
+    rng = np.random.default_rng([config["master_seed"], done + 1])
+    proposals = pd.DataFrame(
+        propose(
+            kept[list(space)].to_numpy(), kept["weight"].to_numpy(), low, high, config["draws"], rng
+        ),
+        columns=list(space),
+    )
+    return {
+        sweep_name(done + 1, year): {
+            "sweep": {
+                "scenario": BASE_SCENARIO,
+                "days": 365,
+                "replicates": 1,
+                "master_seed": config["master_seed"],
+                "design": "paired",
+                "outputs": list(TARGETS),
+            },
+            "fixed": {
+                name: value
+                for name, value in year_inputs(year).items()
+                if name != "arrivals_per_week"
+            },
+            "vary": proposal_values(proposals, year, config),
+        }
+        for year in config["years"]
+    }
+
+
+def proposal_values(proposals: pd.DataFrame, year: int, config: dict) -> dict[str, dict]:
+    """A paired sweep's [vary] tables: each proposal's parameters and the year's inflow."""
+    values = {
+        name: {"values": [PARAMETERS[name].coerce(v) for v in proposals[name].tolist()]}
+        for name in config["prior"]
+    }
+    inflow = year_inputs(year)["arrivals_per_week"]
+    values["arrivals_per_week"] = {"values": (proposals[INFLOW] * inflow).tolist()}
+    return values
+
+
+def rounds_run(folders: dict[str, Path], config: dict) -> int:
+    """How many ABC rounds have run in every year."""
+    done = 0
+    while all(sweep_name(done + 1, year) in folders for year in config["years"]):
+        done += 1
+    return done
+
+
+def population(folders: dict[str, Path], config: dict, round_number: int) -> pd.DataFrame:
+    """The draws a round keeps (the closest share), closest first, with normalised weights.
+
+    Round 1's draws come from the prior and weigh alike; a later round's proposals weigh
+    prior / proposal density (see ``abc.py``), computed from the round before's kept draws.
+    """
+    table = distances(folders, config, round_number)
+    space = list(search_space(config))
+    if round_number == 1:
+        table["weight"] = 1.0
+    else:
+        previous = population(folders, config, round_number - 1)
+        bounds = search_space(config).values()
+        table["weight"] = importance_weights(
+            table[space].to_numpy(),
+            previous[space].to_numpy(),
+            previous["weight"].to_numpy(),
+            [low for low, _ in bounds],
+            [high for _, high in bounds],
+        )
+    kept = table.head(max(1, round(config["accept_share"] * len(table))))
+    kept = kept[np.isfinite(kept["distance"])].copy()
+    kept["weight"] /= kept["weight"].sum()
+    return kept
+
+
+def distances(folders: dict[str, Path], config: dict, round_number: int = 1) -> pd.DataFrame:
+    """Each draw's parameters (and inflow multiplier) in a round, and its distance to the data."""
     prior = list(config["prior"])
     draws, errors = None, []
     for year in config["years"]:
-        results = load_results(folders[f"year_{year}"]).set_index("point").sort_index()
+        results = load_results(folders[sweep_name(round_number, year)])
+        results = results.set_index("point").sort_index()
         results = results[results["status"] == "ok"]
         if draws is None:
             draws = results[prior].copy()
@@ -194,22 +293,29 @@ def distances(folders: dict[str, Path], config: dict) -> pd.DataFrame:
     return table.sort_values("distance").reset_index()
 
 
+def posterior_quantile(accepted: pd.DataFrame, name: str, q: float) -> float:
+    """A quantile of one fitted quantity over the kept draws, by their weights."""
+    return weighted_quantile(accepted[name].to_numpy(), accepted["weight"].to_numpy(), q)
+
+
 def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
     """Posterior medians (to 4 significant digits), as the declared type of each parameter."""
     return {
-        name: PARAMETERS[name].coerce(float(f"{accepted[name].median():.4g}")) for name in prior
+        name: PARAMETERS[name].coerce(float(f"{posterior_quantile(accepted, name, 0.5):.4g}"))
+        for name in prior
     }
 
 
 def fitted_inflow_multiplier(accepted: pd.DataFrame) -> float:
     """The posterior median of the inflow multiplier (to 4 significant digits)."""
-    return float(f"{accepted[INFLOW].median():.4g}")
+    return float(f"{posterior_quantile(accepted, INFLOW, 0.5):.4g}")
 
 
 def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFrame:
     """Each accepted draw as the parameters it sets in ``scenario``: one row per draw.
 
-    The behaviour parameters as drawn, and the scenario's inflow times the draw's multiplier.
+    The behaviour parameters as drawn, the scenario's inflow times the draw's multiplier, and
+    the draw's posterior ``weight`` (not a parameter).
 
     Raises:
         SweepError: if the posterior has not been made (one line, with the command).
@@ -222,8 +328,9 @@ def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFr
     inflow = load_scenario(scenario).get(
         "arrivals_per_week", PARAMETERS["arrivals_per_week"].default
     )
-    overrides = draws.drop(columns=[INFLOW, "distance"])
+    overrides = draws.drop(columns=[INFLOW, "distance", "weight"])
     overrides["arrivals_per_week"] = (draws[INFLOW] * inflow).round(1)
+    overrides["weight"] = draws["weight"]
     return overrides
 
 
@@ -274,8 +381,9 @@ def fit_provenance(config: dict) -> str:
     """Where the fitted values come from, for the scenarios' descriptions."""
     years = config["years"]
     return (
-        f"fitted to {years[0]}-{years[-1]} by ABC rejection ({config['draws']} prior draws, "
-        f"closest {config['accept_share']:.0%} kept; experiments/calibration)"
+        f"fitted to {years[0]}-{years[-1]} by ABC in {config['rounds']} round(s) of "
+        f"{config['draws']} draws, the closest {config['accept_share']:.0%} kept "
+        "(experiments/calibration)"
     )
 
 
@@ -366,21 +474,30 @@ def fit_figure(validation: pd.DataFrame, config: dict, path: Path) -> Path:
 
 
 def posterior_figure(table: pd.DataFrame, accepted: pd.DataFrame, prior: dict, path: Path) -> Path:
-    """Each fitted parameter: the prior draws and the accepted ones."""
+    """Each fitted parameter: the prior draws and the last round's kept draws.
+
+    The kept draws are weighted by their importance weights, scaled to their count.
+    """
     columns = 4
     rows = math.ceil(len(prior) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(12, 2.4 * rows), squeeze=False)
     for axis, (name, (low, high)) in zip(axes.flat, prior.items(), strict=False):
         bins = np.linspace(low, high, 11)
         axis.hist(table[name], bins=bins, color="lightgray", label="prior draws")
-        axis.hist(accepted[name], bins=bins, color="tab:blue", label="accepted")
+        axis.hist(
+            accepted[name],
+            bins=bins,
+            weights=accepted["weight"] * len(accepted),
+            color="tab:blue",
+            label="posterior (kept draws, weighted)",
+        )
         axis.set_title(name.replace("_", " "), fontsize=8)
         axis.tick_params(labelsize=7)
         axis.set_ylabel("draws (count)", fontsize=7)
     for axis in axes.flat[len(prior) :]:
         axis.set_visible(False)
     axes.flat[0].legend(fontsize=7)
-    figure.suptitle("ABC rejection: prior draws and the accepted (closest) draws", fontsize=10)
+    figure.suptitle("ABC: prior draws and the posterior (the last round's kept draws)", fontsize=10)
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)
@@ -409,12 +526,13 @@ def narrowed_parameters(accepted: pd.DataFrame, prior: dict) -> list[str]:
     return [
         name
         for name, (low, high) in prior.items()
-        if accepted[name].quantile(0.9) - accepted[name].quantile(0.1) <= NARROWED * (high - low)
+        if posterior_quantile(accepted, name, 0.9) - posterior_quantile(accepted, name, 0.1)
+        <= NARROWED * (high - low)
     ]
 
 
 def interpretation(
-    table: pd.DataFrame,
+    rounds: list[pd.DataFrame],
     accepted: pd.DataFrame,
     fit: pd.DataFrame,
     by_year: pd.Series,
@@ -424,15 +542,23 @@ def interpretation(
     worst = fit.copy()
     worst["size"] = worst["error"].str.extract(r"([+-][\d.]+)").astype(float).abs()
     worst = worst.sort_values("size", ascending=False).iloc[0]
+    proposed = " then ".join(
+        f"{len(table)} {'prior draws' if number == 1 else 'proposals near the kept draws'}"
+        f" (median distance {table['distance'].median():.2f})"
+        for number, table in enumerate(rounds, start=1)
+    )
     return (
-        f"Of {len(table)} prior draws, the {len(accepted)} closest were kept (distances "
-        f"{accepted['distance'].min():.2f} to {accepted['distance'].max():.2f}; the median "
-        f"draw's was {table['distance'].median():.2f}). With the posterior medians, the "
+        f"ABC in {len(rounds)} round(s): {proposed}. The last round kept its {len(accepted)} "
+        f"closest (distances {accepted['distance'].min():.2f} to "
+        f"{accepted['distance'].max():.2f}; effective sample size of their weights "
+        f"{effective_sample_size(accepted['weight'].to_numpy()):.0f}). With the posterior "
+        "medians, the "
         f"largest error is {worst['target']} in {worst['year']} ({worst['error']}); the year "
         f"fitted best is {by_year.index[0]} (distance {by_year.iloc[0]:.2f}), the worst "
         f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). The inflow to the coast is not "
         "observed: each year's is 2024's scaled by the year's arrivals, times one fitted "
-        f"multiplier (posterior median {accepted[INFLOW].median():.2f}), so annual totals "
+        f"multiplier (posterior median {posterior_quantile(accepted, INFLOW, 0.5):.2f}), so "
+        "annual totals "
         "test the year-to-year pattern rather than the level; people per boat, the season "
         "and the prevention share are what the behaviour parameters have to reproduce. "
         + (
@@ -452,13 +578,18 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Distances, posterior, fitted scenario, fit table and figures."""
     config = experiment.config["calibration"]
     out = experiment.results_dir
-    table = distances(folders, config)
-    accepted = table.head(max(1, round(config["accept_share"] * len(table))))
-    accepted = accepted[np.isfinite(accepted["distance"])]
+    rounds = [
+        distances(folders, config, number) for number in range(1, rounds_run(folders, config) + 1)
+    ]
+    accepted = population(folders, config, len(rounds))
     fitted = fitted_parameters(accepted, config["prior"])
     multiplier = fitted_inflow_multiplier(accepted)
-    table.to_csv(out / "draws_and_distances.csv", index=False)
-    accepted[[*config["prior"], INFLOW, "distance"]].to_csv(out / POSTERIOR_DRAWS, index=False)
+    every_draw = pd.concat(
+        [table.assign(round=number) for number, table in enumerate(rounds, start=1)]
+    )
+    every_draw.to_csv(out / "draws_and_distances.csv", index=False)
+    posterior = accepted[[*config["prior"], INFLOW, "distance", "weight"]]
+    posterior.to_csv(out / POSTERIOR_DRAWS, index=False)
     scenario = write_scenario(fitted, multiplier, out / "calibrated.toml", config)
     if experiment.size == "full":
         write_scenario(fitted, multiplier, SHIPPED_SCENARIO, config)
@@ -477,14 +608,15 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
             "fitted (posterior median)": [f"{value:g}" for value in estimates.values()],
             "prior range": [f"{low:g} to {high:g}" for low, high in space.values()],
             "posterior 10-90%": [
-                f"{accepted[name].quantile(0.1):.3g} to {accepted[name].quantile(0.9):.3g}"
+                f"{posterior_quantile(accepted, name, 0.1):.3g} to "
+                f"{posterior_quantile(accepted, name, 0.9):.3g}"
                 for name in estimates
             ],
         }
     )
     return experiment.finding(
         interpretation(
-            table,
+            rounds,
             accepted,
             fit,
             year_errors(validation, config),
@@ -492,7 +624,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
         ),
         figures=[
             fit_figure(validation, config, out / "calibration_fit.png"),
-            posterior_figure(table, accepted, space, out / "calibration_posterior.png"),
+            posterior_figure(rounds[0], accepted, space, out / "calibration_posterior.png"),
         ],
         tables=[
             ("Fit of the calibrated model, per target (error: model against data)", fit),

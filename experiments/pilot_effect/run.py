@@ -17,6 +17,7 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt
 import pandas as pd
 
+from experiments.calibration.abc import weighted_quantile
 from experiments.calibration.run import posterior_overrides
 from experiments.costs import policy_costs
 from experiments.labels import BREAK_EVEN_DETERRENCE
@@ -45,7 +46,7 @@ def sweeps(experiment: Experiment) -> dict[str, dict]:
 def posterior_sweep(experiment: Experiment) -> dict:
     """One point per accepted calibration draw (a paired design), with its own inflow."""
     config = experiment.config["posterior"]
-    draws = posterior_overrides(POSTERIOR_SCENARIO)
+    draws = posterior_overrides(POSTERIOR_SCENARIO).drop(columns="weight")
     if config["draws"]:
         draws = draws.head(config["draws"])
     outputs = experiment.config["sweeps"]["pilot"]["sweep"]["outputs"]
@@ -271,12 +272,28 @@ def cost_reading(announced: pd.Series) -> str:
     )
 
 
-def posterior_effects(results: pd.DataFrame) -> pd.DataFrame:
-    """Each accepted calibration draw's mean over its replicates (one row per draw)."""
+def posterior_effects(results: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
+    """Each accepted calibration draw's mean over its replicates (one row per draw).
+
+    With the draw's posterior weight, renormalised over the draws that ran.
+    """
     runs = results[results["status"] == "ok"]
     metrics = ["deterrence_effect", "crossings_deterred", "returns"]
     by_draw = runs.groupby("point")[metrics].mean()
-    return by_draw.assign(replicates=runs.groupby("point").size())
+    by_draw["replicates"] = runs.groupby("point").size()
+    by_draw["weight"] = weights.reset_index(drop=True).loc[by_draw.index].to_numpy()
+    by_draw["weight"] /= by_draw["weight"].sum()
+    return by_draw
+
+
+def over_draws(by_draw: pd.DataFrame, column: str, q: float) -> float:
+    """A weighted quantile of a metric over the posterior draws."""
+    return weighted_quantile(by_draw[column].to_numpy(), by_draw["weight"].to_numpy(), q)
+
+
+def chance_of_break_even(by_draw: pd.DataFrame) -> float:
+    """The posterior probability that the pilot reaches the 37% break-even deterrence."""
+    return float(by_draw.loc[by_draw["deterrence_effect"] >= BREAK_EVEN_DETERRENCE, "weight"].sum())
 
 
 POSTERIOR_SPREAD = (0.05, 0.95)
@@ -285,21 +302,22 @@ POSTERIOR_SPREAD = (0.05, 0.95)
 
 def posterior_table(by_draw: pd.DataFrame) -> pd.DataFrame:
     """The spread of the pilot's effect over the calibration's accepted draws, in one row."""
-    effects = by_draw["deterrence_effect"]
-    low, high = effects.quantile(list(POSTERIOR_SPREAD))
+    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
     return pd.DataFrame(
         [
             {
                 "accepted draws": len(by_draw),
                 "replicates per draw": int(by_draw["replicates"].min()),
-                "median deterrence effect": f"{effects.median():.1%}",
-                f"{POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%} of draws": (
+                "posterior median deterrence effect": (
+                    f"{over_draws(by_draw, 'deterrence_effect', 0.5):.1%}"
+                ),
+                f"posterior {POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%}": (
                     f"{low:.1%} to {high:.1%}"
                 ),
-                "draws at or above 37%": (
-                    f"{(effects >= BREAK_EVEN_DETERRENCE).sum()} of {len(by_draw)}"
+                "posterior chance of 37% or more": f"{chance_of_break_even(by_draw):.0%}",
+                "posterior median crossings deterred": (
+                    f"{over_draws(by_draw, 'crossings_deterred', 0.5):,.0f}"
                 ),
-                "median crossings deterred": f"{by_draw['crossings_deterred'].median():,.0f}",
             }
         ]
     )
@@ -311,9 +329,10 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
     axis.hist(
         by_draw["deterrence_effect"],
         bins=15,
+        weights=by_draw["weight"] * len(by_draw),
         color="tab:orange",
         alpha=0.7,
-        label=f"accepted calibration draws ({len(by_draw)})",
+        label=f"accepted calibration draws ({len(by_draw)}, weighted)",
     )
     for label, style, behaviour in (
         (ANNOUNCED, "-", "hand-set behaviour"),
@@ -328,7 +347,7 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
     axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
     axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     axis.set_xlabel("deterrence effect of the pilot as announced (share of arrivals)")
-    axis.set_ylabel("accepted draws (count)")
+    axis.set_ylabel("accepted draws (weighted count)")
     axis.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
     axis.set_title(
         "The pilot over the calibration's posterior (each draw: mean of its runs)", fontsize=9
@@ -342,16 +361,17 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
 
 def posterior_reading(by_draw: pd.DataFrame, accepted: int) -> str:
     """The spread over the posterior (``accepted`` draws, of which ``by_draw`` ran)."""
-    effects = by_draw["deterrence_effect"]
-    low, high = effects.quantile(list(POSTERIOR_SPREAD))
-    reaching = (effects >= BREAK_EVEN_DETERRENCE).sum()
+    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
+    median = over_draws(by_draw, "deterrence_effect", 0.5)
     ran = "all" if len(by_draw) == accepted else f"{len(by_draw)} of the"
+    central = POSTERIOR_SPREAD[1] - POSTERIOR_SPREAD[0]
     return (
-        f"Run over {ran} {accepted} draws the calibration accepted, the pilot as announced "
-        f"deters a median {effects.median():.1%}; {POSTERIOR_SPREAD[1] - POSTERIOR_SPREAD[0]:.0%}"
-        f" of draws lie between {low:.1%} and {high:.1%}, and {reaching} of {len(by_draw)} "
-        "reach the 37% break-even. This spread, not the intervals over replicates above, is "
-        "the uncertainty the public data leave in the headline."
+        f"Run over {ran} {accepted} draws the calibration kept, with their posterior weights, "
+        f"the pilot as announced deters a median {median:.1%}; the central {central:.0%} of "
+        "the posterior lies "
+        f"between {low:.1%} and {high:.1%}, and the chance that it reaches the 37% break-even "
+        f"is {chance_of_break_even(by_draw):.0%}. This spread, not the intervals over "
+        "replicates above, is the uncertainty the public data leave in the headline."
     )
 
 
@@ -361,7 +381,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     results = with_variants({name: load_results(folder) for name, folder in variants.items()})
     points = with_variants({name: load_points(folder) for name, folder in variants.items()})
     weekly = with_variants({name: weekly_results(folder) for name, folder in variants.items()})
-    over_posterior = posterior_effects(load_results(folders["posterior"]))
+    weights = posterior_overrides(POSTERIOR_SCENARIO)["weight"]
+    over_posterior = posterior_effects(load_results(folders["posterior"]), weights)
     out = experiment.results_dir
     days = int(experiment.config["sweeps"]["pilot"]["sweep"]["days"])
     return experiment.finding(
