@@ -4,6 +4,8 @@ The results store is a folder:
 
 - ``sweep.toml``: the sweep file as given, and ``code_version.txt``: every code version that
   has run part of the sweep, one a line, the first being the one that started it;
+- ``scenario.toml``: the base scenario's values the runs were made with (a sweep names its
+  scenario, so resuming after the scenario's file has changed is refused);
 - ``runs/<run id>.parquet``: one row a run (its parameters, seed, status, error, wall time and
   summary metrics, the deterrence effect among them), written atomically as the run finishes;
 - ``weekly/<run id>.parquet``: the run's weekly series, with its counterfactual's arrivals;
@@ -22,6 +24,7 @@ import multiprocessing
 import os
 import threading
 import time
+import tomllib
 from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -31,12 +34,16 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import tomli_w
 from tqdm import tqdm
 
 from experiments.outputs import code_version
 from experiments.sweep_spec import Run, SweepError, SweepSpec
 from model.run import run_scenario
+from model.scenarios import load_scenario
 
+BASE_SCENARIO_FILE = "scenario.toml"
+"""The base scenario's values when the store's runs were made (checked when resuming)."""
 DASK_CONNECT_TIMEOUT = "20s"
 """How long to wait for a Dask scheduler to answer before giving up."""
 
@@ -85,9 +92,29 @@ class ResultsStore:
                 f"{str(folder)!r} holds a different sweep: allowed is the same sweep file "
                 "(to resume it) or a new folder"
             )
+        self._check_base_scenario(spec)
         for sub in ("runs", "weekly"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
         saved.write_text(spec.text)
+        (self.folder / BASE_SCENARIO_FILE).write_text(tomli_w.dumps(load_scenario(spec.scenario)))
+
+    def _check_base_scenario(self, spec: SweepSpec) -> None:
+        """Refuse to resume runs made when the base scenario's file said something else.
+
+        A sweep names its scenario, so the same sweep file can meet an edited scenario file
+        (a new calibration, say); runs of the old values must not be mixed with new ones.
+        """
+        stored = self.folder / BASE_SCENARIO_FILE
+        if not stored.exists():
+            return
+        before, now = tomllib.loads(stored.read_text()), load_scenario(spec.scenario)
+        changed = sorted(name for name in {*before, *now} if before.get(name) != now.get(name))
+        if changed:
+            raise SweepError(
+                f"{str(self.folder)!r} was run with scenario {spec.scenario!r} as it was before "
+                f"(changed since: {', '.join(changed)}): allowed is a new folder, or remove "
+                "this one to rerun"
+            )
 
     def record_code_version(self) -> None:
         """Add this code's version to those that have run into the store (one a line)."""

@@ -464,3 +464,20 @@ def test_a_resumed_store_keeps_the_code_version_that_started_it(tmp_path, monkey
     versions = (tmp_path / "out" / "code_version.txt").read_text().split()
     assert len(versions) == 2 and versions[-1] == "0.1.0+later"
     assert versions[0] != "0.1.0+later"  # the first run's version is not overwritten
+
+
+def test_resuming_after_the_base_scenario_changed_is_refused(tmp_path):
+    scenario = tmp_path / "my_pilot.toml"
+    scenario.write_text("[parameters]\nreturn_cap_growth_per_week = 2.0\n")
+    text = TINY.replace('scenario = "pilot"', f"scenario = {str(scenario)!r}")
+    text = text.replace("replicates = 2", "replicates = 1")
+    spec = load_sweep(write(tmp_path, text))
+    out = tmp_path / "results"
+    run_sweep(spec, out, workers=1, progress=False)
+    run_sweep(spec, out, workers=1, progress=False)  # unchanged: resumes, nothing to run
+
+    scenario.write_text("[parameters]\nreturn_cap_growth_per_week = 5.0\n")
+    with pytest.raises(SweepError, match=r"changed since: return_cap_growth_per_week\)") as refused:
+        run_sweep(load_sweep(write(tmp_path, text)), out, workers=1, progress=False)
+    assert "\n" not in str(refused.value)
+    assert len(list((out / "runs").glob("*.parquet"))) == 2  # the old runs are kept
