@@ -244,3 +244,21 @@ def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
     assert posterior["weight"].sum() == pytest.approx(1.0)
     assert (posterior["weight"] > 0).all()
     assert len(posterior) == round(config["accept_share"] * config["draws"])
+
+
+def test_the_fit_is_the_closest_kept_draw_not_the_medians():
+    from experiments.calibration.run import INFLOW, fitted_inflow_multiplier, fitted_parameters
+
+    # two parameters that trade off: the medians (2.0, 2.0) are a vector no draw had
+    accepted = pd.DataFrame(
+        {
+            "weight_job": [1.0, 3.0, 2.5],
+            "weight_price": [3.0, 1.0, 1.5],
+            INFLOW: [0.9, 1.1, 1.0],
+            "distance": [0.30, 0.25, 0.28],
+            "weight": [1 / 3, 1 / 3, 1 / 3],
+        }
+    )
+    prior = {"weight_job": [1.0, 3.0], "weight_price": [0.75, 2.25]}
+    assert fitted_parameters(accepted, prior) == {"weight_job": 3.0, "weight_price": 1.0}
+    assert fitted_inflow_multiplier(accepted) == 1.1

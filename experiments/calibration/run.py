@@ -12,7 +12,7 @@ data is the root mean square of scaled errors over every (year, target):
 - each error capped at 0.5 either way (``ERROR_CAP``), so that a target the model cannot reach
   does not decide the fit alone.
 
-At full size the fitted parameters (weighted posterior medians) are saved as the shipped scenarios
+At full size the fitted parameters (the closest kept draw) are saved as the shipped scenarios
 ``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
 other experiments build on, and the fit table replaces the README's (its ``calibration-fit``
 region); at any size, ``calibrated.toml`` and the posterior (``posterior_draws.csv``: the
@@ -298,17 +298,25 @@ def posterior_quantile(accepted: pd.DataFrame, name: str, q: float) -> float:
     return weighted_quantile(accepted[name].to_numpy(), accepted["weight"].to_numpy(), q)
 
 
+def closest_draw(accepted: pd.DataFrame) -> pd.Series:
+    """The fit: the kept draw nearest the data (the point estimate the scenarios carry).
+
+    Not the posterior medians: the parameters trade off against each other (a higher wish to
+    reach the UK against a higher wish to leave, say), so medians taken one by one make a
+    combination no draw had, which can fit worse than any kept draw.
+    """
+    return accepted.loc[accepted["distance"].idxmin()]
+
+
 def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
-    """Posterior medians (to 4 significant digits), as the declared type of each parameter."""
-    return {
-        name: PARAMETERS[name].coerce(float(f"{posterior_quantile(accepted, name, 0.5):.4g}"))
-        for name in prior
-    }
+    """The closest draw's parameters (to 4 significant digits), as their declared types."""
+    draw = closest_draw(accepted)
+    return {name: PARAMETERS[name].coerce(float(f"{draw[name]:.4g}")) for name in prior}
 
 
 def fitted_inflow_multiplier(accepted: pd.DataFrame) -> float:
-    """The posterior median of the inflow multiplier (to 4 significant digits)."""
-    return float(f"{posterior_quantile(accepted, INFLOW, 0.5):.4g}")
+    """The closest draw's inflow multiplier (to 4 significant digits)."""
+    return float(f"{closest_draw(accepted)[INFLOW]:.4g}")
 
 
 def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFrame:
@@ -551,14 +559,15 @@ def interpretation(
         f"ABC in {len(rounds)} round(s): {proposed}. The last round kept its {len(accepted)} "
         f"closest (distances {accepted['distance'].min():.2f} to "
         f"{accepted['distance'].max():.2f}; effective sample size of their weights "
-        f"{effective_sample_size(accepted['weight'].to_numpy()):.0f}). With the posterior "
-        "medians, the "
+        f"{effective_sample_size(accepted['weight'].to_numpy()):.0f}). The fit is the "
+        f"closest of them (distance {accepted['distance'].min():.2f} in one run a year); "
+        "run over several seeds a year, its "
         f"largest error is {worst['target']} in {worst['year']} ({worst['error']}); the year "
         f"fitted best is {by_year.index[0]} (distance {by_year.iloc[0]:.2f}), the worst "
         f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). The inflow to the coast is not "
         "observed: each year's is 2024's scaled by the year's arrivals, times one fitted "
-        f"multiplier (posterior median {posterior_quantile(accepted, INFLOW, 0.5):.2f}), so "
-        "annual totals "
+        f"multiplier ({fitted_inflow_multiplier(accepted):.2f} in the fit, posterior median "
+        f"{posterior_quantile(accepted, INFLOW, 0.5):.2f}), so annual totals "
         "test the year-to-year pattern rather than the level; people per boat, the season "
         "and the prevention share are what the behaviour parameters have to reproduce. "
         + (
@@ -605,7 +614,10 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     fitted_table = pd.DataFrame(
         {
             "parameter": list(estimates),
-            "fitted (posterior median)": [f"{value:g}" for value in estimates.values()],
+            "fitted (closest draw)": [f"{value:g}" for value in estimates.values()],
+            "posterior median": [
+                f"{posterior_quantile(accepted, name, 0.5):.4g}" for name in estimates
+            ],
             "prior range": [f"{low:g} to {high:g}" for low, high in space.values()],
             "posterior 10-90%": [
                 f"{posterior_quantile(accepted, name, 0.1):.3g} to "
