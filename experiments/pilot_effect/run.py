@@ -26,7 +26,7 @@ from experiments.sweep_analysis import load_points, load_results
 
 NAME = "pilot_effect"
 POSTERIOR_SCENARIO = "pilot_calibrated"
-"""The scenario the posterior draws are run in (their values override its fitted medians)."""
+"""The scenario the posterior draws are run in (their values override its fitted ones)."""
 ANNOUNCED = "as announced (with the legal route)"
 RETURNS_ALONE = "returns alone (no legal route)"
 CALIBRATED = "as announced, behaviour fitted to 2019-2024"
@@ -336,7 +336,7 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
     )
     for label, style, behaviour in (
         (ANNOUNCED, "-", "hand-set behaviour"),
-        (CALIBRATED, ":", "posterior medians"),
+        (CALIBRATED, ":", "the fit (closest draw)"),
     ):
         axis.axvline(
             variant_row(points, label)["deterrence_effect_mean"],
