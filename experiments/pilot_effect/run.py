@@ -359,8 +359,12 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
     return path
 
 
-def posterior_reading(by_draw: pd.DataFrame, accepted: int) -> str:
-    """The spread over the posterior (``accepted`` draws, of which ``by_draw`` ran)."""
+def posterior_reading(by_draw: pd.DataFrame, accepted: int, fitted_effect: float) -> str:
+    """The spread over the posterior, and where the fit's own effect falls in it.
+
+    ``accepted`` draws were kept, of which ``by_draw`` ran; ``fitted_effect`` is the mean
+    effect of the fitted scenario's replicates.
+    """
     low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
     median = over_draws(by_draw, "deterrence_effect", 0.5)
     ran = "all" if len(by_draw) == accepted else f"{len(by_draw)} of the"
@@ -370,9 +374,16 @@ def posterior_reading(by_draw: pd.DataFrame, accepted: int) -> str:
         f"the pilot as announced deters a median {median:.1%}; the central {central:.0%} of "
         "the posterior lies "
         f"between {low:.1%} and {high:.1%}, and the chance that it reaches the 37% break-even "
-        f"is {chance_of_break_even(by_draw):.0%}. This spread, not the intervals over "
+        f"is {chance_of_break_even(by_draw):.0%}. The fit's own {fitted_effect:.1%} has "
+        f"{posterior_share_below(by_draw, fitted_effect):.0%} of the posterior below it: the "
+        "single closest draw need not be a typical one. This spread, not the intervals over "
         "replicates above, is the uncertainty the public data leave in the headline."
     )
+
+
+def posterior_share_below(by_draw: pd.DataFrame, effect: float) -> float:
+    """The posterior probability of a deterrence effect below ``effect``."""
+    return float(by_draw.loc[by_draw["deterrence_effect"] < effect, "weight"].sum())
 
 
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
@@ -388,7 +399,11 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     return experiment.finding(
         interpretation(points, days)
         + " "
-        + posterior_reading(over_posterior, len(posterior_overrides(POSTERIOR_SCENARIO))),
+        + posterior_reading(
+            over_posterior,
+            len(posterior_overrides(POSTERIOR_SCENARIO)),
+            variant_row(points, CALIBRATED)["deterrence_effect_mean"],
+        ),
         figures=[
             weekly_figure(weekly, out / "pilot_weekly_arrivals.png"),
             effect_figure(results, points, out / "pilot_deterrence_effect.png"),
