@@ -164,7 +164,7 @@ def test_cost_parameters_are_checked_against_their_declaration():
 
 
 def test_calibration_errors_share_one_scale_and_are_capped():
-    from experiments.calibration.run import ERROR_CAP, capped_error, scaled_error
+    from experiments.calibration.targets import ERROR_CAP, capped_error, scaled_error
 
     assert scaled_error("arrivals", 110.0, 100.0) == pytest.approx(np.log(1.1))
     assert scaled_error("prevention_share", 0.55, 0.45) == pytest.approx(1.0)
@@ -174,7 +174,8 @@ def test_calibration_errors_share_one_scale_and_are_capped():
 
 
 def test_calibration_inflow_multiplier_is_one_factor_across_years():
-    from experiments.calibration.run import INFLOW, sweeps, year_inputs
+    from experiments.calibration.rounds import INFLOW, sweeps
+    from experiments.calibration.targets import year_inputs
     from experiments.sweep_spec import parse_sweep
 
     experiment = load_experiment("calibration", "ci")
@@ -193,7 +194,7 @@ def test_calibration_inflow_multiplier_is_one_factor_across_years():
 
 
 def test_calibrated_year_inputs_carry_the_inflow_multiplier():
-    from experiments.calibration.run import year_inputs
+    from experiments.calibration.targets import year_inputs
 
     plain, fitted = year_inputs(2023), year_inputs(2023, 0.8)
     assert fitted["arrivals_per_week"] == pytest.approx(0.8 * plain["arrivals_per_week"], abs=0.1)
@@ -203,7 +204,8 @@ def test_calibrated_year_inputs_carry_the_inflow_multiplier():
 
 
 def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
-    from experiments.calibration.run import INFLOW, posterior_overrides
+    from experiments.calibration.rounds import INFLOW
+    from experiments.calibration.run import posterior_overrides
     from model.scenarios import load_scenario
 
     draws = pd.DataFrame(
@@ -221,7 +223,7 @@ def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
 
 
 def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
-    from experiments.calibration.run import follow_up, rounds_run, sweep_name
+    from experiments.calibration.rounds import follow_up, rounds_run, sweep_name
     from experiments.sweep_spec import load_sweep
 
     run_experiment("calibration", "ci", ci_results)  # resumes: only the fitted model's runs
@@ -247,7 +249,7 @@ def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
 
 
 def test_the_fit_is_the_closest_kept_draw_not_the_medians():
-    from experiments.calibration.run import INFLOW, fitted_inflow_multiplier, fitted_parameters
+    from experiments.calibration.rounds import INFLOW, fitted_inflow_multiplier, fitted_parameters
 
     # two parameters that trade off: the medians (2.0, 2.0) are a vector no draw had
     accepted = pd.DataFrame(

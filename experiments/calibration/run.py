@@ -3,14 +3,9 @@
     python -m experiments.calibration.run --workers 2   # full size: 2 rounds x 512 draws x 6 years
     python -m experiments.calibration.run --size ci     # reduced, as CI runs it
 
-The method is in this experiment's ``config.toml``. The distance of a parameter vector to the
-data is the root mean square of scaled errors over every (year, target):
-
-- arrivals and people per boat: the log ratio of model to data (0.1 is about 10% off);
-- the second-half share and the prevention share: the difference in shares divided by 0.1
-  (0.1 is ten percentage points off);
-- each error capped at 0.5 either way (``ERROR_CAP``), so that a target the model cannot reach
-  does not decide the fit alone.
+The method is in this experiment's ``config.toml``; the targets and the distance are in
+``targets.py``, the rounds and the posterior in ``rounds.py`` (on the pure functions of
+``abc.py``), and the analysis here.
 
 At full size the fitted parameters (the closest kept draw) are saved as the shipped scenarios
 ``calibrated`` (2024 with the fit) and ``pilot_calibrated`` (the pilot with the fit), which the
@@ -21,7 +16,6 @@ last round's kept draws and their weights) go into the results folder.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import sys
 from pathlib import Path
@@ -38,34 +32,39 @@ import tomli_w
 from matplotlib.ticker import PercentFormatter, StrMethodFormatter
 from tqdm import tqdm
 
-from experiments.calibration.abc import (
-    effective_sample_size,
-    importance_weights,
-    propose,
-    weighted_quantile,
+from experiments.calibration.abc import effective_sample_size
+from experiments.calibration.rounds import (  # sweeps and follow_up: run_experiment calls them
+    INFLOW,
+    distances,
+    fitted_inflow_multiplier,
+    fitted_parameters,
+    follow_up,
+    population,
+    posterior_quantile,
+    rounds_run,
+    search_space,
+    sweeps,
+)
+from experiments.calibration.targets import (
+    BASE_SCENARIO,
+    REFERENCE_YEAR,
+    TARGETS,
+    observed_by_year,
+    observed_targets,
+    scaled_error,
+    year_inputs,
 )
 from experiments.generated_markdown import markdown_table, replace_region
 from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
-from experiments.sweep_analysis import load_results
 from experiments.sweep_spec import SweepError
-from model.data import load_observed_arrivals, load_prevention_shares
 from model.parameters import PARAMETERS
 from model.run import run_scenario
 from model.scenarios import SCENARIO_DIR, load_scenario
 
-NAME = "calibration"
-BASE_SCENARIO = "baseline"
-REFERENCE_YEAR = 2024
-"""The year whose inflow (the declared default) the other years' inflows are scaled from."""
-SHARE_SCALE = 0.1
-"""A share's error is divided by this, so ten percentage points count as a log ratio of 0.1."""
-ERROR_CAP = 0.5
-"""Largest scaled error one target adds to the distance (a log ratio of 0.5 is 65% too many).
+__all__ = ["analyse", "follow_up", "sweeps"]
 
-A target no parameter can reach (the dozen people per boat of 2019-2020: the model has one
-regime of boats) would otherwise decide the fit alone, at the expense of every other target."""
-TARGETS = ("arrivals", "mean_people_per_boat", "second_half_share", "prevention_share")
+NAME = "calibration"
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
 SHIPPED_PILOT_SCENARIO = SCENARIO_DIR / "pilot_calibrated.toml"
 POSTERIOR_DRAWS = "posterior_draws.csv"
@@ -77,246 +76,6 @@ FIT_REGION = "calibration-fit"
 """The README's region that holds the full-size fit table (written by the full-size run)."""
 PILOT_SCENARIO = "pilot"
 PILOT_YEAR = 2025
-INFLOW = "inflow_multiplier"
-"""The fitted factor on every year's inflow to the coast (not a model parameter: the inflow is
-not observed, so each year's is the reference year's scaled by arrivals, times this factor)."""
-
-
-def observed_by_year() -> dict[int, dict]:
-    """Home Office arrivals and people per boat, by year."""
-    return {row["year"]: row for row in load_observed_arrivals()}
-
-
-def year_inputs(year: int, inflow_multiplier: float = 1.0) -> dict[str, Any]:
-    """A calibration year's inputs: its start, inflow, people waiting and the gangs' load.
-
-    The inflow is the reference year's scaled by the year's arrivals, times `inflow_multiplier`.
-    """
-    observed = observed_by_year()
-    base = load_scenario(BASE_SCENARIO)
-    scale = observed[year]["arrivals"] / observed[REFERENCE_YEAR]["arrivals"]
-
-    def scaled(name: str) -> float:
-        return base.get(name, PARAMETERS[name].default) * scale
-
-    load = PARAMETERS["initial_people_per_boat"]
-    return {
-        "start_date": dt.date(year, 1, 1),
-        "arrivals_per_week": round(scaled("arrivals_per_week") * inflow_multiplier, 1),
-        "initial_waiting_in_france": round(scaled("initial_waiting_in_france")),
-        "initial_people_per_boat": min(
-            max(observed[year - 1]["people_per_boat"], load.low), load.high
-        ),
-    }
-
-
-def observed_targets(year: int, config: dict) -> dict[str, float]:
-    """The public figures a year is fitted to (prevention only in years that have it)."""
-    observed = observed_by_year()[year]
-    targets = {
-        "arrivals": float(observed["arrivals"]),
-        "mean_people_per_boat": float(observed["people_per_boat"]),
-        "second_half_share": float(config["second_half_share"]),
-    }
-    prevention = load_prevention_shares()
-    if year in prevention:
-        targets["prevention_share"] = prevention[year]
-    return targets
-
-
-def scaled_error(target: str, model: float, observed: float) -> float:
-    """The error of one target on the distance's common scale (see the module docstring)."""
-    if target in ("arrivals", "mean_people_per_boat"):
-        return math.log(max(model, 1e-9) / observed)
-    return (model - observed) / SHARE_SCALE
-
-
-def capped_error(target: str, model: float, observed: float) -> float:
-    """The scaled error, capped at ERROR_CAP either way: what the distance adds up."""
-    return min(max(scaled_error(target, model, observed), -ERROR_CAP), ERROR_CAP)
-
-
-def search_space(config: dict) -> dict[str, list[float]]:
-    """Every fitted quantity's uniform prior range: the behaviour parameters and the inflow."""
-    return {**config["prior"], INFLOW: config[INFLOW]}
-
-
-def year_varied(year: int, config: dict) -> dict[str, dict]:
-    """A year's varied parameters: the prior, and the year's inflow over the multiplier's range.
-
-    The Latin hypercube scales each unit draw linearly into its range, so the same draw gives
-    the same multiplier in every year: one factor common to all years, not one per year.
-    """
-    low, high = config[INFLOW]
-    inflow = year_inputs(year)["arrivals_per_week"]
-    return {
-        **{name: {"low": low, "high": high} for name, (low, high) in config["prior"].items()},
-        "arrivals_per_week": {"low": inflow * low, "high": inflow * high},
-    }
-
-
-def sweeps(experiment: Experiment) -> dict[str, dict]:
-    """One Latin-hypercube sweep a year, over the same prior draws (same seed and bounds)."""
-    config = experiment.config["calibration"]
-    return {
-        f"year_{year}": {
-            "sweep": {
-                "scenario": BASE_SCENARIO,
-                "days": 365,
-                "replicates": 1,
-                "master_seed": config["master_seed"],
-                "design": "latin_hypercube",
-                "samples": config["draws"],
-                "outputs": list(TARGETS),
-            },
-            "fixed": {
-                name: value
-                for name, value in year_inputs(year).items()
-                if name != "arrivals_per_week"
-            },
-            "vary": year_varied(year, config),
-        }
-        for year in config["years"]
-    }
-
-
-def sweep_name(round_number: int, year: int) -> str:
-    """The sweep of one ABC round in one year (round 1 draws from the prior)."""
-    return f"year_{year}" if round_number == 1 else f"round{round_number}_year_{year}"
-
-
-def follow_up(experiment: Experiment, folders: dict[str, Path]) -> dict[str, dict]:
-    """The next ABC-PMC round's sweeps, once the last round has run; none after the last.
-
-    Each proposal of round r is one point of a paired sweep in every year, so its parameters
-    are the same in each year and its inflow is the year's inflow times its multiplier.
-    """
-    config = experiment.config["calibration"]
-    done = rounds_run(folders, config)
-    if done >= config["rounds"]:
-        return {}
-    kept = population(folders, config, done)
-    space = search_space(config)
-    low, high = (np.array([bounds[i] for bounds in space.values()]) for i in (0, 1))
-    rng = np.random.default_rng([config["master_seed"], done + 1])
-    proposals = pd.DataFrame(
-        propose(
-            kept[list(space)].to_numpy(), kept["weight"].to_numpy(), low, high, config["draws"], rng
-        ),
-        columns=list(space),
-    )
-    return {
-        sweep_name(done + 1, year): {
-            "sweep": {
-                "scenario": BASE_SCENARIO,
-                "days": 365,
-                "replicates": 1,
-                "master_seed": config["master_seed"],
-                "design": "paired",
-                "outputs": list(TARGETS),
-            },
-            "fixed": {
-                name: value
-                for name, value in year_inputs(year).items()
-                if name != "arrivals_per_week"
-            },
-            "vary": proposal_values(proposals, year, config),
-        }
-        for year in config["years"]
-    }
-
-
-def proposal_values(proposals: pd.DataFrame, year: int, config: dict) -> dict[str, dict]:
-    """A paired sweep's [vary] tables: each proposal's parameters and the year's inflow."""
-    values = {
-        name: {"values": [PARAMETERS[name].coerce(v) for v in proposals[name].tolist()]}
-        for name in config["prior"]
-    }
-    inflow = year_inputs(year)["arrivals_per_week"]
-    values["arrivals_per_week"] = {"values": (proposals[INFLOW] * inflow).tolist()}
-    return values
-
-
-def rounds_run(folders: dict[str, Path], config: dict) -> int:
-    """How many ABC rounds have run in every year."""
-    done = 0
-    while all(sweep_name(done + 1, year) in folders for year in config["years"]):
-        done += 1
-    return done
-
-
-def population(folders: dict[str, Path], config: dict, round_number: int) -> pd.DataFrame:
-    """The draws a round keeps (the closest share), closest first, with normalised weights.
-
-    Round 1's draws come from the prior and weigh alike; a later round's proposals weigh
-    prior / proposal density (see ``abc.py``), computed from the round before's kept draws.
-    """
-    table = distances(folders, config, round_number)
-    space = list(search_space(config))
-    if round_number == 1:
-        table["weight"] = 1.0
-    else:
-        previous = population(folders, config, round_number - 1)
-        bounds = search_space(config).values()
-        table["weight"] = importance_weights(
-            table[space].to_numpy(),
-            previous[space].to_numpy(),
-            previous["weight"].to_numpy(),
-            [low for low, _ in bounds],
-            [high for _, high in bounds],
-        )
-    kept = table.head(max(1, round(config["accept_share"] * len(table))))
-    kept = kept[np.isfinite(kept["distance"])].copy()
-    kept["weight"] /= kept["weight"].sum()
-    return kept
-
-
-def distances(folders: dict[str, Path], config: dict, round_number: int = 1) -> pd.DataFrame:
-    """Each draw's parameters (and inflow multiplier) in a round, and its distance to the data."""
-    prior = list(config["prior"])
-    draws, errors = None, []
-    for year in config["years"]:
-        results = load_results(folders[sweep_name(round_number, year)])
-        results = results.set_index("point").sort_index()
-        results = results[results["status"] == "ok"]
-        if draws is None:
-            draws = results[prior].copy()
-            draws[INFLOW] = results["arrivals_per_week"] / year_inputs(year)["arrivals_per_week"]
-        for target, observed in observed_targets(year, config).items():
-            errors.append(
-                results[target].map(lambda model, t=target, o=observed: capped_error(t, model, o))
-            )
-    squared = pd.concat(errors, axis=1) ** 2
-    table = draws.copy()
-    # a draw that failed in any year has a missing error and is never accepted
-    table["distance"] = np.sqrt(squared.mean(axis=1, skipna=False))
-    return table.sort_values("distance").reset_index()
-
-
-def posterior_quantile(accepted: pd.DataFrame, name: str, q: float) -> float:
-    """A quantile of one fitted quantity over the kept draws, by their weights."""
-    return weighted_quantile(accepted[name].to_numpy(), accepted["weight"].to_numpy(), q)
-
-
-def closest_draw(accepted: pd.DataFrame) -> pd.Series:
-    """The fit: the kept draw nearest the data (the point estimate the scenarios carry).
-
-    Not the posterior medians: the parameters trade off against each other (a higher wish to
-    reach the UK against a higher wish to leave, say), so medians taken one by one make a
-    combination no draw had, which can fit worse than any kept draw.
-    """
-    return accepted.loc[accepted["distance"].idxmin()]
-
-
-def fitted_parameters(accepted: pd.DataFrame, prior: dict) -> dict[str, Any]:
-    """The closest draw's parameters (to 4 significant digits), as their declared types."""
-    draw = closest_draw(accepted)
-    return {name: PARAMETERS[name].coerce(float(f"{draw[name]:.4g}")) for name in prior}
-
-
-def fitted_inflow_multiplier(accepted: pd.DataFrame) -> float:
-    """The closest draw's inflow multiplier (to 4 significant digits)."""
-    return float(f"{closest_draw(accepted)[INFLOW]:.4g}")
 
 
 def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFrame:
