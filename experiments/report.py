@@ -50,6 +50,18 @@ def finding_section(finding: Finding, figures_dir: Path) -> str:
     return "\n\n".join(parts)
 
 
+def summary_section(findings: list[Finding]) -> str:
+    """Each experiment's headline, one bullet each, before the sections."""
+    bullets = "\n".join(f"- **{finding.title}.** {finding.headline}" for finding in findings)
+    return (
+        "## Summary\n\n"
+        + bullets
+        + "\n\nEach line is one experiment's headline, within the model and its assumptions; "
+        "the sections below give the figures, tables and caveats, and the last section the "
+        "model's limits."
+    )
+
+
 def write_report(findings: list[Finding], size: str, out: Path) -> list[Path]:
     """Write ``report.md``, ``report.html`` and the figures into ``out``; returns the two files."""
     figures_dir = out / "figures"
@@ -66,7 +78,7 @@ def write_report(findings: list[Finding], size: str, out: Path) -> list[Path]:
             "\n\n**This is a reduced-size report (few seeds, short horizons) made to check the "
             "experiments run; its numbers are not results.**"
         )
-    sections = [header]
+    sections = [header, summary_section(findings)]
     sections += [finding_section(finding, figures_dir) for finding in findings]
     sections.append("## Limits of the model\n\n" + limits_section())
     sections.append(

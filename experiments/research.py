@@ -68,6 +68,8 @@ class Finding:
     title: str
     question: str
     interpretation: str
+    headline: str = ""
+    """The finding in a sentence or two, for the report's summary."""
     figures: list[Path] = field(default_factory=list)
     tables: list[tuple[str, pd.DataFrame]] = field(default_factory=list)
     """(caption, table) pairs."""

@@ -56,6 +56,7 @@ def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
     finding = run_experiment(name, "ci", tmp_path, workers=2)  # CI has 2 cores
     assert finding.name == name and finding.title and finding.question
     assert len(finding.interpretation) > 100
+    assert 40 < len(finding.headline) < 500 and "nan" not in finding.headline
     assert finding.figures
     for figure in finding.figures:
         assert figure.suffix == ".png" and figure.stat().st_size > 10_000, figure
@@ -94,6 +95,12 @@ def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp
     for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
         assert (report_md.parent / image).stat().st_size > 10_000, image
     assert "## Limits of the model" in text and "## Parameters" in text
+    summary = text.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
+    assert len(summary) == len(EXPERIMENTS)  # one headline an experiment, in the report's order
+    for line, name in zip(summary, EXPERIMENTS, strict=True):
+        title = load_experiment(name, "ci").title
+        assert line.startswith(f"- **{title}.** ") and len(line) > len(title) + 40, line
+    assert text.index("## Summary") < text.index(f"## {load_experiment('calibration', 'ci').title}")
     assert "| `return_cap_per_week` |" in text  # the declaration's table
     assert "its numbers are not results" in text  # a CI-size report says what it is
     html = report_html.read_text()

@@ -51,6 +51,31 @@ def cap_needed(points: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def caps_for_break_even(points: pd.DataFrame) -> dict[float, float | None]:
+    """The fixed cap (returns a week) at which the mean effect first reaches 37%, by crackdown."""
+    return {
+        crackdown: first_crossing(
+            group.sort_values("return_cap_per_week")["return_cap_per_week"].to_numpy(),
+            group.sort_values("return_cap_per_week")["deterrence_effect_mean"].to_numpy(),
+            BREAK_EVEN_DETERRENCE,
+        )
+        for crackdown, group in points.groupby("crackdown_intensity")
+    }
+
+
+def headline(caps: dict[float, float | None]) -> str:
+    """The finding in a sentence."""
+    needed = "; ".join(
+        f"{'with no crackdown' if crackdown == 0 else f'with a crackdown at {crackdown:g}'}: "
+        + (f"{cap:,.0f} a week" if cap is not None else "not within the caps swept")
+        for crackdown, cap in caps.items()
+    )
+    return (
+        f"Holding the cap fixed, the 37% break-even deterrence needs a return cap of {needed}, "
+        "against the 50 a week announced."
+    )
+
+
 def interpretation(points: pd.DataFrame, table: pd.DataFrame) -> str:
     """A short reading of the table, in words; its comparisons follow the numbers."""
     lines = [
@@ -59,14 +84,7 @@ def interpretation(points: pd.DataFrame, table: pd.DataFrame) -> str:
         f"(at the largest cap it is {row['deterrence at the largest cap']})"
         for row in table.to_dict("records")
     ]
-    caps = {
-        crackdown: first_crossing(
-            group.sort_values("return_cap_per_week")["return_cap_per_week"].to_numpy(),
-            group.sort_values("return_cap_per_week")["deterrence_effect_mean"].to_numpy(),
-            BREAK_EVEN_DETERRENCE,
-        )
-        for crackdown, group in points.groupby("crackdown_intensity")
-    }
+    caps = caps_for_break_even(points)
     text = "Holding the cap fixed over the pilot's period: " + "; ".join(lines) + "."
     found = [cap for cap in caps.values() if cap is not None]
     if found:
@@ -99,6 +117,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     )
     return experiment.finding(
         interpretation(points, table),
+        headline=headline(caps_for_break_even(points)),
         figures=[figure],
         tables=[("Return cap at which the deterrence effect reaches 37%", table)],
     )

@@ -342,6 +342,16 @@ def interpretation(
     )
 
 
+def headline(fit: pd.DataFrame, narrowed: list[str], fitted_count: int) -> str:
+    """The finding in a sentence."""
+    arrivals = fit[fit["target"] == "arrivals"]["error"].str.rstrip("%").astype(float)
+    return (
+        f"Fitted by ABC to 2019-2024, the model's annual arrivals are {arrivals.min():+.0f}% to "
+        f"{arrivals.max():+.0f}% off the data; its boats are too full before 2022 (one regime "
+        f"of boats); the data narrow {len(narrowed)} of the {fitted_count} fitted quantities."
+    )
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Distances, posterior, fitted scenario, fit table and figures."""
     config = experiment.config["calibration"]
@@ -385,14 +395,10 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
             ],
         }
     )
+    narrowed = narrowed_parameters(accepted, space)
     return experiment.finding(
-        interpretation(
-            rounds,
-            accepted,
-            fit,
-            year_errors(validation, config),
-            narrowed_parameters(accepted, space),
-        ),
+        interpretation(rounds, accepted, fit, year_errors(validation, config), narrowed),
+        headline=headline(fit, narrowed, len(space)),
         figures=[
             fit_figure(validation, config, out / "calibration_fit.png"),
             posterior_figure(rounds[0], accepted, space, out / "calibration_posterior.png"),

@@ -23,6 +23,12 @@ WATCHED = {
     "mean_active_gangs": ("gangs operating (mean)", False),
 }
 SWEEPS = {"patrols": "patrol_intensity", "returns": "return_cap_per_week"}
+HEADLINE_METRICS = (
+    "people_per_boat_in_policy_period",
+    "mean_taxi_boat_share",
+    "mean_smuggler_price_gbp",
+)
+"""The responses the report's summary names."""
 
 
 def change(points: pd.DataFrame, x: str, metric: str) -> str:
@@ -53,6 +59,18 @@ def interpretation(points: dict[str, pd.DataFrame]) -> str:
     )
 
 
+def headline(points: dict[str, pd.DataFrame]) -> str:
+    """The finding in a sentence: how loads, taxi boats and prices move with each lever."""
+    moves = []
+    for sweep, x in SWEEPS.items():
+        rows = points[sweep].sort_values(x)
+        changes = ", ".join(
+            f"{WATCHED[metric][0]} {change(rows, x, metric)}" for metric in HEADLINE_METRICS
+        )
+        moves.append(f"as {x.replace('_', ' ')} rises, {changes}")
+    return "Smugglers adapt: " + "; ".join(moves) + "."
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """One panel figure and one table per sweep, and the reading."""
     points = {sweep: load_points(folders[sweep]) for sweep in SWEEPS}
@@ -72,7 +90,9 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
                 points_table(points[sweep], [x], WATCHED),
             )
         )
-    return experiment.finding(interpretation(points), figures=figures, tables=tables)
+    return experiment.finding(
+        interpretation(points), headline=headline(points), figures=figures, tables=tables
+    )
 
 
 if __name__ == "__main__":

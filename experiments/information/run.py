@@ -142,6 +142,28 @@ def interpretation(learning: pd.DataFrame, misinformation, campaign) -> str:
     )
 
 
+def headline(learning: pd.DataFrame, misinformation, campaign) -> str:
+    """The finding in a sentence."""
+    weeks = learning["weeks to reach half the actual risk (mean)"]
+    numeric = weeks.str.extract(r"^([\d.]+)")[0].astype(float).dropna()  # "never": no number
+    lag = (
+        f"{numeric.min():.0f} to {numeric.max():.0f} weeks"
+        if len(numeric)
+        else "longer than the runs"
+    )
+
+    def ends(points: pd.DataFrame, x: str) -> str:
+        rows = points.sort_values(x)["deterrence_effect_mean"]
+        return f"from {rows.iloc[0]:.0%} to {rows.iloc[-1]:.0%}"
+
+    return (
+        f"Perceived return risk takes {lag} from the first detention to reach half the actual "
+        f"rate; deterrence goes {ends(misinformation, 'smuggler_misinformation')} as smugglers' "
+        f"misinformation rises, and {ends(campaign, 'belief_weight_official')} with an "
+        "information campaign."
+    )
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Figures and tables of the three sweeps, and the reading."""
     out = experiment.results_dir
@@ -156,6 +178,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     }
     return experiment.finding(
         interpretation(learning, misinformation, campaign),
+        headline=headline(learning, misinformation, campaign),
         figures=[
             learning_figure(weekly, out / "perceived_and_actual_return_risk.png"),
             levers_figure(misinformation, campaign, out / "deterrence_by_information.png"),

@@ -386,6 +386,29 @@ def posterior_share_below(by_draw: pd.DataFrame, effect: float) -> float:
     return float(by_draw.loc[by_draw["deterrence_effect"] < effect, "weight"].sum())
 
 
+def headline(points: pd.DataFrame, by_draw: pd.DataFrame) -> str:
+    """The finding in a sentence: the three variants and the posterior."""
+
+    def effect(label: str) -> str:
+        row = variant_row(points, label)
+        return interval(
+            row["deterrence_effect_mean"],
+            row["deterrence_effect_low"],
+            row["deterrence_effect_high"],
+            percent=True,
+        )
+
+    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
+    return (
+        f"The pilot as announced deters {effect(ANNOUNCED)} of crossings with the hand-set "
+        f"behaviour ({variant_row(points, RETURNS_ALONE)['deterrence_effect_mean']:.1%} without "
+        f"the legal route) and {variant_row(points, CALIBRATED)['deterrence_effect_mean']:.1%} "
+        "with the behaviour fitted to 2019-2024; over the calibration's posterior the median is "
+        f"{over_draws(by_draw, 'deterrence_effect', 0.5):.1%} (90%: {low:.1%} to {high:.1%}), "
+        f"a {chance_of_break_even(by_draw):.0%} chance of reaching the 37% break-even."
+    )
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Figures, table and interpretation from the experiment's sweep."""
     variants = {name: folder for name, folder in folders.items() if name != "posterior"}
@@ -404,6 +427,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
             len(posterior_overrides(POSTERIOR_SCENARIO)),
             variant_row(points, CALIBRATED)["deterrence_effect_mean"],
         ),
+        headline=headline(points, over_posterior),
         figures=[
             weekly_figure(weekly, out / "pilot_weekly_arrivals.png"),
             effect_figure(results, points, out / "pilot_deterrence_effect.png"),

@@ -86,6 +86,15 @@ def interpretation(indices: pd.DataFrame, runs: int) -> str:
     )
 
 
+def headline(indices: pd.DataFrame) -> str:
+    """The finding in a sentence."""
+    named = ", ".join(
+        f"{row.parameter.replace('_', ' ')} ({row.total:.2f})"
+        for row in indices.head(3).itertuples()
+    )
+    return f"The pilot's deterrence effect depends most on {named} (total Sobol indices)."
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Sobol indices, their figure and table, and the reading."""
     folder = folders["sobol"]
@@ -96,6 +105,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     indices.to_csv(experiment.results_dir / "sobol_indices.csv", index=False)
     return experiment.finding(
         interpretation(indices, len(results)),
+        headline=headline(indices),
         figures=[indices_figure(indices, experiment.results_dir / "sobol_indices.png")],
         tables=[(f"Sobol indices of the deterrence effect (top {SHOWN})", indices_table(indices))],
     )
