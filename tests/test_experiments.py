@@ -271,3 +271,13 @@ def test_the_fit_is_the_closest_kept_draw_not_the_medians():
     prior = {"weight_job": [1.0, 3.0], "weight_price": [0.75, 2.25]}
     assert fitted_parameters(accepted, prior) == {"weight_job": 3.0, "weight_price": 1.0}
     assert fitted_inflow_multiplier(accepted) == 1.1
+
+
+def test_break_even_headline_says_when_no_cap_swept_reaches_it():
+    from experiments.break_even_cap.run import headline
+
+    assert headline({0.0: 94.2, 0.5: 61.7}) == (
+        "The 37% break-even deterrence needs a fixed return cap of 94 a week with no crackdown, "
+        "or 62 a week with a crackdown at 0.5, against the 50 a week announced."
+    )
+    assert "more than the caps swept with no crackdown" in headline({0.0: None, 0.5: 61.7})

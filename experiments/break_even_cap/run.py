@@ -65,14 +65,14 @@ def caps_for_break_even(points: pd.DataFrame) -> dict[float, float | None]:
 
 def headline(caps: dict[float, float | None]) -> str:
     """The finding in a sentence."""
-    needed = "; ".join(
-        f"{'with no crackdown' if crackdown == 0 else f'with a crackdown at {crackdown:g}'}: "
-        + (f"{cap:,.0f} a week" if cap is not None else "not within the caps swept")
+    needed = ", or ".join(
+        (f"{cap:,.0f} a week" if cap is not None else "more than the caps swept")
+        + (" with no crackdown" if crackdown == 0 else f" with a crackdown at {crackdown:g}")
         for crackdown, cap in caps.items()
     )
     return (
-        f"Holding the cap fixed, the 37% break-even deterrence needs a return cap of {needed}, "
-        "against the 50 a week announced."
+        f"The 37% break-even deterrence needs a fixed return cap of {needed}, against the 50 a "
+        "week announced."
     )
 
 
