@@ -41,35 +41,38 @@ def year_varied(year: int, config: dict) -> dict[str, dict]:
     The Latin hypercube scales each unit draw linearly into its range, so the same draw gives
     the same multiplier in every year: one factor common to all years, not one per year.
     """
-    low, high = config[INFLOW]
+    factor_low, factor_high = config[INFLOW]
     inflow = year_inputs(year)["arrivals_per_week"]
     return {
         **{name: {"low": low, "high": high} for name, (low, high) in config["prior"].items()},
-        "arrivals_per_week": {"low": inflow * low, "high": inflow * high},
+        "arrivals_per_week": {"low": inflow * factor_low, "high": inflow * factor_high},
+    }
+
+
+def year_sweep(year: int, config: dict, design: dict, vary: dict) -> dict:
+    """The sections of one round's sweep in one year: the year's inputs, one run a point."""
+    return {
+        "sweep": {
+            "scenario": BASE_SCENARIO,
+            "days": 365,
+            "replicates": 1,
+            "master_seed": config["master_seed"],
+            **design,
+            "outputs": list(TARGETS),
+        },
+        "fixed": {
+            name: value for name, value in year_inputs(year).items() if name != "arrivals_per_week"
+        },
+        "vary": vary,
     }
 
 
 def sweeps(experiment: Experiment) -> dict[str, dict]:
     """One Latin-hypercube sweep a year, over the same prior draws (same seed and bounds)."""
     config = experiment.config["calibration"]
+    design = {"design": "latin_hypercube", "samples": config["draws"]}
     return {
-        f"year_{year}": {
-            "sweep": {
-                "scenario": BASE_SCENARIO,
-                "days": 365,
-                "replicates": 1,
-                "master_seed": config["master_seed"],
-                "design": "latin_hypercube",
-                "samples": config["draws"],
-                "outputs": list(TARGETS),
-            },
-            "fixed": {
-                name: value
-                for name, value in year_inputs(year).items()
-                if name != "arrivals_per_week"
-            },
-            "vary": year_varied(year, config),
-        }
+        sweep_name(1, year): year_sweep(year, config, design, year_varied(year, config))
         for year in config["years"]
     }
 
@@ -100,22 +103,9 @@ def follow_up(experiment: Experiment, folders: dict[str, Path]) -> dict[str, dic
         columns=list(space),
     )
     return {
-        sweep_name(done + 1, year): {
-            "sweep": {
-                "scenario": BASE_SCENARIO,
-                "days": 365,
-                "replicates": 1,
-                "master_seed": config["master_seed"],
-                "design": "paired",
-                "outputs": list(TARGETS),
-            },
-            "fixed": {
-                name: value
-                for name, value in year_inputs(year).items()
-                if name != "arrivals_per_week"
-            },
-            "vary": proposal_values(proposals, year, config),
-        }
+        sweep_name(done + 1, year): year_sweep(
+            year, config, {"design": "paired"}, proposal_values(proposals, year, config)
+        )
         for year in config["years"]
     }
 
