@@ -73,7 +73,7 @@ def response_figure(
     draw_response(axis, points, x, metric, group, group_labels)
     axis.set_title(title or "Bands: 95% interval of the mean over replicate runs", fontsize=9)
     axis.legend(fontsize=8)
-    return _save(figure, path)
+    return save_figure(figure, path)
 
 
 def panels_figure(
@@ -90,10 +90,11 @@ def panels_figure(
     figure.suptitle(
         title or "Means over replicate runs; bands: 95% intervals of the mean", fontsize=10
     )
-    return _save(figure, path)
+    return save_figure(figure, path)
 
 
-def _save(figure: plt.Figure, path: Path) -> Path:
+def save_figure(figure: plt.Figure, path: Path) -> Path:
+    """Lay out, write (120 dpi) and close a figure; returns its path."""
     figure.tight_layout()
     figure.savefig(path, dpi=120)
     plt.close(figure)

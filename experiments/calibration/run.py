@@ -54,6 +54,7 @@ from experiments.calibration.targets import (
     scaled_error,
     year_inputs,
 )
+from experiments.figures import save_figure
 from experiments.generated_markdown import markdown_table, replace_region
 from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
@@ -234,10 +235,7 @@ def fit_figure(validation: pd.DataFrame, config: dict, path: Path) -> Path:
         axis.set_xticks(years)
         axis.legend(fontsize=7)
     figure.suptitle("The calibrated model against the public series", fontsize=11)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def posterior_figure(table: pd.DataFrame, accepted: pd.DataFrame, prior: dict, path: Path) -> Path:
@@ -265,10 +263,7 @@ def posterior_figure(table: pd.DataFrame, accepted: pd.DataFrame, prior: dict, p
         axis.set_visible(False)
     axes.flat[0].legend(fontsize=7)
     figure.suptitle("ABC: prior draws and the posterior (the last round's kept draws)", fontsize=10)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def year_errors(validation: pd.DataFrame, config: dict) -> pd.Series:

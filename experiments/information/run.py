@@ -18,7 +18,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures import draw_response
+from experiments.figures import draw_response, save_figure
 from experiments.research import Experiment, Finding, main_for, points_table, weekly_results
 from experiments.sweep_analysis import load_points
 
@@ -95,10 +95,7 @@ def learning_figure(weekly: pd.DataFrame, path: Path) -> Path:
     axis.set_title("Mean over replicate runs; return cap 200 a week from 6 August 2025", fontsize=9)
     axis.legend(fontsize=7)
     figure.autofmt_xdate()
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def levers_figure(misinformation: pd.DataFrame, campaign: pd.DataFrame, path: Path) -> Path:
@@ -109,10 +106,7 @@ def levers_figure(misinformation: pd.DataFrame, campaign: pd.DataFrame, path: Pa
     axes[0].set_title("Smugglers' misinformation", fontsize=10)
     axes[1].set_title("Information campaign (weight of official announcements)", fontsize=10)
     axes[0].legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def interpretation(learning: pd.DataFrame, misinformation, campaign) -> str:

@@ -20,6 +20,7 @@ import pandas as pd
 from experiments.calibration.abc import weighted_quantile
 from experiments.calibration.run import posterior_overrides
 from experiments.costs import policy_costs
+from experiments.figures import save_figure
 from experiments.labels import BREAK_EVEN_DETERRENCE
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from experiments.sweep_analysis import load_points, load_results
@@ -109,10 +110,7 @@ def weekly_figure(weekly: pd.DataFrame, path: Path) -> Path:
     axis.set_title(f"Mean of {replicates} replicate runs, each paired with its no-pilot twin")
     axis.legend(fontsize=8)
     figure.autofmt_xdate()
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
@@ -143,10 +141,7 @@ def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Pa
     axis.set_xlabel("deterrence effect: fall in arrivals from the pilot's start (share)")
     axis.set_title("Dots: replicate runs; diamonds: mean with 95% interval", fontsize=9)
     axis.legend(fontsize=8, loc="lower right")
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def effect_table(points: pd.DataFrame) -> pd.DataFrame:
@@ -353,10 +348,7 @@ def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) ->
         "The pilot over the calibration's posterior (each draw: mean of its runs)", fontsize=9
     )
     axis.legend(fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def posterior_reading(by_draw: pd.DataFrame, accepted: int, fitted_effect: float) -> str:

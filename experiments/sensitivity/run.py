@@ -17,6 +17,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.figures import save_figure
 from experiments.research import Experiment, Finding, main_for
 from experiments.sweep_analysis import load_results, sobol_indices
 from experiments.sweep_spec import load_sweep
@@ -44,10 +45,7 @@ def indices_figure(indices: pd.DataFrame, path: Path) -> Path:
     axis.set_xlabel("Sobol index of the deterrence effect (share of its variance)")
     axis.set_title("Error bars: 95% bootstrap intervals (SALib)", fontsize=9)
     axis.legend(fontsize=8)
-    figure.tight_layout()
-    figure.savefig(path, dpi=120)
-    plt.close(figure)
-    return path
+    return save_figure(figure, path)
 
 
 def indices_table(indices: pd.DataFrame) -> pd.DataFrame:
