@@ -59,9 +59,8 @@ from experiments.generated_markdown import markdown_table, replace_region
 from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
 from experiments.sweep_spec import SweepError
-from model.parameters import PARAMETERS
 from model.run import run_scenario
-from model.scenarios import SCENARIO_DIR, load_scenario
+from model.scenarios import SCENARIO_DIR, load_scenario, scenario_parameters
 
 __all__ = ["analyse", "follow_up", "sweeps"]
 
@@ -93,9 +92,7 @@ def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFr
             f"{path} is missing: run `deterrence experiment {NAME}` at full size first"
         )
     draws = pd.read_csv(path)
-    inflow = load_scenario(scenario).get(
-        "arrivals_per_week", PARAMETERS["arrivals_per_week"].default
-    )
+    inflow = scenario_parameters(scenario)["arrivals_per_week"]
     overrides = draws.drop(columns=[INFLOW, "distance", "weight"])
     overrides["arrivals_per_week"] = (draws[INFLOW] * inflow).round(1)
     overrides["weight"] = draws["weight"]
@@ -129,7 +126,7 @@ def write_pilot_scenario(
     year starts at the previous year's.
     """
     pilot = load_scenario(PILOT_SCENARIO)
-    inflow = pilot.get("arrivals_per_week", PARAMETERS["arrivals_per_week"].default)
+    inflow = scenario_parameters(PILOT_SCENARIO)["arrivals_per_week"]
     load = {
         "initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"],
         "arrivals_per_week": round(inflow * multiplier, 1),

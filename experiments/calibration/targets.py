@@ -18,7 +18,7 @@ from typing import Any
 
 from model.data import load_observed_arrivals, load_prevention_shares
 from model.parameters import PARAMETERS
-from model.scenarios import load_scenario
+from model.scenarios import scenario_parameters
 
 BASE_SCENARIO = "baseline"
 REFERENCE_YEAR = 2024
@@ -44,11 +44,11 @@ def year_inputs(year: int, inflow_multiplier: float = 1.0) -> dict[str, Any]:
     The inflow is the reference year's scaled by the year's arrivals, times `inflow_multiplier`.
     """
     observed = observed_by_year()
-    base = load_scenario(BASE_SCENARIO)
+    base = scenario_parameters(BASE_SCENARIO)
     scale = observed[year]["arrivals"] / observed[REFERENCE_YEAR]["arrivals"]
 
     def scaled(name: str) -> float:
-        return base.get(name, PARAMETERS[name].default) * scale
+        return base[name] * scale
 
     load = PARAMETERS["initial_people_per_boat"]
     return {
