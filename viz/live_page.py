@@ -16,7 +16,7 @@ import solara.lab
 
 from model.data import load_observed_arrivals
 from model.parameters import PARAMETERS, ParameterError
-from model.scenarios import load_scenario, scenario_names
+from model.scenarios import scenario_names, scenario_parameters
 from viz.charts import PANEL_HEIGHT, network_chart, weekly_panels
 from viz.echarts_panel import ChartOption, EchartsPanel
 from viz.live import DAYS_PER_STEP, LiveRun
@@ -61,8 +61,8 @@ REDRAWS = itertools.count(1)
 
 def scenario_defaults(scenario: str) -> dict:
     """Every lever's value in a scenario (its override, else the declared default)."""
-    overrides = load_scenario(scenario)
-    return {name: overrides.get(name, PARAMETERS[name].default) for name in LEVERS}
+    values = scenario_parameters(scenario)
+    return {name: values[name] for name in LEVERS}
 
 
 @solara.component
