@@ -67,6 +67,11 @@ def smuggler_job_claim(job_availability: float, misinformation: float) -> float:
     return job_availability + misinformation * (1.0 - job_availability)
 
 
+def smuggler_place_claim(published_place_chance: float, misinformation: float) -> float:
+    """Chance of a legal place that smugglers advertise: the published chance, disparaged."""
+    return published_place_chance * (1.0 - misinformation)
+
+
 def memory_decay_per_day(half_life_days: float) -> float:
     """Daily factor by which heard news fades, for a half-life in days."""
     return 0.5 ** (1.0 / half_life_days)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from agents.migrants import NO_GANG, MigrantState
+from agents.migrants import NEVER, NO_GANG, MigrantState
 
 NO_ROWS = np.zeros(0, dtype=np.int64)
 NO_JOB_NEWS_AFTER_DAYS = 28
@@ -59,6 +59,7 @@ class UKBorderForce(Agent):
     def reset_day(self) -> None:
         """Zero the day's records."""
         self.arrivals = 0
+        self.recrossings = 0
         self.boats = 0
         self.deaths = 0
         self._at_sea: list[np.ndarray] = []
@@ -97,6 +98,10 @@ class UKBorderForce(Agent):
         arrived = passengers[~died]
         population.state[arrived] = MigrantState.IN_UK
         population.uk_arrival_day[arrived] = model.day
+        first_time = arrived[population.first_uk_arrival_day.take(arrived) == NEVER]
+        population.first_uk_arrival_day[first_time] = model.day
+        population.uk_arrivals[arrived] += 1
+        self.recrossings += int(np.count_nonzero(population.times_returned.take(arrived)))
         self.deaths += int(died.sum())
         self.arrivals += len(arrived)
         self.arrived_on[model.day] = arrived

@@ -29,7 +29,7 @@ class MigrantState(IntEnum):
     LEGAL_UK = 3
     """Admitted to the UK by the legal route."""
     LEFT = 4
-    """Left the coast: claimed asylum in France or moved on."""
+    """Left the coast: claimed asylum in France or moved on; may come back to it later."""
     DIED = 5
     """Died at sea."""
     REMOVED = 6
@@ -53,10 +53,13 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "arrival_day": (np.int32, NEVER),
     "waiting_since_day": (np.int32, NEVER),
     "uk_arrival_day": (np.int32, NEVER),
+    "first_uk_arrival_day": (np.int32, NEVER),
+    "uk_arrivals": (np.int16, 0),
     "illegal_attempts": (np.int16, 0),
     "times_returned": (np.int16, 0),
     # the crossing and the legal route
     "booked_gang": (np.int32, NO_GANG),
+    "has_identity_document": (np.bool_, False),
     "registered": (np.bool_, False),
     "legal_selected": (np.bool_, False),
     # the UK
@@ -68,10 +71,13 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     # beliefs and what has been heard from contacts (decayed counts)
     "perceived_return_prob": (np.float64, 0.0),
     "perceived_job_prob": (np.float64, 0.0),
+    "perceived_place_prob": (np.float64, 0.0),
     "heard_crossed": (np.float64, 0.0),
     "heard_returned": (np.float64, 0.0),
     "heard_job_found": (np.float64, 0.0),
     "heard_job_failed": (np.float64, 0.0),
+    "heard_admitted": (np.float64, 0.0),
+    "heard_not_selected": (np.float64, 0.0),
 }
 
 

@@ -1,14 +1,25 @@
 """The 'one in, one out' pilot: the returns unit and the legal route that mirrors it.
 
 The returns unit detains eligible adult arrivals while it has room, and returns them to
-France after a processing delay, never more in a pilot week than that week's cap; a few win
-an appeal and stay. Each return opens ``legal_route_share`` of a place on the legal route,
-which admits registered applicants in France by the pilot's priority rules after checks;
-anyone with an illegal attempt on record is excluded.
+France after a processing delay; a few win an appeal and stay. Returns are bounded either by
+a weekly cap (the pilot as announced, or an assumed growth) or by the reported record of
+returns made (the pilot as delivered), which the unit follows as a cumulative target. A
+returned person who crosses again is recognised by their biometrics at a declared rate and
+detained first. The pilot ends on a declared date: no detentions after it, and those already
+detained are returned as they fall due.
+
+The legal route (UK/European Applicant Transfer Scheme) takes expressions of interest in
+application windows, from people in France with an identity document and no illegal attempt
+on record. Places are released at parity with returns made (``legal_route_share`` a return),
+or, as delivered, so that admissions follow the record. Applicants are selected by the
+pilot's priority rules and admitted after checks; registrations not selected by the next
+window lapse, and those people decide again.
 """
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -20,8 +31,8 @@ if TYPE_CHECKING:
     from model.model import ChannelModel
 
 DAYS_PER_WEEK = 7
-LEGAL_PLACE_HORIZON_DAYS = 90
-"""Horizon over which applicants judge their chance of a legal place (a rule of the model)."""
+CumulativeTarget = Callable[[int], float]
+"""A cumulative count the record implies by the end of a day of the run (day index)."""
 
 
 def weekly_return_cap(base_cap: float, growth_per_week: float, pilot_week: int) -> int:
@@ -49,9 +60,14 @@ def legal_route_priority(
 class ReturnsUnit(Agent):
     """The Home Office unit that detains small-boat arrivals and returns them to France."""
 
-    def __init__(self, model: ChannelModel) -> None:
-        """Create the unit with no one detained."""
+    def __init__(self, model: ChannelModel, record_target: CumulativeTarget | None) -> None:
+        """Create the unit with no one detained.
+
+        ``record_target``, when given, is the cumulative number of returns the record implies
+        by each day; the unit follows it instead of the weekly cap.
+        """
         super().__init__(model)
+        self.record_target = record_target
         self.detained = np.zeros(0, dtype=np.int64)
         self.due_day = np.zeros(0, dtype=np.int64)
         self.wins_appeal = np.zeros(0, dtype=bool)
@@ -63,6 +79,7 @@ class ReturnsUnit(Agent):
     def reset_day(self) -> None:
         """Zero the day's records."""
         self.detentions = 0
+        self.recrossers_detained = 0
         self.returns = 0
         self.appeals_won = 0
 
@@ -72,26 +89,61 @@ class ReturnsUnit(Agent):
         return (self.model.day - self.model.pilot_start_day) // DAYS_PER_WEEK
 
     @property
+    def running(self) -> bool:
+        """Whether the pilot runs today (from its start to the day before its end)."""
+        return self.model.pilot_start_day <= self.model.day < self.model.pilot_end_day
+
+    @property
     def cap_this_week(self) -> int:
-        """The cap on returns in the current pilot week."""
+        """The returns allowed in the current pilot week (0 outside the pilot).
+
+        Following the record, the week's share of the record's cumulative target.
+        """
+        if not self.running:
+            return 0
+        if self.record_target is not None:
+            start = self.model.pilot_start_day + self.pilot_week * DAYS_PER_WEEK
+            last = min(start + DAYS_PER_WEEK, self.model.pilot_end_day) - 1
+            return round(self.record_target(last)) - round(self.record_target(start - 1))
         p = self.model.params
         return weekly_return_cap(
             p["return_cap_per_week"], p["return_cap_growth_per_week"], self.pilot_week
         )
 
+    def free_places(self) -> int:
+        """Detention places free today: enough for the returns due over the processing delay."""
+        if not self.running:
+            return 0
+        delay = self.model.params["return_processing_days"]
+        if self.record_target is not None:
+            horizon = min(self.model.day + delay + DAYS_PER_WEEK, self.model.pilot_end_day - 1)
+            wanted = round(self.record_target(horizon)) - self.total_returns
+        else:
+            wanted = detention_capacity(self.cap_this_week, delay)
+        return wanted - len(self.detained)
+
     def consider_for_return(self, arrivals: np.ndarray) -> None:
-        """Detain eligible arrivals (adults, once the pilot runs) while places are free."""
-        cap = self.cap_this_week
-        if cap <= 0 or len(arrivals) == 0:
+        """Detain eligible arrivals (adults, while the pilot runs) while places are free.
+
+        Returned people who crossed again and are recognised by their biometrics come first.
+        """
+        free = self.free_places()
+        if free <= 0 or len(arrivals) == 0:
             return
         population = self.model.population
         eligible = arrivals[~population.is_minor[arrivals]]
-        free = detention_capacity(cap, self.model.params["return_processing_days"])
-        free -= len(self.detained)
-        if free <= 0 or len(eligible) == 0:
+        if len(eligible) == 0:
             return
         rng = self.model.streams["returns"]
-        chosen = rng.permutation(eligible)[:free]
+        shuffled = rng.permutation(eligible)
+        returned_before = population.times_returned.take(shuffled) > 0
+        recognised = returned_before & (
+            rng.random(len(shuffled)) < self.model.params["returned_recrossing_detection_prob"]
+        )
+        # A stable sort puts the recognised first and keeps the random order within each.
+        order = np.argsort(~recognised, kind="stable")[:free]
+        chosen = shuffled[order]
+        self.recrossers_detained += int(np.count_nonzero(recognised[order]))
         population.state[chosen] = MigrantState.AWAITING_RETURN
         delay = self.model.params["return_processing_days"]
         earliest = max(self.model.day + delay, self.model.first_return_day)
@@ -110,11 +162,23 @@ class ReturnsUnit(Agent):
         due = self.due_day <= self.model.day
         self._release(due & self.wins_appeal)
         due = (self.due_day <= self.model.day) & ~self.wins_appeal
-        budget = max(self.cap_this_week - self.returns_this_week, 0)
         due_rows = np.flatnonzero(due)
+        budget = self.return_budget(len(due_rows))
         # Earliest detained first; the rest wait for next week's cap.
         to_return = due_rows[np.argsort(self.due_day[due_rows], kind="stable")][:budget]
         self._return(to_return)
+
+    def return_budget(self, due: int) -> int:
+        """How many of the ``due`` detained people may be returned today.
+
+        Within the week's cap, or up to the record's cumulative target; after the pilot's
+        end, everyone still detained is returned as they fall due.
+        """
+        if self.model.day >= self.model.pilot_end_day:
+            return due
+        if self.record_target is not None:
+            return max(round(self.record_target(self.model.day)) - self.total_returns, 0)
+        return max(self.cap_this_week - self.returns_this_week, 0)
 
     def _release(self, mask: np.ndarray) -> None:
         rows = self.detained[mask]
@@ -136,6 +200,9 @@ class ReturnsUnit(Agent):
         population.waiting_since_day[rows] = self.model.day  # back on the coast, waiting anew
         self.model.send_back_to_camp(rows)
         self.model.spread_news(rows, "heard_returned")
+        # Their own return counts as a case they know of, beside their contacts'.
+        population.heard_returned[rows] += 1.0
+        population.heard_crossed[rows] += 1.0
         self.returns += len(rows)
         self.returns_this_week += len(rows)
         self.total_returns += len(rows)
@@ -148,12 +215,25 @@ class ReturnsUnit(Agent):
 
 
 class LegalRoute(Agent):
-    """The legal route: one admission for each return, by priority, after checks."""
+    """The legal route: expressions of interest in windows, and admission after checks.
 
-    def __init__(self, model: ChannelModel) -> None:
-        """Create the route with no places open."""
+    Places come at parity with returns (or as the record shows); selection is by priority.
+    """
+
+    def __init__(self, model: ChannelModel, record_target: CumulativeTarget | None) -> None:
+        """Create the route with no places open.
+
+        ``record_target``, when given, is the cumulative number of admissions the record
+        implies by each day; places are then released so that admissions after the checks
+        follow it.
+        """
         super().__init__(model)
+        self.record_target = record_target
         self.places_open = 0.0
+        self.places_released = 0.0
+        horizon = model.params["legal_place_horizon_days"]
+        self.recent_places: deque = deque(maxlen=horizon)
+        self.recent_registrations: deque = deque(maxlen=horizon)
         self.in_checks = np.zeros(0, dtype=np.int64)
         self.checks_done_day = np.zeros(0, dtype=np.int64)
         self.passes_checks = np.zeros(0, dtype=bool)
@@ -165,17 +245,85 @@ class LegalRoute(Agent):
         """Zero the day's records."""
         self.admissions = 0
         self.selected = 0
+        self.registrations = 0
+        self.lapsed = 0
+        self.released_today = 0.0
 
+    # --- the schedule of windows ---------------------------------------------------------
+    def _days_into_scheme(self) -> int:
+        return self.model.day - self.model.pilot_start_day
+
+    def window_open(self) -> bool:
+        """Whether expressions of interest are taken today (an open window of a running pilot)."""
+        p = self.model.params
+        if not 0 <= self._days_into_scheme() or self.model.day >= self.model.pilot_end_day:
+            return False
+        return (
+            self._days_into_scheme() % p["legal_route_window_every_days"]
+            < p["legal_route_window_days"]
+        )
+
+    def _window_opens_today(self) -> bool:
+        days = self._days_into_scheme()
+        return days > 0 and days % self.model.params["legal_route_window_every_days"] == 0
+
+    # --- places ---------------------------------------------------------------------------
     def open_places(self, returns: int) -> None:
-        """Open places for the returns just made."""
-        added = returns * self.model.params["legal_route_share"]
-        self.places_open += added
+        """Open places at parity with the returns just made (not when following the record)."""
+        if self.record_target is None:
+            self._release(returns * self.model.params["legal_route_share"])
 
+    def _release(self, places: float) -> None:
+        self.places_open += places
+        self.places_released += places
+        self.released_today += places
+
+    def _release_by_record(self) -> None:
+        """Release the places whose admissions, after the checks, the record shows.
+
+        As many selections as are expected to pass the checks give the record's admissions,
+        so a refused applicant's place is not opened again (see :meth:`_finish_checks`).
+        """
+        model = self.model
+        pass_prob = model.params["legal_route_check_pass_prob"]
+        if self.record_target is None or model.day >= model.pilot_end_day or pass_prob == 0:
+            return
+        ahead = min(model.day + model.params["legal_route_check_days"], model.pilot_end_day - 1)
+        target = round(self.record_target(ahead)) * model.params["legal_route_share"] / pass_prob
+        if target > self.places_released:
+            self._release(target - self.places_released)
+
+    def register(self, rows: np.ndarray) -> None:
+        """Take the expressions of interest of ``rows`` (people who chose to register)."""
+        self.model.population.registered[rows] = True
+        self.registrations += len(rows)
+
+    def published_place_chance(self) -> float:
+        """The chance of a place that official figures imply.
+
+        Places released over the horizon (``legal_place_horizon_days``) per expression of
+        interest taken over it; 0 before any registration.
+        """
+        registrations = sum(self.recent_registrations)
+        if registrations == 0:
+            return 0.0
+        return float(min(1.0, sum(self.recent_places) / registrations))
+
+    # --- the day --------------------------------------------------------------------------
     def step(self) -> None:
-        """Finish due checks, then select applicants for the places that are open."""
+        """Run the route's day: lapses, places, checks, then selections.
+
+        Unselected registrations lapse when a window opens; places are released, due checks
+        finished, then applicants selected for the places that are open.
+        """
+        if self._window_opens_today():
+            self._lapse_registrations()
+        self._release_by_record()
         self._finish_checks()
         self._select_applicants()
         self.n_applicants = len(self.applicants())
+        self.recent_places.append(self.released_today)
+        self.recent_registrations.append(self.registrations)
 
     def applicants(self) -> np.ndarray:
         """Registered applicants in France, not selected or booked, with no illegal attempt."""
@@ -188,6 +336,15 @@ class LegalRoute(Agent):
             & (p.illegal_attempts.take(in_france) == 0)
             & (p.booked_gang.take(in_france) == NO_GANG)
         ]
+
+    def _lapse_registrations(self) -> None:
+        """Registrations not selected by the next window lapse; contacts hear of it."""
+        p = self.model.population
+        registered = np.flatnonzero(p.registered)
+        lapsed = registered[~p.legal_selected.take(registered)]
+        p.registered[lapsed] = False
+        self.lapsed += len(lapsed)
+        self.model.spread_news(lapsed, "heard_not_selected")
 
     def _select_applicants(self) -> None:
         n_places = int(self.places_open)
@@ -228,20 +385,13 @@ class LegalRoute(Agent):
         p.state[admitted] = MigrantState.LEGAL_UK
         p.legal_selected[refused] = False
         p.registered[refused] = False
-        self.places_open += len(refused)
+        if self.record_target is None:  # following the record, refusals are allowed for
+            self.places_open += len(refused)
         self.admissions += len(admitted)
         self.total_admissions += len(admitted)
+        self.model.spread_news(admitted, "heard_admitted")
+        self.model.spread_news(refused, "heard_not_selected")
         keep = ~done
         self.in_checks = self.in_checks[keep]
         self.checks_done_day = self.checks_done_day[keep]
         self.passes_checks = self.passes_checks[keep]
-
-    def perceived_place_prob(self) -> float:
-        """The published chance of a place: places expected over the horizon per applicant.
-
-        Places are expected at the pace of the last four weeks of returns.
-        """
-        recent_returns_per_day = self.model.recent_daily_mean("returns", days=28)
-        expected = recent_returns_per_day * LEGAL_PLACE_HORIZON_DAYS
-        expected *= self.model.params["legal_route_share"]
-        return float(min(1.0, expected / max(self.n_applicants, 1)))

@@ -21,6 +21,7 @@ from experiments.research import EXPERIMENTS, SIZES, check_size, run_experiment
 from experiments.sweep import run_sweep
 from experiments.sweep_analysis import figures_for
 from experiments.sweep_spec import load_sweep
+from model.effects import mechanism_variants
 from model.parameters import (
     PARAMETERS,
     ParameterError,
@@ -28,7 +29,7 @@ from model.parameters import (
     parse_assignment,
     validate,
 )
-from model.run import DEFAULT_DAYS, check_days, run_scenario
+from model.run import DEFAULT_DAYS, check_days, decompose_effect, run_scenario
 from model.scenarios import load_scenario, scenario_description, scenario_names
 
 USAGE_ERROR = 2
@@ -73,6 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
         "--no-counterfactual",
         action="store_true",
         help="skip the paired no-policy run (no deterrence effect)",
+    )
+    run.add_argument(
+        "--no-decomposition",
+        action="store_true",
+        help="skip the runs that take the effect apart by mechanism (returns, legal route, "
+        "crackdown)",
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -148,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
     # Refuse bad input before any work starts.
     check_days(args.days)
     check_seed(args.seed)
-    validate({**load_scenario(args.scenario), **overrides})
+    values = validate({**load_scenario(args.scenario), **overrides})
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
     runs = 1 if args.no_counterfactual else 2
@@ -168,6 +175,21 @@ def _run(args: argparse.Namespace) -> int:
             on_day=lambda _model: bar.update(),
         )
     print(format_summary(result))
+    variants = mechanism_variants(values)
+    if not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1:
+        with tqdm(
+            total=args.days * (len(variants) + 1),
+            unit="day",
+            disable=args.quiet,
+            leave=False,
+            desc="mechanisms",
+        ) as bar:
+            table = decompose_effect(
+                args.scenario, args.seed, args.days, overrides, on_day=lambda _model: bar.update()
+            )
+        print("\nThe fall in crossings by mechanism, each added in turn (same seed):")
+        print(table.to_string(index=False, formatters={"share_of_counterfactual": "{:.1%}".format}))
+        result.extra["mechanisms"] = table
     if args.out is not None:
         written = write_run(result, args.out)
         written.append(plot_run(result, args.out / "weekly.png"))

@@ -72,6 +72,10 @@ def write_run(result: RunResult, folder: Path) -> list[Path]:
             path = folder / f"{name}{suffix}"
             write(path, index=False)
             written.append(path)
+    if "mechanisms" in result.extra:
+        path = folder / "mechanisms.csv"
+        result.extra["mechanisms"].to_csv(path, index=False)
+        written.append(path)
     summary_path = folder / "summary.json"
     summary_path.write_text(json.dumps(run_record(result), indent=2) + "\n")
     written.append(summary_path)
@@ -97,6 +101,25 @@ SUMMARY_LINES = (
     ("counterfactual_arrivals_in_policy_period", "Arrivals without the policy (same seed)", "{:,}"),
     ("arrivals_in_policy_period", "Arrivals with the policy", "{:,}"),
     ("deterrence_effect", "Deterrence effect (fall in arrivals)", "{:.1%}"),
+    ("crossings_deterred", "Fall in crossings (people), of which:", "{:,}"),
+    ("postponed_still_waiting", "  more still waiting on the coast at the end", "{:,}"),
+    ("deterred_left_coast", "  more who left the coast", "{:,}"),
+    ("came_by_legal_route", "  admitted by the legal route", "{:,}"),
+    ("died_at_sea_net", "  more who died at sea", "{:,}"),
+    ("recrossings_in_policy_period", "  less crossings again by people returned", "{:,}"),
+    ("crossed_later_net", "Crossed later with the policy (net people)", "{:,}"),
+    (
+        "mean_waiting_in_france_in_policy_period",
+        "Mean waiting on the coast (policy period)",
+        "{:,.0f}",
+    ),
+    (
+        "counterfactual_mean_waiting_in_france_in_policy_period",
+        "  without the policy",
+        "{:,.0f}",
+    ),
+    ("pilot_end_date", "Pilot's last day", "{}"),
+    ("rebound_after_pilot_end", "Rebound after the pilot (arrivals, vs without)", "{:+,}"),
 )
 
 

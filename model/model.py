@@ -25,6 +25,7 @@ from agents.beliefs import (
     memory_decay_per_day,
     network_signal,
     smuggler_job_claim,
+    smuggler_place_claim,
     smuggler_return_claim,
     update_beliefs,
 )
@@ -51,6 +52,7 @@ from agents.smugglers import SmugglingGang, gang_choice_probabilities, new_gang_
 from model import reporters
 from model.data import load_nationalities, load_sectors
 from model.parameters import check_seed, validate
+from model.pilot_record import pilot_record
 from model.weather import Weather, seasonal_cycle
 
 RANDOM_STREAMS = (
@@ -62,13 +64,20 @@ RANDOM_STREAMS = (
     "enforcement",
     "returns",
     "market",
+    "movement",
+    "legal_route",
 )
 """Independent random streams spawned from the model's seeded generator. Weather and arrivals
 draw from their own streams, so a policy run and its counterfactual with the same seed share
 the same weather and the same people arriving (common random numbers)."""
 
 NO_POLICY = MappingProxyType(
-    {"return_cap_per_week": 0, "return_cap_growth_per_week": 0.0, "crackdown_intensity": 0.0}
+    {
+        "return_cap_per_week": 0,
+        "return_cap_growth_per_week": 0.0,
+        "returns_follow_record": False,
+        "crackdown_intensity": 0.0,
+    }
 )
 """The policy levers switched off: the counterfactual of a policy run."""
 
@@ -84,6 +93,16 @@ GANG_DAY_RECORDS = (
     "revenue_gbp",
 )
 """The day's records of each gang that the reporters add up over gangs."""
+
+HEARD_COLUMNS = (
+    "heard_crossed",
+    "heard_returned",
+    "heard_job_found",
+    "heard_job_failed",
+    "heard_admitted",
+    "heard_not_selected",
+)
+"""What people hear of their contacts, as counts that fade with memory."""
 
 HISTORY_DAYS = 28
 """Days over which published rates (returns per arrival) are computed."""
@@ -112,12 +131,13 @@ class ChannelModel(Model):
         self.day = 0
         self.pilot_start_day = self._day_of(values["pilot_start_date"])
         self.first_return_day = self._day_of(values["first_return_date"])
+        self.pilot_end_day = self._day_of(values["pilot_end_date"])
         self.crackdown_start_day = self._day_of(values["crackdown_start_date"])
         self.nationalities = load_nationalities()
         self.utility_weights = UtilityWeights.from_parameters(values)
         self.news_decay = memory_decay_per_day(values["news_memory_days"])
         self.history: dict[str, deque] = {
-            name: deque(maxlen=HISTORY_DAYS) for name in ("arrivals", "detentions", "returns")
+            name: deque(maxlen=HISTORY_DAYS) for name in ("arrivals", "detentions")
         }
 
         self.population = MigrantPopulation(capacity=self._expected_migrants())
@@ -131,8 +151,9 @@ class ChannelModel(Model):
         )
         self.police = FrenchCoastalPolice(self)
         self.border_force = UKBorderForce(self)
-        self.returns_unit = ReturnsUnit(self)
-        self.legal_route = LegalRoute(self)
+        returns_target, admissions_target = self._record_targets()
+        self.returns_unit = ReturnsUnit(self, returns_target)
+        self.legal_route = LegalRoute(self, admissions_target)
         self.work_enforcement = IllegalWorkingEnforcement(self)
         self.employers_list = self._create_employers()
         self.market = IllegalWorkMarket(self)
@@ -150,6 +171,26 @@ class ChannelModel(Model):
     # --- set-up ----------------------------------------------------------------------------
     def _day_of(self, date: dt.date) -> int:
         return (date - self.start_date).days
+
+    def _record_targets(self):
+        """The record's cumulative returns and admissions by day of the run, when followed.
+
+        Both start from zero the day before the first return; after the last reported date
+        they grow at ``returns_after_record_per_week`` (places at parity with returns).
+        """
+        if not self.params["returns_follow_record"]:
+            return None, None
+        record = pilot_record()
+        origin = self.params["first_return_date"] - dt.timedelta(days=1)
+        pace = self.params["returns_after_record_per_week"] / 7.0
+        targets = []
+        for column in ("returned", "admitted"):
+            by_date = record.cumulative(column, origin, pace)
+            start = self.start_date
+            targets.append(
+                lambda day, by_date=by_date, start=start: by_date(start + dt.timedelta(days=day))
+            )
+        return tuple(targets)
 
     def _expected_migrants(self) -> int:
         p = self.params
@@ -202,8 +243,8 @@ class ChannelModel(Model):
 
     def _reset_daily_records(self) -> None:
         self.new_on_coast = 0
+        self.came_back_to_coast = 0
         self.left_coast = 0
-        self.registrations = 0
         self.bookings = 0
         for agent in (
             self.border_force,
@@ -229,12 +270,6 @@ class ChannelModel(Model):
     def _update_history(self) -> None:
         self.history["arrivals"].append(self.border_force.arrivals)
         self.history["detentions"].append(self.returns_unit.detentions)
-        self.history["returns"].append(self.returns_unit.returns)
-
-    def recent_daily_mean(self, name: str, days: int = HISTORY_DAYS) -> float:
-        """Mean per day of a recorded flow (arrivals, detentions, returns) over recent days."""
-        recent = list(self.history[name])[-days:]
-        return sum(recent) / len(recent) if recent else 0.0
 
     # --- phase: arrivals on the coast ------------------------------------------------------
     def arrive_on_coast(self) -> np.ndarray:
@@ -242,9 +277,25 @@ class ChannelModel(Model):
         p = self.params
         season = 1.0 + p["arrival_seasonality"] * seasonal_cycle(self.date.timetuple().tm_yday)
         mean = p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
+        self._come_back_to_coast()
         present = self.population.in_state(MigrantState.IN_FRANCE)
         count = int(self.streams["arrivals"].poisson(mean))
         return np.concatenate([present, self._add_migrants(count, present, already_waiting=False)])
+
+    def _come_back_to_coast(self) -> None:
+        """Some of those who left the coast come back to it and wait anew."""
+        weekly = self.params["return_to_coast_per_week"]
+        if weekly <= 0.0:
+            return
+        rng = self.streams["movement"]
+        gone = self.population.in_state(MigrantState.LEFT)
+        count = int(rng.binomial(len(gone), 1.0 - (1.0 - weekly) ** (1.0 / 7.0)))
+        if count == 0:
+            return
+        back = rng.choice(gone, size=count, replace=False)
+        self.population.state[back] = MigrantState.IN_FRANCE
+        self.population.waiting_since_day[back] = self.day
+        self.came_back_to_coast = count
 
     def _add_migrants(self, count: int, present: np.ndarray, already_waiting: bool) -> np.ndarray:
         """Add ``count`` newcomers, tied to the ``present`` people on the coast; their rows."""
@@ -267,6 +318,9 @@ class ChannelModel(Model):
             waiting_since_day=self.day - waited,
             perceived_return_prob=self.published_return_rate(),
             perceived_job_prob=p["initial_perceived_job_prob"],
+            perceived_place_prob=self.legal_route.published_place_chance(),
+            has_identity_document=self.streams["legal_route"].random(count)
+            < p["identity_document_share"],
         )
         self.new_on_coast += count
         for row in rows.tolist():
@@ -294,7 +348,7 @@ class ChannelModel(Model):
         newcomer = ties[:, 0] - rows[0]  # newcomers are the last rows, in one block
         count = np.bincount(newcomer, minlength=len(rows))
         has_contacts = count > 0
-        for column in ("perceived_return_prob", "perceived_job_prob"):
+        for column in ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob"):
             values = getattr(population, column)
             total = np.bincount(newcomer, weights=values[ties[:, 1]], minlength=len(rows))
             values[rows[has_contacts]] = total[has_contacts] / count[has_contacts]
@@ -324,9 +378,10 @@ class ChannelModel(Model):
         Also records the mean beliefs on the coast, which the reporters read.
         """
         p, population = self.params, self.population
-        for column in ("heard_crossed", "heard_returned", "heard_job_found", "heard_job_failed"):
+        for column in HEARD_COLUMNS:
             getattr(population, column)[:] *= self.news_decay
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
+        self.mean_perceived_place_prob = math.nan
         if len(rows) == 0:
             return
         weights = (
@@ -359,9 +414,24 @@ class ChannelModel(Model):
             *weights,
         )
         population.perceived_job_prob[rows] = perceived_job
+        admitted = population.heard_admitted.take(rows)
+        place, place_confidence = network_signal(
+            admitted, admitted + population.heard_not_selected.take(rows)
+        )
+        official_place = self.legal_route.published_place_chance()
+        perceived_place = update_beliefs(
+            population.perceived_place_prob.take(rows),
+            place,
+            place_confidence,
+            official_place,
+            smuggler_place_claim(official_place, p["smuggler_misinformation"]),
+            *weights,
+        )
+        population.perceived_place_prob[rows] = perceived_place
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
         self.mean_perceived_return_prob = float(perceived_return.mean())
         self.mean_perceived_job_prob = float(perceived_job.mean())
+        self.mean_perceived_place_prob = float(perceived_place.mean())
 
     def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
@@ -388,9 +458,7 @@ class ChannelModel(Model):
             return
         choices = self.choose(rows)
         self._book_crossings(rows[choices == int(Choice.CROSS)])
-        registering = rows[choices == int(Choice.REGISTER)]
-        population.registered[registering] = True
-        self.registrations += len(registering)
+        self.legal_route.register(rows[choices == int(Choice.REGISTER)])
         leaving = rows[choices == int(Choice.LEAVE)]
         population.state[leaving] = MigrantState.LEFT
         self.left_coast += len(leaving)
@@ -402,15 +470,18 @@ class ChannelModel(Model):
         savings = population.savings_gbp.take(rows)  # take(): cheaper than fancy indexing
         never_tried = population.illegal_attempts.take(rows) == 0
         registered = population.registered.take(rows)
-        pilot_running = self.returns_unit.cap_this_week > 0
+        window_open = self.legal_route.window_open()
         perceptions = Perceptions(
             return_prob=population.perceived_return_prob.take(rows),
             job_prob=population.perceived_job_prob.take(rows),
-            legal_place_prob=self.legal_route.perceived_place_prob(),
+            legal_place_prob=population.perceived_place_prob.take(rows),
             death_risk=p["death_risk_per_crossing"],
             price_share_of_savings=price / np.maximum(savings, 1.0),
             can_afford=(savings >= price) & (len(self.gangs) > 0),
-            can_register=never_tried & ~registered & pilot_running,
+            can_register=never_tried
+            & ~registered
+            & window_open
+            & population.has_identity_document.take(rows),
             is_registered=registered & never_tried,
             uk_ties=population.uk_ties.take(rows),
             asylum_grant_likelihood=population.asylum_grant_likelihood.take(rows),

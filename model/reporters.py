@@ -116,7 +116,42 @@ def legal_admissions(model: ChannelModel) -> int:
 
 def registrations(model: ChannelModel) -> int:
     """People who registered with the legal route today."""
-    return model.registrations
+    return model.legal_route.registrations
+
+
+def came_back_to_coast(model: ChannelModel) -> int:
+    """People who had left the coast and came back to it today."""
+    return model.came_back_to_coast
+
+
+def recrossings(model: ChannelModel) -> int:
+    """Arrivals today of people returned to France before (crossing again)."""
+    return model.border_force.recrossings
+
+
+def recrossers_detained(model: ChannelModel) -> int:
+    """Returned people who crossed again, recognised by biometrics and detained today."""
+    return model.returns_unit.recrossers_detained
+
+
+def registrations_lapsed(model: ChannelModel) -> int:
+    """Legal-route registrations that lapsed unselected today (a new window opened)."""
+    return model.legal_route.lapsed
+
+
+def legal_places_released(model: ChannelModel) -> float:
+    """Legal-route places released today (at parity with returns, or by the record)."""
+    return model.legal_route.released_today
+
+
+def perceived_place_prob(model: ChannelModel) -> float:
+    """Mean perceived chance of a legal-route place, among people on the coast."""
+    return model.mean_perceived_place_prob
+
+
+def published_place_chance(model: ChannelModel) -> float:
+    """The chance of a legal place that official figures imply (places ahead per applicant)."""
+    return model.legal_route.published_place_chance()
 
 
 def left_coast(model: ChannelModel) -> int:
@@ -252,6 +287,11 @@ DAILY_REPORTERS = {
         pilot_week,
         legal_admissions,
         registrations,
+        registrations_lapsed,
+        legal_places_released,
+        came_back_to_coast,
+        recrossings,
+        recrossers_detained,
         left_coast,
         waiting_in_france,
         awaiting_return,
@@ -260,6 +300,8 @@ DAILY_REPORTERS = {
         perceived_return_prob,
         actual_return_prob,
         perceived_job_prob,
+        perceived_place_prob,
+        published_place_chance,
         job_availability,
         illegal_employment,
         job_seekers,
@@ -298,6 +340,11 @@ WEEKLY_AGGREGATION = (
             "appeals_won",
             "legal_admissions",
             "registrations",
+            "registrations_lapsed",
+            "legal_places_released",
+            "came_back_to_coast",
+            "recrossings",
+            "recrossers_detained",
             "left_coast",
             "workers_caught",
             "workers_removed",
@@ -326,6 +373,8 @@ WEEKLY_AGGREGATION = (
             "perceived_return_prob",
             "actual_return_prob",
             "perceived_job_prob",
+            "perceived_place_prob",
+            "published_place_chance",
             "job_availability",
             "worker_detection_per_week",
             "smuggler_price_gbp",

@@ -17,6 +17,13 @@ from typing import Any
 
 import pandas as pd
 
+from model.effects import (
+    coast_and_rebound,
+    crossing_outcomes,
+    mechanism_table,
+    mechanism_variants,
+    returns_on,
+)
 from model.model import NO_POLICY, ChannelModel
 from model.parameters import ParameterError, check_seed, validate
 from model.reporters import WEEKLY_AGGREGATION
@@ -76,7 +83,7 @@ def counterfactual_of(parameters: Mapping[str, Any]) -> dict[str, Any]:
 def policy_start_date(parameters: Mapping[str, Any]) -> dt.date:
     """The first day any policy lever acts (the run's start when none is on)."""
     starts = []
-    if parameters["return_cap_per_week"] > 0 or parameters["return_cap_growth_per_week"] > 0:
+    if returns_on(parameters):
         starts.append(parameters["pilot_start_date"])
     if parameters["crackdown_intensity"] > 0:
         starts.append(parameters["crackdown_start_date"])
@@ -188,6 +195,9 @@ def summarise(
     )
     if counterfactual is not None:
         summary.update(deterrence(daily, counterfactual, start))
+        summary.update(
+            coast_and_rebound(daily, counterfactual, start.date(), parameters["pilot_end_date"])
+        )
     return summary
 
 
@@ -235,11 +245,14 @@ def run_scenario(
     check_days(days)
     check_seed(seed)
     parameters = validate({**load_scenario(scenario), **(overrides or {})})
-    _, daily = simulate(parameters, seed, days, on_day)
+    model, daily = simulate(parameters, seed, days, on_day)
     counterfactual = None
+    summary_extra: dict[str, Any] = {}
     if with_counterfactual:
         if has_policy(parameters):
-            _, counterfactual = simulate(counterfactual_of(parameters), seed, days, on_day)
+            without, counterfactual = simulate(counterfactual_of(parameters), seed, days, on_day)
+            start_day = (policy_start_date(parameters) - parameters["start_date"]).days
+            summary_extra = crossing_outcomes(model, without, start_day)
         else:
             counterfactual = daily
     return RunResult(
@@ -249,7 +262,34 @@ def run_scenario(
         parameters=parameters,
         daily=daily,
         weekly=weekly_series(daily),
-        summary=summarise(daily, parameters, counterfactual),
+        summary={**summarise(daily, parameters, counterfactual), **summary_extra},
         counterfactual_daily=counterfactual,
         counterfactual_weekly=None if counterfactual is None else weekly_series(counterfactual),
+    )
+
+
+def decompose_effect(
+    scenario: str = "pilot",
+    seed: int = 0,
+    days: int = DEFAULT_DAYS,
+    overrides: Mapping[str, Any] | None = None,
+    on_day: Callable[[ChannelModel], None] | None = None,
+) -> pd.DataFrame:
+    """Crossings deterred by each of the policy's mechanisms, added one at a time.
+
+    Runs the counterfactual and one run a mechanism the policy uses (see
+    :func:`model.effects.mechanism_variants`), all with the same seed, and measures each over
+    the policy's period (from its first day to the end of the run).
+    """
+    check_days(days)
+    check_seed(seed)
+    parameters = validate({**load_scenario(scenario), **(overrides or {})})
+    start = pd.Timestamp(policy_start_date(parameters))
+    _, without = simulate(counterfactual_of(parameters), seed, days, on_day)
+    variant_arrivals = {}
+    for mechanism, values in mechanism_variants(parameters).items():
+        _, daily = simulate(values, seed, days, on_day)
+        variant_arrivals[mechanism] = int(daily.loc[daily["date"] >= start, "arrivals"].sum())
+    return mechanism_table(
+        int(without.loc[without["date"] >= start, "arrivals"].sum()), variant_arrivals
     )

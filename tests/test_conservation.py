@@ -70,8 +70,14 @@ def test_reported_stocks_are_the_state_counts(conservation_trace):
 
 
 def test_left_and_died_accumulate(conservation_trace):
+    """Leaving the coast is not forever: those who left, less those who came back."""
     days, daily = conservation_trace.days, conservation_trace.daily
-    _assert_every_day(daily["left_coast"].cumsum(), days["count_LEFT"], "left_coast vs LEFT")
+    assert daily["came_back_to_coast"].sum() > 0  # the flow back is exercised here
+    _assert_every_day(
+        (daily["left_coast"] - daily["came_back_to_coast"]).cumsum(),
+        days["count_LEFT"],
+        "left_coast - came_back_to_coast vs LEFT",
+    )
     _assert_every_day(daily["deaths"].cumsum(), days["count_DIED"], "deaths vs DIED")
     _assert_every_day(daily["workers_removed"], days["removed_today"], "workers_removed")
     _assert_every_day(

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from model.model import NO_POLICY, RANDOM_STREAMS
-from model.run import simulate
+from model.run import counterfactual_of, has_policy, simulate
 from model.scenarios import scenario_parameters
 
 SEED = 11
@@ -71,8 +71,10 @@ def test_counterfactual_turns_every_policy_lever_off(pilot_run):
     assert pilot_run.counterfactual_daily is not None
     assert (pilot_run.counterfactual_daily["return_cap_this_week"] == 0).all()
     assert (pilot_run.daily["return_cap_this_week"] > 0).any()
+    assert has_policy(pilot_run.parameters)
+    assert not has_policy(counterfactual_of(pilot_run.parameters))
     for name, off in NO_POLICY.items():
-        assert pilot_run.parameters[name] != off or name == "crackdown_intensity"
+        assert counterfactual_of(pilot_run.parameters)[name] == off
 
 
 def test_policy_and_counterfactual_share_weather_and_arrivals(pilot_run):

@@ -68,7 +68,8 @@ def test_scenario_runs_a_full_year(scenario_runs, name):
     assert daily["people_per_boat"].dropna().le(parameters["max_people_per_boat"]).all()
     assert summary["active_gangs_at_end"] >= 1
     assert summary["waiting_in_france_at_end"] >= 0
-    assert summary["legal_admissions"] <= summary["returns"]
+    if not parameters["returns_follow_record"]:  # the record has admissions ahead at times
+        assert summary["legal_admissions"] <= summary["returns"]
     assert summary["returns"] <= summary["arrivals"]
     assert math.isfinite(summary["deterrence_effect"])
     assert -1.0 <= summary["deterrence_effect"] <= 1.0
