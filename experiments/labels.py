@@ -17,6 +17,9 @@ BREAK_EVEN_LABEL = "37% break-even (Home Office 2023)"
 METRIC_LABELS = {
     "deterrence_effect": "deterrence effect (share of crossings prevented)",
     "attempts_deterrence_effect": "deterrence of attempts (share prevented)",
+    "deterrence_effect_during_pilot": "deterrence effect up to the pilot's end (share)",
+    "crossings_deterred_during_pilot": "crossings deterred up to the pilot's end (people)",
+    "rebound_after_pilot_end": "arrivals after the pilot's end, more than without it (people)",
     "crossings_deterred": "crossings deterred (people)",
     "arrivals": "small-boat arrivals (people)",
     "arrivals_in_policy_period": "arrivals under the policy (people)",
@@ -49,6 +52,7 @@ SHARE_METRICS = frozenset(
     {
         "deterrence_effect",
         "attempts_deterrence_effect",
+        "deterrence_effect_during_pilot",
         "prevention_share",
         "mean_perceived_job_prob",
         "mean_job_availability",

@@ -119,6 +119,7 @@ SUMMARY_LINES = (
         "{:,.0f}",
     ),
     ("pilot_end_date", "Pilot's last day", "{}"),
+    ("deterrence_effect_during_pilot", "Deterrence effect up to the pilot's end", "{:.1%}"),
     ("rebound_after_pilot_end", "Rebound after the pilot (arrivals, vs without)", "{:+,}"),
 )
 

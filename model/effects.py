@@ -70,6 +70,8 @@ def coast_and_rebound(
 ) -> dict[str, Any]:
     """The coast's population against the counterfactual's, and the crossings after the end.
 
+    ``deterrence_effect_during_pilot`` is the deterrence effect from the policy's start to the
+    pilot's end (or the run's, if sooner), before any rebound.
     ``rebound_after_pilot_end`` is the policy run's arrivals after the pilot's last day less
     the counterfactual's: positive when more people cross after the pilot than would have
     without it (the postponed crossing at last). NaN when the run stops before the end.
@@ -78,8 +80,14 @@ def coast_and_rebound(
     with_policy, without = _between(policy, start), _between(counterfactual, start)
     after, after_without = _between(policy, end), _between(counterfactual, end)
     ran_past_end = len(after) > 0
+    during = int(_between(policy, start, end)["arrivals"].sum())
+    during_without = int(_between(counterfactual, start, end)["arrivals"].sum())
     return {
         "pilot_end_date": pilot_end.isoformat(),
+        "crossings_deterred_during_pilot": during_without - during,
+        "deterrence_effect_during_pilot": (
+            1.0 - during / during_without if during_without else math.nan
+        ),
         "mean_waiting_in_france_in_policy_period": float(with_policy["waiting_in_france"].mean()),
         "counterfactual_mean_waiting_in_france_in_policy_period": float(
             without["waiting_in_france"].mean()

@@ -24,10 +24,11 @@ from model.parameters import ParameterError
 def test_the_ci_size_is_merged_over_the_full_size():
     full = load_experiment("pilot_effect", "full")
     ci = load_experiment("pilot_effect", "ci")
-    assert full.config["sweeps"]["pilot"]["sweep"]["replicates"] == 20
-    assert ci.config["sweeps"]["pilot"]["sweep"]["replicates"] == 2
+    assert full.config["runs"]["replicates"] == 20
+    assert ci.config["runs"]["replicates"] == 2
     # what the ci table does not name stays as in the full size
-    assert ci.config["sweeps"]["pilot"]["vary"] == full.config["sweeps"]["pilot"]["vary"]
+    assert ci.config["runs"]["outputs"] == full.config["runs"]["outputs"]
+    assert ci.config["scenarios"] == full.config["scenarios"]
     assert "ci" not in full.config and "ci" not in ci.config
 
 
@@ -68,23 +69,48 @@ def test_each_experiment_runs_end_to_end_at_ci_size(name, ci_results):
     assert list((tmp_path / name / "ci").glob("*.toml"))
 
 
-def test_pilot_effect_table_has_every_variant(ci_results):
+def test_pilot_effect_leads_with_the_pilot_as_delivered(ci_results):
     finding = run_experiment("pilot_effect", "ci", ci_results)  # resumes: nothing to run
-    (_caption, table), (_posterior_caption, posterior), (_cost_caption, costs) = finding.tables
-    assert posterior["accepted draws"].tolist() == [3]  # the CI size runs 3 draws
-    assert "Run over 3 of the " in finding.interpretation
-    assert list(table["variant"]) == [
-        "as announced (with the legal route)",
-        "returns alone (no legal route)",
-        "as announced, behaviour fitted to 2019-2024",
-    ]
-    # the fitted behaviour is a different model: its runs differ from the hand-set ones
-    assert table["deterrence effect"].nunique() == 3
-    assert "behaviour fitted to 2019-2024 instead" in finding.interpretation
-    assert table["deterrence effect"].str.contains(r"% \(95% CI .*% to .*%\)").all()
-    assert (table["replicates"] == 2).all()
-    assert list(costs["variant"]) == list(table["variant"])
+    tables = dict(finding.tables)
+    effect, mechanisms, outcomes, coast, posterior, costs = tables.values()
+    # delivered first, then as announced, then the assumed growth, named as an assumption
+    assert [row.split(" ")[1] for row in effect["pilot"]] == ["delivered", "announced", "growth"]
+    assert effect["pilot"].iloc[2].startswith("ASSUMED")
+    assert "announced" not in effect["pilot"].iloc[2]
+    assert (effect["replicates"] == 2).all()
+    assert effect["deterrence up to the pilot's end"].str.contains(r"% \(95% CI .*% to .*%\)").all()
+    # every pilot ran past its (CI-shortened) end, so its rebound is a number
+    assert effect["last day"].tolist() == ["2026-01-15"] * 3
+    assert not coast["arrivals after its end, more than without"].eq("n/a").any()
+    # each pilot's decomposition: returns alone and the route add up to the whole
+    for row in mechanisms.to_dict("records"):
+        total = int(row["crossings deterred (mean)"].replace(",", ""))
+        parts = [int(row[c].split(" ")[0].replace(",", "")) for c in mechanisms.columns[2:]]
+        assert abs(sum(parts) - total) <= 1, row
+    assert list(outcomes.columns)[:2] == ["pilot", "fall in crossings"]
+    assert posterior["accepted draws run"].tolist() == [3]  # the CI size runs 3 draws
+    assert "over 3 of the 51 draws" in finding.interpretation
+    assert (
+        finding.interpretation.index("As delivered")
+        < finding.interpretation.index("As announced")
+        < finding.interpretation.index("assumed growth")
+    )
+    assert list(costs["pilot"]) == list(effect["pilot"])
     assert costs["break-even cost per return (GBP)"].str.match(r"^[\d,]+$|^n/a$").all()
+
+
+def test_pilot_effect_runs_the_posterior_in_the_delivered_pilot(ci_results):
+    from experiments.pilot_effect.run import sweeps
+
+    experiment = load_experiment("pilot_effect", "ci", ci_results)
+    built = sweeps(experiment)
+    assert list(built) == ["delivered", "announced", "assumed_growth", "posterior"]
+    posterior = built["posterior"]
+    assert posterior["sweep"]["scenario"] == "pilot_as_delivered"
+    assert posterior["fixed"]["pilot_end_date"].isoformat() == "2026-01-15"
+    assert posterior["fixed"]["initial_people_per_boat"] > 35  # the 2024 load, not the default
+    inflows = posterior["vary"]["arrivals_per_week"]["values"]
+    assert len(inflows) == 3 and all(500 < value < 1500 for value in inflows)
 
 
 def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp_path):
@@ -227,6 +253,9 @@ def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
     assert overrides["arrivals_per_week"].tolist() == pytest.approx([0.8 * inflow, 1.1 * inflow])
     with pytest.raises(SweepError, match="missing: run `deterrence experiment calibration`"):
         posterior_overrides("pilot", tmp_path / "nope.csv")
+    # a fitted scenario's inflow already holds one multiplier: a second would shrink it again
+    with pytest.raises(SweepError, match="'pilot_calibrated' already has the fitted inflow"):
+        posterior_overrides("pilot_calibrated", tmp_path / "posterior.csv")
 
 
 def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):

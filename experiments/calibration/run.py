@@ -75,6 +75,7 @@ README = PROJECT_ROOT / "README.md"
 FIT_REGION = "calibration-fit"
 """The README's region that holds the full-size fit table (written by the full-size run)."""
 PILOT_SCENARIO = "pilot"
+FITTED_SCENARIOS = ("calibrated", "pilot_calibrated")
 PILOT_YEAR = 2025
 
 
@@ -84,9 +85,17 @@ def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFr
     The behaviour parameters as drawn, the scenario's inflow times the draw's multiplier, and
     the draw's posterior ``weight`` (not a parameter).
 
+    ``scenario`` must keep its own inflow: the shipped fits already carry one multiplier.
+
     Raises:
-        SweepError: if the posterior has not been made (one line, with the command).
+        SweepError: if the posterior has not been made (one line, with the command), or
+            ``scenario`` is a fitted one.
     """
+    if scenario in FITTED_SCENARIOS:
+        raise SweepError(
+            f"scenario {scenario!r} already has the fitted inflow, and each draw brings its own: "
+            "allowed is a scenario with its declared inflow, such as pilot_as_delivered"
+        )
     if not path.is_file():
         raise SweepError(
             f"{path} is missing: run `deterrence experiment {NAME}` at full size first"
@@ -127,10 +136,7 @@ def write_pilot_scenario(
     """
     pilot = load_scenario(PILOT_SCENARIO)
     inflow = scenario_parameters(PILOT_SCENARIO)["arrivals_per_week"]
-    load = {
-        "initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"],
-        "arrivals_per_week": round(inflow * multiplier, 1),
-    }
+    load = {**pilot_year_start(), "arrivals_per_week": round(inflow * multiplier, 1)}
     document = {
         "description": (
             "The 'one in, one out' pilot as announced (the `pilot` scenario) with the behaviour "
@@ -140,6 +146,11 @@ def write_pilot_scenario(
     }
     path.write_text(tomli_w.dumps(document))
     return path
+
+
+def pilot_year_start() -> dict[str, float]:
+    """What a fitted pilot run starts from: the gangs' boat load of the year before."""
+    return {"initial_people_per_boat": observed_by_year()[PILOT_YEAR - 1]["people_per_boat"]}
 
 
 def fit_provenance(config: dict) -> str:

@@ -1,7 +1,13 @@
-"""The pilot as announced against no pilot: its deterrence effect, with intervals.
+"""The pilot as delivered, as announced and with an assumed growth, each against no pilot.
 
-python -m experiments.pilot_effect.run              # full size (20 replicates, to June 2026)
+python -m experiments.pilot_effect.run              # full size (20 replicates, to March 2027)
 python -m experiments.pilot_effect.run --size ci    # reduced, as CI runs it
+
+Each scenario runs with and without the legal route, so its effect comes apart into returns and
+the route; every run reports what became of the people who would have crossed (model.effects),
+the coast's population against the counterfactual's, and the crossings after the pilot's end.
+The pilot as delivered also runs over the calibration's posterior: its spread, not the replicate
+intervals, is the uncertainty the public data leave in the headline.
 """
 
 from __future__ import annotations
@@ -18,172 +24,213 @@ import matplotlib.pyplot as plt
 import pandas as pd
 
 from experiments.calibration.abc import weighted_quantile
-from experiments.calibration.run import posterior_overrides
+from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.costs import policy_costs
 from experiments.figures import save_figure
 from experiments.labels import BREAK_EVEN_DETERRENCE
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from experiments.sweep_analysis import load_points, load_results
+from model.pilot_record import documented_coast_range, pilot_record, pilot_timeline
+from model.scenarios import scenario_parameters
 
 NAME = "pilot_effect"
-POSTERIOR_SCENARIO = "pilot_calibrated"
-"""The scenario the posterior draws are run in (their values override its fitted ones)."""
-ANNOUNCED = "as announced (with the legal route)"
-RETURNS_ALONE = "returns alone (no legal route)"
-CALIBRATED = "as announced, behaviour fitted to 2019-2024"
-VARIANTS = {
-    ANNOUNCED: ("pilot", 1.0),
-    RETURNS_ALONE: ("pilot", 0.0),
-    CALIBRATED: ("pilot_calibrated", 1.0),
+LABELS = {
+    "delivered": "as delivered (the record; assumed pace and end after 10 June 2026)",
+    "announced": "as announced (a flat 50 a week to 11 June 2026)",
+    "assumed_growth": "ASSUMED growth (50 a week growing by 2 a week)",
 }
-"""Each variant's label: its sweep (scenario) and legal-route share."""
+"""Each sweep's scenario in words, in the report's order (the config's ``[scenarios]``)."""
+WITH_ROUTE, RETURNS_ALONE = 1.0, 0.0
+"""The legal-route shares each scenario runs at: as given, and its returns alone."""
+POSTERIOR = "posterior"
+POSTERIOR_SWEEP_OF = "delivered"
+"""The scenario the posterior's draws run in (their values override its behaviour)."""
+COLOURS = {"delivered": "tab:blue", "announced": "tab:orange", "assumed_growth": "tab:gray"}
 
 
 def sweeps(experiment: Experiment) -> dict[str, dict]:
-    """The config's sweeps, and the pilot as announced over the calibration's posterior."""
-    return {**experiment.config["sweeps"], "posterior": posterior_sweep(experiment)}
+    """One sweep a scenario, with and without the legal route, and the posterior's sweep."""
+    runs = experiment.config["runs"]
+    settings = {
+        "days": runs["days"],
+        "master_seed": runs["master_seed"],
+        "outputs": runs["outputs"],
+    }
+    built = {
+        name: {
+            "sweep": {**settings, "scenario": scenario, "replicates": runs["replicates"]},
+            "fixed": dict(runs["fixed"]),
+            "vary": {"legal_route_share": {"values": runs["legal_route_share"]}},
+        }
+        for name, scenario in experiment.config["scenarios"].items()
+    }
+    built[POSTERIOR] = posterior_sweep(experiment, settings)
+    return built
 
 
-def posterior_sweep(experiment: Experiment) -> dict:
-    """One point per accepted calibration draw (a paired design), with its own inflow."""
+def posterior_sweep(experiment: Experiment, settings: dict) -> dict:
+    """One point per accepted calibration draw (a paired design), each with its own inflow."""
     config = experiment.config["posterior"]
-    draws = posterior_overrides(POSTERIOR_SCENARIO).drop(columns="weight")
+    scenario = experiment.config["scenarios"][POSTERIOR_SWEEP_OF]
+    draws = posterior_overrides(scenario).drop(columns="weight")
     if config["draws"]:
         draws = draws.head(config["draws"])
-    outputs = experiment.config["sweeps"]["pilot"]["sweep"]["outputs"]
     return {
         "sweep": {
-            "scenario": POSTERIOR_SCENARIO,
-            "days": config["days"],
+            **settings,
+            "scenario": scenario,
             "replicates": config["replicates"],
-            "master_seed": config["master_seed"],
             "design": "paired",
-            "outputs": outputs,
         },
+        "fixed": {**experiment.config["runs"]["fixed"], **pilot_year_start()},
         "vary": {name: {"values": draws[name].tolist()} for name in draws.columns},
     }
 
 
-def with_variants(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """One table of the sweeps' rows (results, points or weeks), labelled by variant."""
-    labelled = []
-    for label, (sweep, share) in VARIANTS.items():
-        rows = frames[sweep]
-        labelled.append(rows[rows["legal_route_share"] == share].assign(variant=label))
-    return pd.concat(labelled, ignore_index=True)
+def labelled(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The scenario sweeps' rows (results, points or weeks) in one table, with ``scenario``."""
+    return pd.concat(
+        [rows.assign(scenario=name) for name, rows in frames.items()], ignore_index=True
+    )
 
 
-def variant_row(points: pd.DataFrame, label: str) -> pd.Series:
-    """A variant's point: means and 95% intervals over its replicates."""
-    (row,) = points[points["variant"] == label].to_dict("records")
+def point(points: pd.DataFrame, scenario: str, share: float = WITH_ROUTE) -> pd.Series:
+    """A scenario's point at a legal-route share: means and 95% intervals over replicates."""
+    (row,) = points[
+        (points["scenario"] == scenario) & (points["legal_route_share"] == share)
+    ].to_dict("records")
     return pd.Series(row)
 
 
-def weekly_figure(weekly: pd.DataFrame, path: Path) -> Path:
-    """Mean weekly arrivals over the replicates, with and without the pilot as announced.
-
-    Both with the hand-set behaviour and with the behaviour fitted to 2019-2024.
-    """
-    whole_weeks = weekly["days_in_week"] == 7  # a last, partial week would look like a fall
-    figure, axis = plt.subplots(figsize=(8, 4.5))
-    for label, colour, behaviour in (
-        (ANNOUNCED, "tab:blue", "hand-set behaviour"),
-        (CALIBRATED, "tab:orange", "fitted behaviour"),
-    ):
-        runs = weekly[(weekly["variant"] == label) & whole_weeks]
-        means = runs.groupby("week_start")[["arrivals", "counterfactual_arrivals"]].mean()
-        axis.plot(
-            means.index,
-            means["counterfactual_arrivals"],
-            color=colour,
-            ls="--",
-            lw=1,
-            label=f"no pilot ({behaviour})",
-        )
-        axis.plot(means.index, means["arrivals"], color=colour, label=f"pilot ({behaviour})")
-    announced = weekly[weekly["variant"] == ANNOUNCED]
-    axis.axvline(pd.Timestamp("2025-08-06"), color="tab:red", lw=0.8)
-    axis.text(pd.Timestamp("2025-08-06"), axis.get_ylim()[1] * 0.95, " pilot starts", fontsize=8)
-    axis.set_xlabel("week starting")
-    axis.set_ylabel("small-boat arrivals a week (people)")
-    replicates = announced["run_id"].nunique()
-    axis.set_title(f"Mean of {replicates} replicate runs, each paired with its no-pilot twin")
-    axis.legend(fontsize=8)
-    figure.autofmt_xdate()
-    return save_figure(figure, path)
+def with_interval(row: pd.Series, metric: str, percent: bool = False) -> str:
+    """A metric's mean with its 95% interval over replicates, or n/a when it is undefined."""
+    if math.isnan(row[f"{metric}_mean"]):
+        return "n/a"
+    if math.isnan(row[f"{metric}_low"]):  # one replicate: no interval
+        return f"{row[f'{metric}_mean']:.1%}" if percent else f"{row[f'{metric}_mean']:,.0f}"
+    return interval(row[f"{metric}_mean"], row[f"{metric}_low"], row[f"{metric}_high"], percent)
 
 
-def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
-    """The deterrence effect of each replicate, and the mean with its 95% interval."""
-    figure, axis = plt.subplots(figsize=(8, 4))
-    for position, label in enumerate(VARIANTS):
-        runs = results[(results["variant"] == label) & (results["status"] == "ok")]
-        axis.scatter(
-            runs["deterrence_effect"], [position] * len(runs), alpha=0.4, color="tab:blue", s=18
-        )
-        row = variant_row(points, label)
-        axis.errorbar(
-            row["deterrence_effect_mean"],
-            position,
-            xerr=[
-                [row["deterrence_effect_mean"] - row["deterrence_effect_low"]],
-                [row["deterrence_effect_high"] - row["deterrence_effect_mean"]],
-            ],
-            fmt="D",
-            color="black",
-            capsize=4,
-        )
-    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
-    axis.axvline(0, color="gray", lw=0.8)
-    axis.set_yticks(range(len(VARIANTS)), list(VARIANTS))
-    axis.set_ylim(-0.6, len(VARIANTS) - 0.4)
-    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    axis.set_xlabel("deterrence effect: fall in arrivals from the pilot's start (share)")
-    axis.set_title("Dots: replicate runs; diamonds: mean with 95% interval", fontsize=9)
-    axis.legend(fontsize=8, loc="lower right")
-    return save_figure(figure, path)
+def end_of(scenario: str, fixed: dict) -> pd.Timestamp:
+    """The scenario's last pilot day, as run (a fixed override wins)."""
+    declared = scenario_parameters(scenario)["pilot_end_date"]
+    return pd.Timestamp(fixed.get("pilot_end_date", declared))
 
 
-def effect_table(points: pd.DataFrame) -> pd.DataFrame:
-    """One row per variant: deterrence with its interval, crossings deterred, returns."""
+# --- tables --------------------------------------------------------------------------------
+
+
+def effect_table(points: pd.DataFrame, scenarios: dict[str, str], fixed: dict) -> pd.DataFrame:
+    """One row a scenario: returns, admissions and the effect up to its end and to the run's."""
     rows = []
-    for label in VARIANTS:
-        row = variant_row(points, label)
+    for name, scenario in scenarios.items():
+        row = point(points, name)
         rows.append(
             {
-                "variant": label,
-                "deterrence effect": interval(
-                    row["deterrence_effect_mean"],
-                    row["deterrence_effect_low"],
-                    row["deterrence_effect_high"],
-                    percent=True,
-                ),
-                "crossings deterred": interval(
-                    row["crossings_deterred_mean"],
-                    row["crossings_deterred_low"],
-                    row["crossings_deterred_high"],
-                ),
+                "pilot": LABELS[name],
+                "last day": end_of(scenario, fixed).date().isoformat(),
                 "returns": f"{row['returns_mean']:,.0f}",
                 "legal admissions": f"{row['legal_admissions_mean']:,.0f}",
-                "perceived return risk (mean)": f"{row['mean_perceived_return_prob_mean']:.3f}",
-                "actual return risk (mean)": f"{row['mean_actual_return_prob_mean']:.3f}",
+                "deterrence up to the pilot's end": with_interval(
+                    row, "deterrence_effect_during_pilot", percent=True
+                ),
+                "deterrence to the run's end": with_interval(row, "deterrence_effect", True),
+                "crossings deterred to the run's end": with_interval(row, "crossings_deterred"),
                 "replicates": int(row["replicates"]),
             }
         )
     return pd.DataFrame(rows)
 
 
-def cost_table(points: pd.DataFrame) -> pd.DataFrame:
-    """What each variant spends and saves, at the declared cost parameters (mean run)."""
+def mechanism_table(points: pd.DataFrame, scenarios: dict[str, str]) -> pd.DataFrame:
+    """Each scenario's crossings deterred, taken apart into returns and the legal route.
+
+    Returns alone is the run without the legal route; the route's part is what adding it
+    changes (a sequential decomposition, in this stated order). No scenario here has a
+    crackdown, so its part is nil and not shown.
+    """
     rows = []
-    for label in VARIANTS:
-        row = variant_row(points, label)
+    for name in scenarios:
+        whole, alone = point(points, name), point(points, name, RETURNS_ALONE)
+        total = whole["crossings_deterred_mean"]
+        returns_part = alone["crossings_deterred_mean"]
+        route_part = total - returns_part
+        rows.append(
+            {
+                "pilot": LABELS[name],
+                "crossings deterred (mean)": f"{total:,.0f}",
+                "through returns": f"{returns_part:,.0f} ({_share(returns_part, total)})",
+                "through the legal route": f"{route_part:,.0f} ({_share(route_part, total)})",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _share(part: float, whole: float) -> str:
+    return f"{part / whole:.0%}" if whole > 0 else "n/a"
+
+
+OUTCOMES = {
+    "postponed_still_waiting": "still waiting on the coast at the run's end",
+    "deterred_left_coast": "left the coast",
+    "came_by_legal_route": "came by the legal route",
+    "died_at_sea_net": "died at sea (net)",
+    "recrossings_in_policy_period": "less: crossings again by people returned",
+}
+"""Where the fall in crossings went (model.effects.crossing_outcomes), as the table says it."""
+
+
+def outcomes_table(points: pd.DataFrame, scenarios: dict[str, str]) -> pd.DataFrame:
+    """Where the crossings that did not happen went, and who only crossed later (means)."""
+    rows = []
+    for name in scenarios:
+        row = point(points, name)
+        rows.append(
+            {
+                "pilot": LABELS[name],
+                "fall in crossings": f"{row['crossings_deterred_mean']:,.0f}",
+                **{label: f"{row[f'{key}_mean']:,.0f}" for key, label in OUTCOMES.items()},
+                "crossed later (net people)": f"{row['crossed_later_net_mean']:,.0f}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def coast_table(points: pd.DataFrame, scenarios: dict[str, str]) -> pd.DataFrame:
+    """The coast's population with and without each pilot, and the rebound after its end."""
+    low, high = documented_coast_range()
+    rows = []
+    for name in scenarios:
+        row = point(points, name)
+        rows.append(
+            {
+                "pilot": LABELS[name],
+                "mean waiting on the coast": with_interval(
+                    row, "mean_waiting_in_france_in_policy_period"
+                ),
+                "without the pilot": with_interval(
+                    row, "counterfactual_mean_waiting_in_france_in_policy_period"
+                ),
+                "documented counts": f"{low:,} to {high:,}",
+                "arrivals after its end, more than without": with_interval(
+                    row, "rebound_after_pilot_end"
+                ),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def cost_table(points: pd.DataFrame, scenarios: dict[str, str]) -> pd.DataFrame:
+    """What each pilot spends and saves, at the declared cost parameters (mean run)."""
+    rows = []
+    for name in scenarios:
+        row = point(points, name)
         costs = policy_costs(
             row["returns_mean"], row["legal_admissions_mean"], row["crossings_deterred_mean"]
         )
         rows.append(
             {
-                "variant": label,
+                "pilot": LABELS[name],
                 "returns per deterred crossing": (
                     f"{row['returns_mean'] / row['crossings_deterred_mean']:.2f}"
                     if row["crossings_deterred_mean"] > 0
@@ -202,69 +249,7 @@ def _gbp(value: float) -> str:
     return "n/a" if math.isnan(value) else f"{value:,.0f}"
 
 
-def interpretation(points: pd.DataFrame, days: int) -> str:
-    """A short reading of the numbers, in words."""
-    announced = variant_row(points, ANNOUNCED)
-    alone = variant_row(points, RETURNS_ALONE)
-    fitted = variant_row(points, CALIBRATED)
-    effect, low, high = (announced[f"deterrence_effect_{k}"] for k in ("mean", "low", "high"))
-    certain = "" if low > 0 else " The interval includes zero: no effect cannot be ruled out."
-    gap = effect - alone["deterrence_effect_mean"]
-    return (
-        f"Over the pilot's period in these {days}-day runs, the pilot as announced cut "
-        f"small-boat arrivals by {interval(effect, low, high, percent=True)} against the same "
-        f"runs without it, about {announced['crossings_deterred_mean']:,.0f} crossings for "
-        f"{announced['returns_mean']:,.0f} returns.{certain} With the legal route switched "
-        f"off the effect is {alone['deterrence_effect_mean']:.1%}, {gap * 100:.1f} percentage "
-        "points less: in the model, people waiting for a place on the route do not cross. "
-        f"Against the {BREAK_EVEN_DETERRENCE:.0%} deterrence at which the Home Office's 2023 "
-        f"impact assessment breaks even, the pilot as announced is "
-        f"{against_break_even(announced)} and returns alone are {against_break_even(alone)}. "
-        + cost_reading(announced)
-        + " "
-        + calibrated_reading(announced, fitted)
-    )
-
-
-def calibrated_reading(announced: pd.Series, fitted: pd.Series) -> str:
-    """How the headline changes with the behaviour fitted to 2019-2024, in a sentence."""
-    effect = fitted["deterrence_effect_mean"]
-    low, high = fitted["deterrence_effect_low"], fitted["deterrence_effect_high"]
-    difference = effect - announced["deterrence_effect_mean"]
-    return (
-        "These numbers rest on the hand-set behaviour weights of the `pilot` scenario. With the "
-        "behaviour fitted to 2019-2024 instead (`pilot_calibrated`, see the calibration), the "
-        f"pilot as announced deters {interval(effect, low, high, percent=True)}, "
-        f"{abs(difference) * 100:.1f} percentage points {'more' if difference > 0 else 'less'}"
-        f", and is {against_break_even(fitted, 'the break-even')}. The calibration leaves "
-        "most weights uncertain, so the sensitivity experiment shows which of them the effect "
-        "hinges on."
-    )
-
-
-def against_break_even(point: pd.Series, it: str = "it") -> str:
-    """Whether a variant's effect is above, below or about the break-even (``it``)."""
-    if point["deterrence_effect_low"] > BREAK_EVEN_DETERRENCE:
-        return f"above {it}"
-    if point["deterrence_effect_high"] < BREAK_EVEN_DETERRENCE:
-        return f"below {it}"
-    return f"about at {it} (the interval includes 37%)"
-
-
-def cost_reading(announced: pd.Series) -> str:
-    """The pilot's costs in a sentence, at the declared cost parameters."""
-    costs = policy_costs(
-        announced["returns_mean"],
-        announced["legal_admissions_mean"],
-        announced["crossings_deterred_mean"],
-    )
-    return (
-        f"At GBP {costs['cost_per_return_gbp']:,.0f} a return (an upper reference, see the "
-        f"parameters), each deterred crossing costs GBP "
-        f"{_gbp(costs['cost_per_deterred_crossing_gbp'])}; counting the support saved for "
-        "those deterred and those returned, the pilot pays for itself if a return costs less "
-        f"than GBP {_gbp(costs['break_even_cost_per_return_gbp'])}."
-    )
+# --- the posterior -------------------------------------------------------------------------
 
 
 def posterior_effects(results: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
@@ -273,7 +258,7 @@ def posterior_effects(results: pd.DataFrame, weights: pd.Series) -> pd.DataFrame
     With the draw's posterior weight, renormalised over the draws that ran.
     """
     runs = results[results["status"] == "ok"]
-    metrics = ["deterrence_effect", "crossings_deterred", "returns"]
+    metrics = ["deterrence_effect_during_pilot", "deterrence_effect", "crossings_deterred"]
     by_draw = runs.groupby("point")[metrics].mean()
     by_draw["replicates"] = runs.groupby("point").size()
     by_draw["weight"] = weights.reset_index(drop=True).loc[by_draw.index].to_numpy()
@@ -287,8 +272,9 @@ def over_draws(by_draw: pd.DataFrame, column: str, q: float) -> float:
 
 
 def chance_of_break_even(by_draw: pd.DataFrame) -> float:
-    """The posterior probability that the pilot reaches the 37% break-even deterrence."""
-    return float(by_draw.loc[by_draw["deterrence_effect"] >= BREAK_EVEN_DETERRENCE, "weight"].sum())
+    """The posterior probability that the pilot reaches the 37% break-even during its run."""
+    reached = by_draw["deterrence_effect_during_pilot"] >= BREAK_EVEN_DETERRENCE
+    return float(by_draw.loc[reached, "weight"].sum())
 
 
 POSTERIOR_SPREAD = (0.05, 0.95)
@@ -296,147 +282,275 @@ POSTERIOR_SPREAD = (0.05, 0.95)
 
 
 def posterior_table(by_draw: pd.DataFrame) -> pd.DataFrame:
-    """The spread of the pilot's effect over the calibration's accepted draws, in one row."""
-    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
-    return pd.DataFrame(
-        [
-            {
-                "accepted draws": len(by_draw),
-                "replicates per draw": int(by_draw["replicates"].min()),
-                "posterior median deterrence effect": (
-                    f"{over_draws(by_draw, 'deterrence_effect', 0.5):.1%}"
-                ),
-                f"posterior {POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%}": (
-                    f"{low:.1%} to {high:.1%}"
-                ),
-                "posterior chance of 37% or more": f"{chance_of_break_even(by_draw):.0%}",
-                "posterior median crossings deterred": (
-                    f"{over_draws(by_draw, 'crossings_deterred', 0.5):,.0f}"
-                ),
-            }
+    """The spread of the delivered pilot's effect over the accepted draws, in one row."""
+    rows = {
+        "accepted draws run": len(by_draw),
+        "replicates per draw": int(by_draw["replicates"].min()),
+    }
+    for column, title in (
+        ("deterrence_effect_during_pilot", "up to the pilot's end"),
+        ("deterrence_effect", "to the run's end"),
+    ):
+        low, high = (over_draws(by_draw, column, q) for q in POSTERIOR_SPREAD)
+        rows[f"median deterrence {title}"] = f"{over_draws(by_draw, column, 0.5):.1%}"
+        rows[f"{POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%} {title}"] = (
+            f"{low:.1%} to {high:.1%}"
+        )
+    rows["chance of 37% or more"] = f"{chance_of_break_even(by_draw):.0%}"
+    return pd.DataFrame([rows])
+
+
+# --- figures -------------------------------------------------------------------------------
+
+
+def mark_policy_dates(axis, scenarios: dict[str, str], fixed: dict) -> None:
+    """Vertical lines at the pilot's start, its first return and each scenario's end."""
+    events = pilot_timeline()
+    axis.axvline(pd.Timestamp(events["in_force"]), color="tab:red", lw=0.8)
+    axis.axvline(pd.Timestamp(events["first_return"]), color="tab:red", lw=0.8, ls=":")
+    for name, scenario in scenarios.items():
+        axis.axvline(end_of(scenario, fixed), color=COLOURS[name], lw=0.8, ls="--")
+
+
+def weekly_figure(weekly: pd.DataFrame, scenarios: dict[str, str], fixed: dict, path: Path) -> Path:
+    """Mean weekly arrivals with each pilot and without, and their difference (the effect)."""
+    weekly = weekly[(weekly["days_in_week"] == 7) & (weekly["legal_route_share"] == WITH_ROUTE)]
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6.5), sharex=True)
+    for name in scenarios:
+        means = (
+            weekly[weekly["scenario"] == name]
+            .groupby("week_start")[["arrivals", "counterfactual_arrivals"]]
+            .mean()
+        )
+        if name == next(iter(scenarios)):
+            top.plot(means.index, means["counterfactual_arrivals"], "k--", lw=1, label="no pilot")
+        top.plot(means.index, means["arrivals"], color=COLOURS[name], lw=1, label=LABELS[name])
+        difference = means["arrivals"] - means["counterfactual_arrivals"]
+        bottom.plot(means.index, difference, color=COLOURS[name], lw=1)
+    for axis in (top, bottom):
+        mark_policy_dates(axis, scenarios, fixed)
+    bottom.axhline(0, color="black", lw=0.6)
+    top.set_ylabel("arrivals a week (people)")
+    bottom.set_ylabel("with the pilot less without")
+    bottom.set_xlabel("week starting (red: in force, first return; dashed: each pilot's end)")
+    replicates = weekly.groupby("scenario")["run_id"].nunique().min()
+    top.set_title(f"Means of {replicates} paired runs a pilot (same seeds with and without)")
+    top.legend(fontsize=7)
+    figure.autofmt_xdate()
+    return save_figure(figure, path)
+
+
+def record_figure(weekly: pd.DataFrame, path: Path) -> Path:
+    """Cumulative returns and admissions of the delivered pilot against the reported record."""
+    runs = weekly[(weekly["scenario"] == "delivered") & (weekly["legal_route_share"] == WITH_ROUTE)]
+    runs = runs.sort_values("week_start")
+    figure, axis = plt.subplots(figsize=(8, 4.5))
+    record = pilot_record()
+    for column, model_column, colour in (
+        ("returned", "returns", "tab:blue"),
+        ("admitted", "legal_admissions", "tab:green"),
+    ):
+        cumulative = runs.assign(total=runs.groupby("run_id")[model_column].cumsum())
+        mean = cumulative.groupby("week_start")["total"].mean()
+        axis.plot(mean.index, mean, color=colour, label=f"model: {model_column.replace('_', ' ')}")
+        axis.scatter(
+            pd.to_datetime(list(record.dates)),
+            getattr(record, column),
+            color=colour,
+            marker="x",
+            label=f"reported: {column}",
+        )
+    axis.set_xlim(pd.Timestamp(pilot_timeline()["in_force"]), None)
+    axis.set_ylabel("cumulative people")
+    axis.set_xlabel("week starting")
+    axis.set_title("The pilot as delivered: the model's returns and admissions, and the record")
+    axis.legend(fontsize=8)
+    figure.autofmt_xdate()
+    return save_figure(figure, path)
+
+
+def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
+    """Each replicate's deterrence up to the pilot's end, with and without the legal route."""
+    figure, axis = plt.subplots(figsize=(8, 4))
+    rows = [(name, share) for name in LABELS for share in (WITH_ROUTE, RETURNS_ALONE)]
+    rows = [(n, s) for n, s in rows if n in set(points["scenario"])]
+    metric = "deterrence_effect_during_pilot"
+    for position, (name, share) in enumerate(rows):
+        runs = results[
+            (results["scenario"] == name)
+            & (results["legal_route_share"] == share)
+            & (results["status"] == "ok")
         ]
-    )
+        axis.scatter(runs[metric], [position] * len(runs), alpha=0.4, color=COLOURS[name], s=18)
+        row = point(points, name, share)
+        axis.errorbar(
+            row[f"{metric}_mean"],
+            position,
+            xerr=[
+                [row[f"{metric}_mean"] - row[f"{metric}_low"]],
+                [row[f"{metric}_high"] - row[f"{metric}_mean"]],
+            ],
+            fmt="D",
+            color="black",
+            capsize=4,
+        )
+    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
+    axis.axvline(0, color="gray", lw=0.8)
+    names = [f"{name.replace('_', ' ')}{'' if s else ', returns alone'}" for name, s in rows]
+    axis.set_yticks(range(len(rows)), names)
+    axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
+    axis.set_xlabel("deterrence effect up to the pilot's end (share of arrivals)")
+    axis.set_title("Dots: replicate runs; diamonds: mean, 95% interval over seeds", fontsize=9)
+    axis.legend(fontsize=8, loc="lower right")
+    return save_figure(figure, path)
 
 
-def posterior_figure(by_draw: pd.DataFrame, points: pd.DataFrame, path: Path) -> Path:
-    """The effect of each accepted draw, against the hand-set and the fitted point runs."""
+def posterior_figure(by_draw: pd.DataFrame, path: Path) -> Path:
+    """The delivered pilot's effect in each accepted draw (weighted)."""
     figure, axis = plt.subplots(figsize=(8, 4))
     axis.hist(
-        by_draw["deterrence_effect"],
+        by_draw["deterrence_effect_during_pilot"],
         bins=15,
         weights=by_draw["weight"] * len(by_draw),
-        color="tab:orange",
+        color="tab:blue",
         alpha=0.7,
         label=f"accepted calibration draws ({len(by_draw)}, weighted)",
     )
-    for label, style, behaviour in (
-        (ANNOUNCED, "-", "hand-set behaviour"),
-        (CALIBRATED, ":", "the fit (closest draw)"),
-    ):
-        axis.axvline(
-            variant_row(points, label)["deterrence_effect_mean"],
-            color="black",
-            ls=style,
-            label=f"{behaviour} (mean of its replicates)",
-        )
     axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
     axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
-    axis.set_xlabel("deterrence effect of the pilot as announced (share of arrivals)")
+    axis.set_xlabel("deterrence of the pilot as delivered, up to its end (share of arrivals)")
     axis.set_ylabel("accepted draws (weighted count)")
-    axis.yaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
-    axis.set_title(
-        "The pilot over the calibration's posterior (each draw: mean of its runs)", fontsize=9
-    )
+    axis.set_title("The pilot as delivered over the calibration's posterior", fontsize=9)
     axis.legend(fontsize=7)
     return save_figure(figure, path)
 
 
-def posterior_reading(by_draw: pd.DataFrame, accepted: int, fitted_effect: float) -> str:
-    """The spread over the posterior, and where the fit's own effect falls in it.
+# --- words ---------------------------------------------------------------------------------
 
-    ``accepted`` draws were kept, of which ``by_draw`` ran; ``fitted_effect`` is the mean
-    effect of the fitted scenario's replicates.
-    """
-    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
-    median = over_draws(by_draw, "deterrence_effect", 0.5)
+
+def reading(points: pd.DataFrame, by_draw: pd.DataFrame, accepted: int) -> str:
+    """The numbers in words: as delivered first, then as announced, then the assumed growth."""
+    delivered, announced = point(points, "delivered"), point(points, "announced")
+    growth = point(points, "assumed_growth")
+    low, high = documented_coast_range()
+
+    def effect(row: pd.Series) -> str:
+        return with_interval(row, "deterrence_effect_during_pilot", percent=True)
+
+    spread = [over_draws(by_draw, "deterrence_effect_during_pilot", q) for q in POSTERIOR_SPREAD]
     ran = "all" if len(by_draw) == accepted else f"{len(by_draw)} of the"
-    central = POSTERIOR_SPREAD[1] - POSTERIOR_SPREAD[0]
     return (
-        f"Run over {ran} {accepted} draws the calibration kept, with their posterior weights, "
-        f"the pilot as announced deters a median {median:.1%}; the central {central:.0%} of "
-        "the posterior lies "
-        f"between {low:.1%} and {high:.1%}, and the chance that it reaches the 37% break-even "
-        f"is {chance_of_break_even(by_draw):.0%}. The fit's own {fitted_effect:.1%} has "
-        f"{posterior_share_below(by_draw, fitted_effect):.0%} of the posterior below it: the "
-        "single closest draw need not be a typical one. This spread, not the intervals over "
-        "replicates above, is the uncertainty the public data leave in the headline."
+        f"**As delivered**, with returns and admissions following the record to 10 June 2026 "
+        f"and an assumed 42 returns a week to an assumed end on 31 October 2026, the model makes "
+        f"{delivered['returns_mean']:,.0f} returns and cuts arrivals up to the pilot's end by "
+        f"{effect(delivered)} (interval over seeds); over {ran} {accepted} draws the "
+        f"calibration accepted, the central 90% lies between {spread[0]:.1%} and "
+        f"{spread[1]:.1%}. {decomposition_reading(delivered, point(points, 'delivered', 0.0))} "
+        f"**As announced** (a flat 50 a week to 11 June 2026) the cut is {effect(announced)} "
+        f"for {announced['returns_mean']:,.0f} returns. **With an assumed growth** of 2 a week, "
+        f"which no announcement states, it is {effect(growth)} for "
+        f"{growth['returns_mean']:,.0f} returns. "
+        "Under the delivered pilot, against the same people without it, "
+        f"{delivered['postponed_still_waiting_mean']:+,.0f} are still waiting on the coast at "
+        f"the run's end and {delivered['crossed_later_net_mean']:+,.0f} (net) crossed later: "
+        "postponed, not deterred. After the pilot's end the delivered run has "
+        f"{delivered['rebound_after_pilot_end_mean']:+,.0f} arrivals against the run without it. "
+        "The coast's mean population under the pilot is "
+        f"{delivered['mean_waiting_in_france_in_policy_period_mean']:,.0f} "
+        f"({delivered['counterfactual_mean_waiting_in_france_in_policy_period_mean']:,.0f} "
+        f"without): {coast_against_record(delivered, low, high)} People returned cross again "
+        f"{delivered['recrossings_in_policy_period_mean']:,.0f} times in these runs, against "
+        "at least two of the first 94 reported: the model's re-crossings are too frequent, and "
+        "its returns deter less than they would if fewer came back."
     )
 
 
-def posterior_share_below(by_draw: pd.DataFrame, effect: float) -> float:
-    """The posterior probability of a deterrence effect below ``effect``."""
-    return float(by_draw.loc[by_draw["deterrence_effect"] < effect, "weight"].sum())
+def decomposition_reading(whole: pd.Series, alone: pd.Series) -> str:
+    """How much of a pilot's effect comes through returns and through the route, in words."""
+    total, returns_part = whole["crossings_deterred_mean"], alone["crossings_deterred_mean"]
+    return (
+        f"Of its {total:,.0f} crossings deterred (mean, to the run's end), returns alone "
+        f"account for {returns_part:,.0f} and the legal route for {total - returns_part:,.0f} "
+        "(added in that order)."
+    )
+
+
+def coast_against_record(row: pd.Series, low: int, high: int) -> str:
+    """Whether the coast's mean populations fall inside the documented counts, in a sentence."""
+    values = [
+        row["mean_waiting_in_france_in_policy_period_mean"],
+        row["counterfactual_mean_waiting_in_france_in_policy_period_mean"],
+    ]
+    if all(low <= value <= high for value in values):
+        return f"both inside the documented {low:,} to {high:,}."
+    return (
+        f"the documented counts are {low:,} to {high:,}, so the model holds more people on the "
+        "coast than were counted; its inflow to the coast is set to reproduce arrivals, and "
+        "the time people wait before crossing is not fitted to the camp counts."
+    )
 
 
 def headline(points: pd.DataFrame, by_draw: pd.DataFrame) -> str:
-    """The finding in a sentence: the three variants and the posterior."""
-
-    def effect(label: str) -> str:
-        row = variant_row(points, label)
-        return interval(
-            row["deterrence_effect_mean"],
-            row["deterrence_effect_low"],
-            row["deterrence_effect_high"],
-            percent=True,
-        )
-
-    low, high = (over_draws(by_draw, "deterrence_effect", q) for q in POSTERIOR_SPREAD)
+    """The finding in a sentence: the three pilots and the posterior."""
+    delivered = point(points, "delivered")
+    low, high = (over_draws(by_draw, "deterrence_effect_during_pilot", q) for q in POSTERIOR_SPREAD)
     return (
-        f"The pilot as announced deters {effect(ANNOUNCED)} of crossings with the hand-set "
-        f"behaviour ({variant_row(points, RETURNS_ALONE)['deterrence_effect_mean']:.1%} without "
-        f"the legal route) and {variant_row(points, CALIBRATED)['deterrence_effect_mean']:.1%} "
-        "with the behaviour fitted to 2019-2024; over the calibration's posterior the median is "
-        f"{over_draws(by_draw, 'deterrence_effect', 0.5):.1%} (90%: {low:.1%} to {high:.1%}), "
-        f"a {chance_of_break_even(by_draw):.0%} chance of reaching the 37% break-even."
+        "Up to its end, the pilot as delivered cuts arrivals by "
+        f"{delivered['deterrence_effect_during_pilot_mean']:.1%} in the model "
+        f"(calibration posterior, 90%: {low:.1%} to {high:.1%}; a "
+        f"{chance_of_break_even(by_draw):.0%} chance of the 37% break-even); as announced, "
+        f"{point(points, 'announced')['deterrence_effect_during_pilot_mean']:.1%}; with an "
+        "assumed growth of 2 a week, "
+        f"{point(points, 'assumed_growth')['deterrence_effect_during_pilot_mean']:.1%}."
     )
 
 
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
-    """Figures, table and interpretation from the experiment's sweep."""
-    variants = {name: folder for name, folder in folders.items() if name != "posterior"}
-    results = with_variants({name: load_results(folder) for name, folder in variants.items()})
-    points = with_variants({name: load_points(folder) for name, folder in variants.items()})
-    weekly = with_variants({name: weekly_results(folder) for name, folder in variants.items()})
-    weights = posterior_overrides(POSTERIOR_SCENARIO)["weight"]
-    over_posterior = posterior_effects(load_results(folders["posterior"]), weights)
+    """Figures, tables and the reading from the experiment's sweeps."""
+    scenarios = experiment.config["scenarios"]
+    fixed = experiment.config["runs"]["fixed"]
+    results = labelled({name: load_results(folders[name]) for name in scenarios})
+    points = labelled({name: load_points(folders[name]) for name in scenarios})
+    weekly = labelled({name: weekly_results(folders[name]) for name in scenarios})
+    accepted = posterior_overrides(scenarios[POSTERIOR_SWEEP_OF])
+    by_draw = posterior_effects(load_results(folders[POSTERIOR]), accepted["weight"])
     out = experiment.results_dir
-    days = int(experiment.config["sweeps"]["pilot"]["sweep"]["days"])
     return experiment.finding(
-        interpretation(points, days)
-        + " "
-        + posterior_reading(
-            over_posterior,
-            len(posterior_overrides(POSTERIOR_SCENARIO)),
-            variant_row(points, CALIBRATED)["deterrence_effect_mean"],
-        ),
-        headline=headline(points, over_posterior),
+        reading(points, by_draw, len(accepted)),
+        headline=headline(points, by_draw),
         figures=[
-            weekly_figure(weekly, out / "pilot_weekly_arrivals.png"),
+            weekly_figure(weekly, scenarios, fixed, out / "pilot_weekly_arrivals.png"),
+            record_figure(weekly, out / "pilot_record.png"),
             effect_figure(results, points, out / "pilot_deterrence_effect.png"),
-            posterior_figure(over_posterior, points, out / "pilot_over_posterior.png"),
+            posterior_figure(by_draw, out / "pilot_over_posterior.png"),
         ],
         tables=[
-            ("Deterrence effect of the pilot, by variant", effect_table(points)),
             (
-                "The pilot as announced over the calibration's accepted draws (each draw's "
-                "behaviour parameters and inflow; mean over its replicates)",
-                posterior_table(over_posterior),
+                "The pilot's effect, by scenario (95% intervals over seeds)",
+                effect_table(points, scenarios, fixed),
             ),
             (
-                "Costs of the pilot (mean run; cost parameters in experiments/costs.toml: "
-                "support saved per person not arriving or returned, cost per return and per "
-                "legal admission)",
-                cost_table(points),
+                "Crossings deterred by mechanism: returns alone, then the legal route added",
+                mechanism_table(points, scenarios),
+            ),
+            (
+                "Where the fall in crossings went (means over seeds, people; the same people "
+                "reach the coast with and without the pilot)",
+                outcomes_table(points, scenarios),
+            ),
+            (
+                "The coast under the pilot and without it (mean from the pilot's start), and "
+                "after the pilot's end",
+                coast_table(points, scenarios),
+            ),
+            (
+                "The pilot as delivered over the calibration's accepted draws (each draw's "
+                "behaviour parameters and inflow; mean over its replicates)",
+                posterior_table(by_draw),
+            ),
+            (
+                "Costs of each pilot (mean run; cost parameters in experiments/costs.toml)",
+                cost_table(points, scenarios),
             ),
         ],
     )
