@@ -33,6 +33,8 @@ class Parameter:
     group: str
     description: str
     source: str
+    lever: bool = False
+    """Whether the app's live page shows it as a control (``lever = true`` in the file)."""
 
     @property
     def kind(self) -> type:
@@ -117,7 +119,12 @@ def load_declaration(path: Path) -> dict[str, Parameter]:
         missing = [field for field in _FIELDS if field not in entry]
         if missing:
             raise ValueError(f"{path.name}: parameter {name!r} lacks {missing}")
-        parameter = Parameter(name, *(entry[field] for field in _FIELDS))
+        unknown = sorted(set(entry) - {*_FIELDS, "lever"})
+        if unknown:
+            raise ValueError(f"{path.name}: parameter {name!r} has unknown fields {unknown}")
+        parameter = Parameter(
+            name, *(entry[field] for field in _FIELDS), lever=bool(entry.get("lever", False))
+        )
         parameter.coerce(parameter.default)  # the default itself must be within bounds
         parameters[name] = parameter
     return parameters

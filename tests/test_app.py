@@ -48,12 +48,36 @@ def test_moving_a_lever_rebuilds_the_run_with_it():
     assert slider(rc, "return_cap_per_week").v_model == 400
 
 
+NUMERIC_LEVERS = [name for name in LEVERS if PARAMETERS[name].kind in (int, float)]
+
+
+def labelled(rc, widget_type, name):
+    label = name.replace("_", " ") + " ("
+    (found,) = [w for w in rc.find(widget_type).widgets if (w.label or "").startswith(label)]
+    return found
+
+
 def test_controls_follow_the_parameter_declaration():
+    # the live page's levers are the parameters declared `lever = true`, the pilot's first
+    assert set(LEVERS) == {name for name, p in PARAMETERS.items() if p.lever}
+    assert PARAMETERS[LEVERS[0]].group == "policy"
+    assert {"pilot_end_date", "returns_follow_record", "identity_document_share"} <= set(LEVERS)
     _, rc = solara.render(Page(), handle_error=False)
-    for name in LEVERS:
+    for name in NUMERIC_LEVERS:
         control = slider(rc, name)
         assert control.min == PARAMETERS[name].low
         assert control.max == PARAMETERS[name].high
+    assert labelled(rc, v.Checkbox, "returns_follow_record").v_model is False
+    date = labelled(rc, v.TextField, "pilot_end_date")
+    assert date.v_model == scenario_defaults("pilot")["pilot_end_date"].isoformat()
+
+
+def test_following_the_record_from_its_checkbox_rebuilds_the_run():
+    _, rc = solara.render(Page(), handle_error=False)
+    rc.find(v.Btn, children=["Step a week"]).widget.click()
+    labelled(rc, v.Checkbox, "returns_follow_record").v_model = True
+    assert day_text(rc).startswith("Day 0")
+    assert labelled(rc, v.Checkbox, "returns_follow_record").v_model is True
 
 
 def test_sessions_do_not_share_a_model():
@@ -79,7 +103,7 @@ def test_sliders_keep_the_scenario_values():
     # a slider whose steps miss a scenario's value would silently change the run
     _, rc = solara.render(Page(), handle_error=False)
     defaults = scenario_defaults("pilot")
-    for name in LEVERS:
+    for name in NUMERIC_LEVERS:
         control = slider(rc, name)
         assert control.v_model == defaults[name], name
         assert (

@@ -7,7 +7,9 @@ from __future__ import annotations
 import re
 import time
 
+from model.parameters import PARAMETERS
 from tests.browser import PROJECT_ROOT, browser_page, free_port, screenshot, serve_app
+from viz.live_page import LEVERS
 
 APP = PROJECT_ROOT / "viz" / "app.py"
 LOAD_TIMEOUT_MS = 60_000
@@ -80,7 +82,8 @@ def test_live_page_draws_steps_plays_and_follows_the_return_cap():
         returns_with_cap_50 = returns_so_far(page)
         screenshot(page, "live_page")
 
-        cap = page.get_by_role("slider").first  # return cap per week, the first control
+        sliders = [name for name in LEVERS if PARAMETERS[name].kind in (int, float)]
+        cap = page.get_by_role("slider").nth(sliders.index("return_cap_per_week"))
         cap.focus()
         cap.press("End")  # the declared upper bound
         page.get_by_text(re.compile(r"^return cap per week \(.*\): 5000$")).wait_for(timeout=30_000)

@@ -7,6 +7,7 @@ a bad combination of values or a failed run is shown as a message, never a trace
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import math
 import time
@@ -21,18 +22,13 @@ from viz.charts import PANEL_HEIGHT, network_chart, weekly_panels
 from viz.echarts_panel import ChartOption, EchartsPanel
 from viz.live import DAYS_PER_STEP, LiveRun
 
-LEVERS = (
-    "return_cap_per_week",
-    "return_cap_growth_per_week",
-    "crackdown_intensity",
-    "patrol_intensity",
-    "legal_route_share",
-    "smuggler_misinformation",
-    "belief_weight_network",
-    "belief_weight_official",
-    "belief_weight_smugglers",
+LEVERS = tuple(
+    sorted(
+        (name for name, declared in PARAMETERS.items() if declared.lever),
+        key=lambda name: PARAMETERS[name].group != "policy",  # policy first, else as declared
+    )
 )
-"""The controls on the live page: the policy levers and the key behaviour parameters."""
+"""The controls on the live page: the parameters declared ``lever = true``."""
 
 FLOAT_STEPS = 1000
 """At least this many slider positions between a real-valued parameter's bounds."""
@@ -71,7 +67,23 @@ def ParameterControl(name: str, value, on_value, disabled: bool = False):
     declared = PARAMETERS[name]
     shown = f"{value:g}" if isinstance(value, float) else str(value)
     label = f"{name.replace('_', ' ')} ({declared.unit}): {shown}"
-    if declared.kind is int:
+    if declared.kind is bool:
+        solara.Checkbox(label=label, value=value, on_value=on_value, disabled=disabled)
+    elif declared.kind is dt.date:
+
+        def on_date(picked: dt.date | None) -> None:
+            if picked is not None:  # a cleared field keeps the last date
+                on_value(picked)
+
+        solara.lab.InputDate(
+            value,
+            on_value=on_date,
+            label=label,
+            date_format="%Y-%m-%d",
+            min_date=declared.low.isoformat(),
+            max_date=declared.high.isoformat(),
+        )
+    elif declared.kind is int:
         solara.SliderInt(
             label,
             value=value,

@@ -27,7 +27,9 @@ from experiments.calibration.abc import weighted_quantile
 from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.costs import policy_costs
 from experiments.figures import save_figure
+from experiments.generated_markdown import markdown_table, replace_region
 from experiments.labels import BREAK_EVEN_DETERRENCE
+from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from experiments.sweep_analysis import load_points, load_results
 from model.pilot_record import documented_coast_range, pilot_record, pilot_timeline
@@ -45,6 +47,9 @@ WITH_ROUTE, RETURNS_ALONE = 1.0, 0.0
 POSTERIOR = "posterior"
 POSTERIOR_SWEEP_OF = "delivered"
 """The scenario the posterior's draws run in (their values override its behaviour)."""
+README = PROJECT_ROOT / "README.md"
+README_REGION = "pilot-effect"
+"""The README's region that the full-size run writes: the headline and the effect's tables."""
 COLOURS = {"delivered": "tab:blue", "announced": "tab:orange", "assumed_growth": "tab:gray"}
 
 
@@ -515,7 +520,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     accepted = posterior_overrides(scenarios[POSTERIOR_SWEEP_OF])
     by_draw = posterior_effects(load_results(folders[POSTERIOR]), accepted["weight"])
     out = experiment.results_dir
-    return experiment.finding(
+    finding = experiment.finding(
         reading(points, by_draw, len(accepted)),
         headline=headline(points, by_draw),
         figures=[
@@ -553,6 +558,20 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
                 cost_table(points, scenarios),
             ),
         ],
+    )
+    if experiment.size == "full":
+        README.write_text(replace_region(README.read_text(), README_REGION, summary(finding)))
+    return finding
+
+
+def summary(finding: Finding) -> str:
+    """The README's account of the pilot: the headline, then the effect's tables."""
+    shown = list(finding.tables)[:4]
+    return "\n\n".join(
+        [
+            f"{finding.headline} (`deterrence experiment {NAME}`, full size; written by it.)",
+            *(f"*{caption}.*\n\n{markdown_table(table)}" for caption, table in shown),
+        ]
     )
 
 
