@@ -246,6 +246,7 @@ class ChannelModel(Model):
         self.came_back_to_coast = 0
         self.left_coast = 0
         self.bookings = 0
+        self.dismantled_gangs_day = dict.fromkeys(GANG_DAY_RECORDS, 0)
         for agent in (
             self.border_force,
             self.returns_unit,
@@ -256,8 +257,11 @@ class ChannelModel(Model):
             agent.reset_day()
 
     def _take_stock(self) -> None:
-        """Count the reported stocks and add up the gangs' day, once, for the reporters."""
-        totals = dict.fromkeys(GANG_DAY_RECORDS, 0)
+        """Count the reported stocks and add up the gangs' day, once, for the reporters.
+
+        Gangs dismantled today launched before they were dismantled: their day counts too.
+        """
+        totals = dict(self.dismantled_gangs_day)
         for gang in self.gangs:
             for name in GANG_DAY_RECORDS:
                 totals[name] += getattr(gang, name)
@@ -402,6 +406,7 @@ class ChannelModel(Model):
             smuggler_return_claim(official_return, p["smuggler_misinformation"]),
             *weights,
         )
+        self._know_own_return_risk(rows, perceived_return)
         population.perceived_return_prob[rows] = perceived_return
         found = population.heard_job_found.take(rows)
         job, job_confidence = network_signal(found, found + population.heard_job_failed.take(rows))
@@ -432,6 +437,23 @@ class ChannelModel(Model):
         self.mean_perceived_return_prob = float(perceived_return.mean())
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
+
+    def _know_own_return_risk(self, rows: np.ndarray, perceived_return: np.ndarray) -> None:
+        """People returned before believe at least their own risk if they cross again.
+
+        Their biometrics are on file: while the pilot runs, a recrossing is recognised at the
+        declared rate and goes first for return (see ``ReturnsUnit.consider_for_return``).
+        """
+        p = self.params
+        own_risk = (
+            p["own_return_risk_awareness"]
+            * p["returned_recrossing_detection_prob"]
+            * (1.0 - p["appeal_success_prob"])
+        )
+        if own_risk <= 0.0 or not self.returns_unit.running:
+            return
+        returned_before = self.population.times_returned.take(rows) > 0
+        np.maximum(perceived_return, own_risk, out=perceived_return, where=returned_before)
 
     def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
@@ -532,6 +554,8 @@ class ChannelModel(Model):
             gang.adapt()
         for gang in self.police.dismantle_gangs(gangs):
             self.send_back_to_camp(gang.release_customers())
+            for name in GANG_DAY_RECORDS:
+                self.dismantled_gangs_day[name] += getattr(gang, name)
             gang.remove()
         self._enter_new_gang(gangs)
         for employer in self.employers_list:

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from agents.migrants import Migrant, MigrantState
+from model.run import run_scenario
 from tests.conftest import CONSERVATION_DAYS
 
 
@@ -142,3 +143,19 @@ def test_legal_route_never_admits_anyone_who_tried_to_cross(conservation_trace):
 
 def test_minors_are_never_detained_or_returned(conservation_trace):
     assert (conservation_trace.days["minors_detained_or_returned"] == 0).all()
+
+
+def test_gangs_dismantled_on_their_launch_day_keep_their_launches_on_the_books():
+    # dismantled every other week: many gangs go on the day they launched (issue: 6% lost)
+    result = run_scenario(
+        "pilot",
+        seed=2,
+        days=120,
+        overrides={"gang_dismantle_prob_per_week": 0.5},
+        with_counterfactual=False,
+    )
+    daily = result.daily
+    outcomes = daily["people_stopped"] + daily["arrivals"] + daily["deaths"]
+    _assert_every_day(daily["attempts"], outcomes, "attempts vs stopped + arrived + died")
+    launched = daily["boats_arrived"] + daily["launches_stopped"]
+    _assert_every_day(daily["boats_launched"], launched, "boats launched vs arrived + stopped")

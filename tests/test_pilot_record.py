@@ -199,17 +199,41 @@ def test_returned_people_who_cross_again_are_recognised_at_the_declared_rate():
         "pilot",
         seed=4,
         days=400,
-        overrides={"returned_recrossing_detection_prob": 0.0},
+        overrides={"returned_recrossing_detection_prob": 0.0, "own_return_risk_awareness": 0.0},
         with_counterfactual=False,
     )
     always = run_scenario(
         "pilot",
         seed=4,
         days=400,
-        overrides={"returned_recrossing_detection_prob": 1.0},
+        overrides={"returned_recrossing_detection_prob": 1.0, "own_return_risk_awareness": 0.0},
         with_counterfactual=False,
     )
     assert never.daily["recrossings"].sum() > 0
     assert never.daily["recrossers_detained"].sum() == 0
     assert always.daily["recrossers_detained"].sum() > 0
     assert (always.daily["recrossers_detained"] <= always.daily["recrossings"]).all()
+
+
+def test_returned_people_weigh_their_own_risk_while_the_pilot_runs():
+    def recrossings(awareness: float) -> tuple[int, int]:
+        result = run_scenario(
+            "pilot",
+            seed=4,
+            days=420,
+            overrides={"own_return_risk_awareness": awareness, "pilot_end_date": "2025-12-15"},
+            with_counterfactual=False,
+        )
+        daily = result.daily
+        during = daily["date"] < pd.Timestamp("2025-12-15")
+        return int(daily.loc[during, "recrossings"].sum()), int(
+            daily.loc[~during, "recrossings"].sum()
+        )
+
+    unaware_during, _ = recrossings(0.0)
+    aware_during, aware_after = recrossings(1.0)
+    assert unaware_during > 0
+    # knowing their biometrics are on file, the returned do not cross while returns go on...
+    assert aware_during == 0
+    # ...and do once the pilot has ended and no one is detained any more
+    assert aware_after > 0
