@@ -19,7 +19,7 @@ from agents.enforcement import NO_JOB_NEWS_AFTER_DAYS
 from agents.migrants import NO_EMPLOYER, MigrantState
 
 if TYPE_CHECKING:
-    from model.model import ChannelModel
+    from agents.world import World
 
 WEEKS_PER_YEAR = 52
 EMPLOYERS_PER_SECTOR = 5
@@ -77,7 +77,7 @@ class Employer(Agent):
     """An employer in one sector that hires people without the right to work."""
 
     def __init__(
-        self, model: ChannelModel, sector: str, base_vacancies: float, annual_gain_gbp: float
+        self, model: World, sector: str, base_vacancies: float, annual_gain_gbp: float
     ) -> None:
         """Create an employer expecting 2024's detection chance."""
         super().__init__(model)
@@ -126,7 +126,7 @@ class Employer(Agent):
 class IllegalWorkingEnforcement(Agent):
     """Immigration enforcement visits to workplaces: finds illegal workers, fines employers."""
 
-    def __init__(self, model: ChannelModel) -> None:
+    def __init__(self, model: World) -> None:
         """Create the enforcement with zeroed daily records."""
         super().__init__(model)
         self.reset_day()
@@ -141,7 +141,7 @@ class IllegalWorkingEnforcement(Agent):
         """Weekly chance an illegal worker is found, given today's crackdown."""
         p = self.model.params
         base = p["base_worker_detection_per_week"]
-        if self.model.day < self.model.crackdown_start_day:
+        if self.model.day < self.model.calendar.crackdown_start_day:
             return base
         return base + p["crackdown_intensity"] * (p["max_worker_detection_per_week"] - base)
 
@@ -159,9 +159,9 @@ class IllegalWorkingEnforcement(Agent):
         for index in population.employer[caught].tolist():
             employers[index].caught_this_week += 1
         population.employer[caught] = NO_EMPLOYER
-        model.spread_news(caught, "heard_job_failed")
+        model.coast.spread_news(caught, "heard_job_failed")
         removed = caught[rng.random(n_caught) < model.params["caught_worker_removal_prob"]]
-        population.state[removed] = MigrantState.REMOVED
+        population.remove_from_uk(removed)
         self.caught += n_caught
         self.removed += len(removed)
 
@@ -172,7 +172,7 @@ class IllegalWorkMarket:
     Not an agent: it is the meeting place of the employers (agents) and the migrants in the UK.
     """
 
-    def __init__(self, model: ChannelModel) -> None:
+    def __init__(self, model: World) -> None:
         """Attach the market to the model whose employers and migrants it matches."""
         self.model = model
         self.hire_rate_estimate = 0.0
@@ -263,7 +263,7 @@ class IllegalWorkMarket:
         first_job = hired[~population.ever_employed[hired] & ~population.job_news_sent[hired]]
         population.ever_employed[hired] = True
         population.job_news_sent[first_job] = True
-        model.spread_news(first_job, "heard_job_found")
+        model.coast.spread_news(first_job, "heard_job_found")
 
         self.hires = int(hires.sum())
         self.job_seekers = len(seekers)
@@ -283,7 +283,12 @@ class IllegalWorkMarket:
             & ~population.job_news_sent[cohort]
         ]
         population.job_news_sent[rows] = True
-        model.spread_news(rows, "heard_job_failed")
+        model.coast.spread_news(rows, "heard_job_failed")
+
+    def official_job_signal(self) -> float:
+        """The job chance official messaging implies: finding work and not being caught."""
+        caught_within_year = yearly_chance(self.model.work_enforcement.detection_per_week)
+        return self.job_availability() * (1.0 - caught_within_year)
 
     def job_availability(self) -> float:
         """Chance that a job seeker finds work within four weeks, at the recent hiring pace."""

@@ -11,20 +11,18 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 
-from agents.migrants import NEVER, NO_GANG, MigrantState
-
 NO_ROWS = np.zeros(0, dtype=np.int64)
 NO_JOB_NEWS_AFTER_DAYS = 28
 """Days of fruitless job search after which contacts hear that someone found no work."""
 
 if TYPE_CHECKING:
-    from model.model import ChannelModel
+    from agents.world import World
 
 
 class FrenchCoastalPolice(Agent):
     """French patrols on the beaches: they stop launches, and help dismantle gangs."""
 
-    def __init__(self, model: ChannelModel) -> None:
+    def __init__(self, model: World) -> None:
         """Create the police with the model's patrol intensity."""
         super().__init__(model)
         self.patrol_intensity = model.params["patrol_intensity"]
@@ -49,7 +47,7 @@ class FrenchCoastalPolice(Agent):
 class UKBorderForce(Agent):
     """UK Border Force: picks up the boats that cross and records the arrivals."""
 
-    def __init__(self, model: ChannelModel) -> None:
+    def __init__(self, model: World) -> None:
         """Create the Border Force with zeroed daily records."""
         super().__init__(model)
         self.arrived_on: dict[int, np.ndarray] = {}
@@ -93,17 +91,13 @@ class UKBorderForce(Agent):
             < model.params["death_risk_per_crossing"]
         )
         population = model.population
-        population.booked_gang[passengers] = NO_GANG
-        population.state[passengers[died]] = MigrantState.DIED
+        population.unbook(passengers)
+        population.die_at_sea(passengers[died])
         arrived = passengers[~died]
-        population.state[arrived] = MigrantState.IN_UK
-        population.uk_arrival_day[arrived] = model.day
-        first_time = arrived[population.first_uk_arrival_day.take(arrived) == NEVER]
-        population.first_uk_arrival_day[first_time] = model.day
-        population.uk_arrivals[arrived] += 1
+        population.arrive_in_uk(arrived, model.day)
         self.recrossings += int(np.count_nonzero(population.times_returned.take(arrived)))
         self.deaths += int(died.sum())
         self.arrivals += len(arrived)
         self.arrived_on[model.day] = arrived
-        model.spread_news(arrived, "heard_crossed")
+        model.coast.spread_news(arrived, "heard_crossed")
         model.returns_unit.consider_for_return(arrived)

@@ -1,8 +1,12 @@
-"""Migrants: one Mesa agent a person, with their numbers kept in columns for the daily work.
+"""Migrants: every person's state in columns, the life events that change it, and a Mesa view.
 
-A :class:`Migrant` is a Mesa agent holding its row in :class:`MigrantPopulation`, which keeps
-every migrant's attributes in numpy arrays so that the daily phases (beliefs, decisions,
-the labour market) run for everyone at once. Reading an agent's attribute reads its row.
+:class:`MigrantPopulation` keeps every migrant's attributes in numpy arrays, one row a person,
+so that the daily phases (beliefs, decisions, the labour market) run for everyone at once. A
+person's state changes only through the population's life events (arrive in the UK, be
+detained, be returned, ...), which check each move against :data:`ALLOWED_MOVES`.
+A :class:`Migrant` is a Mesa agent that reads one person's row, made on demand for inspection
+(the app's network view, tests); the daily loop never makes one per person, which cost a third
+of a run's time.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import numpy as np
 from mesa import Agent
 
 if TYPE_CHECKING:
-    from model.model import ChannelModel
+    from agents.world import World
 
 
 class MigrantState(IntEnum):
@@ -39,6 +43,32 @@ class MigrantState(IntEnum):
 NO_GANG = -1
 NO_EMPLOYER = -1
 NEVER = -1
+
+ALLOWED_MOVES: dict[MigrantState, frozenset[MigrantState]] = {
+    MigrantState.IN_FRANCE: frozenset({MigrantState.LEFT, MigrantState.AWAITING_RETURN}),
+    MigrantState.AWAITING_RETURN: frozenset({MigrantState.IN_UK}),
+    MigrantState.IN_UK: frozenset({MigrantState.IN_FRANCE, MigrantState.AWAITING_RETURN}),
+    MigrantState.LEGAL_UK: frozenset({MigrantState.IN_FRANCE}),
+    MigrantState.LEFT: frozenset({MigrantState.IN_FRANCE}),
+    MigrantState.DIED: frozenset({MigrantState.IN_FRANCE}),
+    MigrantState.REMOVED: frozenset({MigrantState.IN_UK}),
+}
+"""The states a person may move into each state from (the ODD's life cycle, section 2.2)."""
+
+
+class MigrantStateError(RuntimeError):
+    """A move the life cycle does not allow: a defect in the model, not in the input."""
+
+
+def _allowed_from() -> np.ndarray:
+    """``table[to, from]``: whether a person may move from one state to another."""
+    table = np.zeros((len(MigrantState), len(MigrantState)), dtype=bool)
+    for to, sources in ALLOWED_MOVES.items():
+        table[to, [int(source) for source in sources]] = True
+    return table
+
+
+_ALLOWED_FROM = _allowed_from()
 
 _COLUMNS: dict[str, tuple[type, object]] = {
     # identity and circumstances
@@ -142,6 +172,84 @@ class MigrantPopulation:
         """Rows of migrants currently in ``state``."""
         return np.flatnonzero(self.is_in(state))
 
+    # --- the one checked way a state changes ---------------------------------------------
+    def move(self, rows: np.ndarray, to: MigrantState) -> None:
+        """Put ``rows`` into state ``to``, if the life cycle allows it from where they are.
+
+        Raises:
+            MigrantStateError: naming the first person and the move that is not allowed.
+        """
+        if len(rows) == 0:
+            return
+        now = self.state.take(rows)
+        allowed = _ALLOWED_FROM[int(to)].take(now)
+        if not allowed.all():
+            first = int(np.argmin(allowed))
+            raise MigrantStateError(
+                f"migrant {int(rows[first])} cannot move from {MigrantState(int(now[first])).name}"
+                f" to {to.name}: allowed from {sorted(s.name for s in ALLOWED_MOVES[to])}"
+            )
+        self.state[rows] = to
+
+    # --- life events -------------------------------------------------------------------------
+    def leave_coast(self, rows: np.ndarray) -> None:
+        """``rows`` leave the coast (claim asylum in France or move on)."""
+        self.move(rows, MigrantState.LEFT)
+
+    def come_back_to_coast(self, rows: np.ndarray, day: int) -> None:
+        """``rows``, who had left, come back to the coast and wait anew from ``day``."""
+        self.move(rows, MigrantState.IN_FRANCE)
+        self.waiting_since_day[rows] = day
+
+    def set_off(self, launched: np.ndarray, price_gbp: float, departed: np.ndarray) -> None:
+        """``launched`` made an attempt; ``departed`` of them paid ``price_gbp`` and left."""
+        self.illegal_attempts[launched] += 1
+        self.savings_gbp[departed] -= price_gbp
+
+    def unbook(self, rows: np.ndarray) -> None:
+        """``rows`` are back waiting on the coast with no gang (stopped, or the gang is gone)."""
+        self.booked_gang[rows] = NO_GANG
+
+    def die_at_sea(self, rows: np.ndarray) -> None:
+        """``rows`` died crossing."""
+        self.move(rows, MigrantState.DIED)
+
+    def arrive_in_uk(self, rows: np.ndarray, day: int) -> None:
+        """``rows`` are picked up by Border Force on ``day``, the first time or again."""
+        self.move(rows, MigrantState.IN_UK)
+        self.uk_arrival_day[rows] = day
+        first_time = rows[self.first_uk_arrival_day.take(rows) == NEVER]
+        self.first_uk_arrival_day[first_time] = day
+        self.uk_arrivals[rows] += 1
+
+    def detain(self, rows: np.ndarray) -> None:
+        """``rows`` are detained for return to France."""
+        self.move(rows, MigrantState.AWAITING_RETURN)
+
+    def release_on_appeal(self, rows: np.ndarray) -> None:
+        """``rows`` won their appeal and stay in the UK."""
+        self.move(rows, MigrantState.IN_UK)
+
+    def return_to_france(self, rows: np.ndarray, day: int) -> None:
+        """``rows`` are returned to the coast on ``day``."""
+        self.move(rows, MigrantState.IN_FRANCE)
+        self.times_returned[rows] += 1
+        self.waiting_since_day[rows] = day  # back on the coast, waiting anew
+        self.booked_gang[rows] = NO_GANG
+
+    def hear_of_own_return(self, rows: np.ndarray) -> None:
+        """Their own return counts as a case ``rows`` know of, beside their contacts'."""
+        self.heard_returned[rows] += 1.0
+        self.heard_crossed[rows] += 1.0
+
+    def admit_legally(self, rows: np.ndarray) -> None:
+        """``rows`` passed the legal route's checks and go to the UK."""
+        self.move(rows, MigrantState.LEGAL_UK)
+
+    def remove_from_uk(self, rows: np.ndarray) -> None:
+        """``rows``, caught working illegally, are removed from the UK."""
+        self.move(rows, MigrantState.REMOVED)
+
     def state_counts(self) -> np.ndarray:
         """Number of migrants in each state, indexed by :class:`MigrantState`."""
         # One byte comparison a state: cheaper than bincount, which first widens every byte.
@@ -151,12 +259,12 @@ class MigrantPopulation:
 class Migrant(Agent):
     """A person who has come to the northern French coast hoping to reach the UK.
 
-    The agent is the person's identity in the Mesa model; the person's numbers live in the
-    model's :class:`MigrantPopulation` at row ``row``, where the daily phases update everyone
-    at once (see ``ChannelModel.step``).
+    A Mesa view of one row of the model's :class:`MigrantPopulation`: its attributes read the
+    person's current values. Made on demand (``ChannelModel.migrant(row)``), never by the
+    daily loop, which works on the population's columns.
     """
 
-    def __init__(self, model: ChannelModel, row: int) -> None:
+    def __init__(self, model: World, row: int) -> None:
         """Create the agent for the migrant at ``row`` of the model's population."""
         super().__init__(model)
         self.row = row

@@ -28,9 +28,11 @@ from mesa import Agent
 from agents.migrants import NO_GANG, MigrantState
 
 if TYPE_CHECKING:
-    from model.model import ChannelModel
+    from agents.world import World
 
 DAYS_PER_WEEK = 7
+PUBLISHED_RATE_DAYS = 28
+"""Days over which the published return rate (returns per arrival) is computed."""
 CumulativeTarget = Callable[[int], float]
 """A cumulative count the record implies by the end of a day of the run (day index)."""
 
@@ -60,7 +62,7 @@ def legal_route_priority(
 class ReturnsUnit(Agent):
     """The Home Office unit that detains small-boat arrivals and returns them to France."""
 
-    def __init__(self, model: ChannelModel, record_target: CumulativeTarget | None) -> None:
+    def __init__(self, model: World, record_target: CumulativeTarget | None) -> None:
         """Create the unit with no one detained.
 
         ``record_target``, when given, is the cumulative number of returns the record implies
@@ -74,6 +76,8 @@ class ReturnsUnit(Agent):
         self.returns_this_week = 0
         self.week_of_count = -1
         self.total_returns = 0
+        self.recent_arrivals: deque = deque(maxlen=PUBLISHED_RATE_DAYS)
+        self.recent_detentions: deque = deque(maxlen=PUBLISHED_RATE_DAYS)
         self.reset_day()
 
     def reset_day(self) -> None:
@@ -86,12 +90,13 @@ class ReturnsUnit(Agent):
     @property
     def pilot_week(self) -> int:
         """Weeks since the pilot started (negative before it)."""
-        return (self.model.day - self.model.pilot_start_day) // DAYS_PER_WEEK
+        return (self.model.day - self.model.calendar.pilot_start_day) // DAYS_PER_WEEK
 
     @property
     def running(self) -> bool:
         """Whether the pilot runs today (from its start to the day before its end)."""
-        return self.model.pilot_start_day <= self.model.day < self.model.pilot_end_day
+        calendar = self.model.calendar
+        return calendar.pilot_start_day <= self.model.day < calendar.pilot_end_day
 
     @property
     def cap_this_week(self) -> int:
@@ -102,8 +107,8 @@ class ReturnsUnit(Agent):
         if not self.running:
             return 0
         if self.record_target is not None:
-            start = self.model.pilot_start_day + self.pilot_week * DAYS_PER_WEEK
-            last = min(start + DAYS_PER_WEEK, self.model.pilot_end_day) - 1
+            start = self.model.calendar.pilot_start_day + self.pilot_week * DAYS_PER_WEEK
+            last = min(start + DAYS_PER_WEEK, self.model.calendar.pilot_end_day) - 1
             return round(self.record_target(last)) - round(self.record_target(start - 1))
         p = self.model.params
         return weekly_return_cap(
@@ -116,11 +121,30 @@ class ReturnsUnit(Agent):
             return 0
         delay = self.model.params["return_processing_days"]
         if self.record_target is not None:
-            horizon = min(self.model.day + delay + DAYS_PER_WEEK, self.model.pilot_end_day - 1)
+            last_day = self.model.calendar.pilot_end_day - 1
+            horizon = min(self.model.day + delay + DAYS_PER_WEEK, last_day)
             wanted = round(self.record_target(horizon)) - self.total_returns
         else:
             wanted = detention_capacity(self.cap_this_week, delay)
         return wanted - len(self.detained)
+
+    def published_return_rate(self) -> float:
+        """Share of the last four weeks' arrivals held for return, less expected appeal wins.
+
+        This is both the official figure and the actual chance that an arrival is returned.
+        Detentions are counted on arrival, so the share is a probability even when returns lag
+        behind them (returns per arrival can exceed 1 when arrivals collapse).
+        """
+        arrivals = sum(self.recent_arrivals)
+        if not arrivals:
+            return 0.0
+        held = sum(self.recent_detentions) * (1.0 - self.model.params["appeal_success_prob"])
+        return min(held / arrivals, 1.0)
+
+    def close_day(self) -> None:
+        """Keep the day's arrivals and detentions for the published rate (end of the day)."""
+        self.recent_arrivals.append(self.model.border_force.arrivals)
+        self.recent_detentions.append(self.detentions)
 
     def consider_for_return(self, arrivals: np.ndarray) -> None:
         """Detain eligible arrivals (adults, while the pilot runs) while places are free.
@@ -144,9 +168,9 @@ class ReturnsUnit(Agent):
         order = np.argsort(~recognised, kind="stable")[:free]
         chosen = shuffled[order]
         self.recrossers_detained += int(np.count_nonzero(recognised[order]))
-        population.state[chosen] = MigrantState.AWAITING_RETURN
+        population.detain(chosen)
         delay = self.model.params["return_processing_days"]
-        earliest = max(self.model.day + delay, self.model.first_return_day)
+        earliest = max(self.model.day + delay, self.model.calendar.first_return_day)
         self.detained = np.concatenate([self.detained, chosen])
         self.due_day = np.concatenate([self.due_day, np.full(len(chosen), earliest)])
         wins = rng.random(len(chosen)) < self.model.params["appeal_success_prob"]
@@ -174,7 +198,7 @@ class ReturnsUnit(Agent):
         Within the week's cap, or up to the record's cumulative target; after the pilot's
         end, everyone still detained is returned as they fall due.
         """
-        if self.model.day >= self.model.pilot_end_day:
+        if self.model.day >= self.model.calendar.pilot_end_day:
             return due
         if self.record_target is not None:
             return max(round(self.record_target(self.model.day)) - self.total_returns, 0)
@@ -184,7 +208,7 @@ class ReturnsUnit(Agent):
         rows = self.detained[mask]
         if len(rows) == 0:
             return
-        self.model.population.state[rows] = MigrantState.IN_UK
+        self.model.population.release_on_appeal(rows)
         self.appeals_won += len(rows)
         self._forget(mask)
 
@@ -196,13 +220,9 @@ class ReturnsUnit(Agent):
         mask[positions] = True
         self._forget(mask)
         population = self.model.population
-        population.times_returned[rows] += 1
-        population.waiting_since_day[rows] = self.model.day  # back on the coast, waiting anew
-        self.model.send_back_to_camp(rows)
-        self.model.spread_news(rows, "heard_returned")
-        # Their own return counts as a case they know of, beside their contacts'.
-        population.heard_returned[rows] += 1.0
-        population.heard_crossed[rows] += 1.0
+        population.return_to_france(rows, self.model.day)
+        self.model.coast.spread_news(rows, "heard_returned")
+        population.hear_of_own_return(rows)
         self.returns += len(rows)
         self.returns_this_week += len(rows)
         self.total_returns += len(rows)
@@ -220,7 +240,7 @@ class LegalRoute(Agent):
     Places come at parity with returns (or as the record shows); selection is by priority.
     """
 
-    def __init__(self, model: ChannelModel, record_target: CumulativeTarget | None) -> None:
+    def __init__(self, model: World, record_target: CumulativeTarget | None) -> None:
         """Create the route with no places open.
 
         ``record_target``, when given, is the cumulative number of admissions the record
@@ -251,12 +271,12 @@ class LegalRoute(Agent):
 
     # --- the schedule of windows ---------------------------------------------------------
     def _days_into_scheme(self) -> int:
-        return self.model.day - self.model.pilot_start_day
+        return self.model.day - self.model.calendar.pilot_start_day
 
     def window_open(self) -> bool:
         """Whether expressions of interest are taken today (an open window of a running pilot)."""
         p = self.model.params
-        if not 0 <= self._days_into_scheme() or self.model.day >= self.model.pilot_end_day:
+        if not 0 <= self._days_into_scheme() or self.model.day >= self.model.calendar.pilot_end_day:
             return False
         return (
             self._days_into_scheme() % p["legal_route_window_every_days"]
@@ -286,9 +306,10 @@ class LegalRoute(Agent):
         """
         model = self.model
         pass_prob = model.params["legal_route_check_pass_prob"]
-        if self.record_target is None or model.day >= model.pilot_end_day or pass_prob == 0:
+        end = model.calendar.pilot_end_day
+        if self.record_target is None or model.day >= end or pass_prob == 0:
             return
-        ahead = min(model.day + model.params["legal_route_check_days"], model.pilot_end_day - 1)
+        ahead = min(model.day + model.params["legal_route_check_days"], end - 1)
         target = round(self.record_target(ahead)) * model.params["legal_route_share"] / pass_prob
         if target > self.places_released:
             self._release(target - self.places_released)
@@ -344,7 +365,7 @@ class LegalRoute(Agent):
         lapsed = registered[~p.legal_selected.take(registered)]
         p.registered[lapsed] = False
         self.lapsed += len(lapsed)
-        self.model.spread_news(lapsed, "heard_not_selected")
+        self.model.coast.spread_news(lapsed, "heard_not_selected")
 
     def _select_applicants(self) -> None:
         n_places = int(self.places_open)
@@ -382,15 +403,15 @@ class LegalRoute(Agent):
         )
         admitted = self.in_checks[done & self.passes_checks & still_eligible]
         refused = self.in_checks[done & ~(self.passes_checks & still_eligible)]
-        p.state[admitted] = MigrantState.LEGAL_UK
+        p.admit_legally(admitted)
         p.legal_selected[refused] = False
         p.registered[refused] = False
         if self.record_target is None:  # following the record, refusals are allowed for
             self.places_open += len(refused)
         self.admissions += len(admitted)
         self.total_admissions += len(admitted)
-        self.model.spread_news(admitted, "heard_admitted")
-        self.model.spread_news(refused, "heard_not_selected")
+        self.model.coast.spread_news(admitted, "heard_admitted")
+        self.model.coast.spread_news(refused, "heard_not_selected")
         keep = ~done
         self.in_checks = self.in_checks[keep]
         self.checks_done_day = self.checks_done_day[keep]

@@ -15,7 +15,7 @@ import numpy as np
 from mesa import Agent
 
 if TYPE_CHECKING:
-    from model.model import ChannelModel
+    from agents.world import World
 
 PRICE_ELASTICITY_OF_GANG_CHOICE = 2.0
 """How strongly customers favour cheaper gangs: booking weight ~ capacity * price^-2."""
@@ -57,10 +57,18 @@ def gang_choice_probabilities(prices: np.ndarray, launch_points: np.ndarray) -> 
     return weights / weights.sum()
 
 
+def market_price_gbp(gangs, no_gang_price_gbp: float) -> float:
+    """The going price of a seat: the mean of the active gangs' prices (or the given one)."""
+    if not len(gangs):
+        return no_gang_price_gbp
+    prices = gangs.get("price_gbp")
+    return sum(prices) / len(prices)
+
+
 class SmugglingGang(Agent):
     """A smuggling network selling seats in small boats from its launch points."""
 
-    def __init__(self, model: ChannelModel, launch_points: int, price_gbp: float) -> None:
+    def __init__(self, model: World, launch_points: int, price_gbp: float) -> None:
         """Create a gang with ``launch_points`` beaches and a starting price."""
         super().__init__(model)
         p = model.params
@@ -123,10 +131,10 @@ class SmugglingGang(Agent):
         departed = passengers[~stopped[boat_of_passenger]]
         turned_back = passengers[stopped[boat_of_passenger]]
 
-        self.model.record_attempts(passengers)
-        self.model.send_back_to_camp(turned_back)
+        population = self.model.population
+        population.set_off(passengers, self.price_gbp, departed)
+        population.unbook(turned_back)
         self.revenue_gbp = self.price_gbp * len(departed)
-        self.model.population.savings_gbp[departed] -= self.price_gbp
         self.model.border_force.expect(departed, boats=int((~stopped).sum()))
 
         self.boats_launched = len(loads)

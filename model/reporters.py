@@ -30,12 +30,12 @@ def calm_day(model: ChannelModel) -> int:
 
 def new_on_coast(model: ChannelModel) -> int:
     """New migrants arriving in northern France today."""
-    return model.new_on_coast
+    return model.coast.new_on_coast
 
 
 def bookings(model: ChannelModel) -> int:
     """Migrants who decided today to cross and booked with a gang."""
-    return model.bookings
+    return model.coast.bookings
 
 
 def attempts(model: ChannelModel) -> int:
@@ -121,7 +121,7 @@ def registrations(model: ChannelModel) -> int:
 
 def came_back_to_coast(model: ChannelModel) -> int:
     """People who had left the coast and came back to it today."""
-    return model.came_back_to_coast
+    return model.coast.came_back_to_coast
 
 
 def recrossings(model: ChannelModel) -> int:
@@ -146,7 +146,7 @@ def legal_places_released(model: ChannelModel) -> float:
 
 def perceived_place_prob(model: ChannelModel) -> float:
     """Mean perceived chance of a legal-route place, among people on the coast."""
-    return model.mean_perceived_place_prob
+    return model.coast.mean_perceived_place_prob
 
 
 def published_place_chance(model: ChannelModel) -> float:
@@ -156,7 +156,7 @@ def published_place_chance(model: ChannelModel) -> float:
 
 def left_coast(model: ChannelModel) -> int:
     """People who left the coast today (asylum in France, moving on)."""
-    return model.left_coast
+    return model.coast.left_coast
 
 
 def _count(model: ChannelModel, state: MigrantState) -> int:
@@ -185,17 +185,17 @@ def registered_applicants(model: ChannelModel) -> int:
 
 def perceived_return_prob(model: ChannelModel) -> float:
     """Mean perceived chance of being returned, among people on the coast after learning."""
-    return model.mean_perceived_return_prob
+    return model.coast.mean_perceived_return_prob
 
 
 def actual_return_prob(model: ChannelModel) -> float:
     """Chance that an arrival is returned: share of recent arrivals held for return."""
-    return model.published_return_rate()
+    return model.returns_unit.published_return_rate()
 
 
 def perceived_job_prob(model: ChannelModel) -> float:
     """Mean perceived chance of finding work in the UK, among people on the coast."""
-    return model.mean_perceived_job_prob
+    return model.coast.mean_perceived_job_prob
 
 
 def job_availability(model: ChannelModel) -> float:

@@ -58,6 +58,10 @@ class Weather:
         day_of_year = date.timetuple().tm_yday
         return float(calm_day_share(day_of_year, self.winter_share, self.summer_share))
 
+    def season(self, date: dt.date) -> np.ndarray:
+        """Where ``date`` falls in the yearly cycle of crossings: 1 at the late-summer peak."""
+        return seasonal_cycle(date.timetuple().tm_yday)
+
     def advance(self, date: dt.date) -> bool:
         """Draw the conditions of ``date`` (the next day); returns whether it is calm."""
         chance = calm_probability(self.calm_today, self._share_on(date), self.persistence)

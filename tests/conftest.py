@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from agents.migrants import NEVER, Migrant, MigrantState
+from agents.migrants import NEVER, MigrantState
 from model.model import ChannelModel
 from model.run import RunResult, run_scenario, simulate
 from model.scenarios import scenario_names, scenario_parameters
@@ -78,7 +78,6 @@ def _snapshot(model: ChannelModel) -> dict:
         n_counted=int(counts.sum()),
         n_state_slots=len(counts),
         n_population=len(population),
-        n_migrant_agents=len(model.agents_by_type[Migrant]),
         min_state=int(state.min()),
         max_state=int(state.max()),
         attempts_on_record=int(population.illegal_attempts.sum()),
@@ -116,7 +115,7 @@ def conservation_trace() -> Trace:
     parameters = scenario_parameters("pilot", **EARLY_PILOT)
     model = ChannelModel(seed=3, **parameters)
     initial_migrants = len(model.population)
-    initial_agents = len(model.agents_by_type[Migrant])
+    initial_agents = len(model.agents)
     days = []
     for _ in range(CONSERVATION_DAYS):
         model.step()

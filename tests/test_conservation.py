@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pytest
 
-from agents.migrants import Migrant, MigrantState
+from agents.migrants import NEVER, Migrant, MigrantPopulation, MigrantState, MigrantStateError
 from model.run import run_scenario
 from tests.conftest import CONSERVATION_DAYS
 
@@ -48,19 +49,46 @@ def test_every_migrant_is_in_exactly_one_state(conservation_trace):
     trace = conservation_trace
     days, daily = trace.days, trace.daily
     assert trace.initial_migrants == trace.parameters["initial_waiting_in_france"]
-    assert trace.initial_agents == trace.initial_migrants
     expected = trace.initial_migrants + daily["new_on_coast"].cumsum()
     _assert_every_day(days["n_counted"], days["n_population"], "counted by state vs people")
-    _assert_every_day(days["n_population"], days["n_migrant_agents"], "people vs Migrant agents")
     _assert_every_day(days["n_population"], expected, "people vs initial + new on coast")
 
 
-def test_each_migrant_agent_holds_its_own_row(conservation_trace):
+def test_a_migrant_is_a_mesa_agent_made_on_demand_for_its_own_row(conservation_trace):
     model = conservation_trace.model
-    rows = sorted(agent.row for agent in model.agents_by_type[Migrant])
-    assert rows == list(range(len(model.population)))
-    agent = next(iter(model.agents_by_type[Migrant]))
-    assert agent.state == MigrantState(int(model.population.state[agent.row]))
+    # the daily loop makes no agent a person: the model's agents are the gangs and enforcement
+    assert conservation_trace.initial_agents < 50 < len(model.population)
+    assert Migrant not in model.agents_by_type
+    last = len(model.population) - 1
+    person = model.migrant(last)
+    assert isinstance(person, Migrant) and person.model is model
+    assert model.migrant(last) is person  # one view a person
+    assert person.state == MigrantState(int(model.population.state[last]))
+    assert person.savings_gbp == model.population.savings_gbp[last]
+    assert person in model.agents_by_type[Migrant]
+    with pytest.raises(IndexError, match=f"no migrant at row {last + 1}: allowed is 0 to {last}"):
+        model.migrant(last + 1)
+
+
+def test_states_change_only_by_the_moves_the_life_cycle_allows():
+    population = MigrantPopulation()
+    rows = population.add(3, state=MigrantState.IN_FRANCE)
+    population.arrive_in_uk(rows[:2], day=5)
+    population.detain(rows[:1])
+    with pytest.raises(MigrantStateError, match="migrant 2 cannot move from IN_FRANCE to REMOVED"):
+        population.remove_from_uk(rows[1:])
+    # a refused move changes no one
+    assert population.state.tolist() == [
+        MigrantState.AWAITING_RETURN,
+        MigrantState.IN_UK,
+        MigrantState.IN_FRANCE,
+    ]
+    population.return_to_france(rows[:1], day=9)
+    assert population.times_returned.tolist() == [1, 0, 0]
+    assert population.waiting_since_day[0] == 9
+    assert population.first_uk_arrival_day.tolist() == [5, 5, NEVER]
+    with pytest.raises(MigrantStateError, match="cannot move from IN_FRANCE to AWAITING_RETURN"):
+        population.detain(rows[:1])
 
 
 def test_reported_stocks_are_the_state_counts(conservation_trace):

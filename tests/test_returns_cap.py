@@ -109,6 +109,6 @@ def test_no_count_is_negative(pilot_daily):
 
 def test_returns_happen_only_from_the_first_return_date(conservation_trace):
     daily = conservation_trace.daily
-    first_return = conservation_trace.model.first_return_day
+    first_return = conservation_trace.model.calendar.first_return_day
     assert (daily["returns"].iloc[:first_return] == 0).all()
     assert daily["returns"].iloc[first_return:].sum() > 0

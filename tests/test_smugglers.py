@@ -70,7 +70,7 @@ def test_model_books_customers_by_those_shares():
     for gang in gangs:
         gang.price_gbp = 1000.0 if gang is gangs[0] else 4000.0
     rows = model.population.in_state(MigrantState.IN_FRANCE)
-    model._book_crossings(rows)
+    model.coast.book_crossings(rows)
     booked = np.array([len(gang.customers) for gang in gangs])
     expected = gang_choice_probabilities(
         np.array([gang.price_gbp for gang in gangs]),

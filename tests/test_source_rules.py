@@ -75,8 +75,8 @@ def randomness_violations(source: str) -> list[str]:
     return found
 
 
-def layer_violations(source: str) -> list[str]:
-    """Imports of the app or the experiments in ``source``."""
+def layer_violations(source: str, forbidden: tuple[str, ...] = FORBIDDEN_LAYERS) -> list[str]:
+    """Imports of the ``forbidden`` packages in ``source`` (the app and the experiments)."""
     found = []
     for node in ast.walk(ast.parse(source)):
         names = []
@@ -85,7 +85,7 @@ def layer_violations(source: str) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and node.level == 0:
             names = [node.module or ""]
         for name in names:
-            if name.split(".")[0] in FORBIDDEN_LAYERS:
+            if name.split(".")[0] in forbidden:
                 found.append(f"line {node.lineno}: imports {name}")
     return found
 
@@ -130,6 +130,23 @@ def test_model_code_draws_only_from_seeded_generators(path):
 @pytest.mark.parametrize("path", model_sources(), ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
 def test_model_code_never_imports_the_app_or_experiments(path):
     assert layer_violations(path.read_text()) == []
+
+
+AGENT_SOURCES = sorted((PROJECT_ROOT / "agents").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", AGENT_SOURCES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_agents_never_import_the_model(path):
+    # agents read the model through agents.world.World, so there is no circle agents <-> model
+    assert layer_violations(path.read_text(), ("model", "viz", "experiments")) == []
+
+
+EXPERIMENT_SOURCES = sorted((PROJECT_ROOT / "experiments").rglob("*.py"))
+
+
+@pytest.mark.parametrize("path", EXPERIMENT_SOURCES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_experiments_never_import_the_app(path):
+    assert layer_violations(path.read_text(), ("viz",)) == []
 
 
 def test_no_global_draws_even_as_text():

@@ -1,0 +1,323 @@
+"""Migrants on the northern French coast: they arrive, learn, and each day decide.
+
+The daily phases of the people waiting in France, in the order of the ODD (7.2-7.6): people
+reach the coast (and some who left come back), join the social network, update what they
+believe of the return risk, of work in the UK and of a legal-route place, and choose to wait,
+cross with a gang, register for the legal route or leave. Crossing, work and return happen to
+them through the other agents (gangs, Border Force, the labour market, the returns unit),
+which change a migrant's state only through :class:`agents.migrants.MigrantPopulation`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from agents.beliefs import (
+    memory_decay_per_day,
+    network_signal,
+    smuggler_job_claim,
+    smuggler_place_claim,
+    smuggler_return_claim,
+    update_beliefs,
+)
+from agents.decisions import (
+    Choice,
+    Perceptions,
+    UtilityWeights,
+    nested_choice_probabilities,
+    option_utilities,
+    sample_choices,
+)
+from agents.migrants import NO_GANG, MigrantPopulation, MigrantState
+from agents.network import SocialNetwork
+from agents.smugglers import gang_choice_probabilities, market_price_gbp
+
+if TYPE_CHECKING:
+    from agents.world import World
+
+HEARD_COLUMNS = (
+    "heard_crossed",
+    "heard_returned",
+    "heard_job_found",
+    "heard_job_failed",
+    "heard_admitted",
+    "heard_not_selected",
+)
+"""What people hear of their contacts, as counts that fade with memory."""
+
+INITIAL_WAIT_SPREAD_DAYS = 60
+"""People on the coast at day 0 have waited up to this many days already."""
+
+
+class Coast:
+    """The people waiting on the coast and their daily phases (arrive, learn, decide).
+
+    Reads of the world go through the declared :class:`agents.world.World` interface.
+    """
+
+    def __init__(self, world: World, expected_migrants: int) -> None:
+        """An empty coast, with room for ``expected_migrants`` people before growing."""
+        self.world = world
+        self.population = MigrantPopulation(capacity=expected_migrants)
+        self.network = SocialNetwork(capacity=expected_migrants)
+        self.utility_weights = UtilityWeights.from_parameters(world.params)
+        self.news_decay = memory_decay_per_day(world.params["news_memory_days"])
+        self.reset_day()
+        self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
+        self.mean_perceived_place_prob = math.nan
+
+    def reset_day(self) -> None:
+        """Zero the day's flows."""
+        self.new_on_coast = 0
+        self.came_back_to_coast = 0
+        self.left_coast = 0
+        self.bookings = 0
+
+    # --- arrivals on the coast (ODD 7.2, 7.3) ---------------------------------------------
+    def arrive(self) -> np.ndarray:
+        """New migrants reach northern France, more in summer; returns everyone now there."""
+        world, p = self.world, self.world.params
+        season = 1.0 + p["arrival_seasonality"] * world.weather.season(world.date)
+        mean = p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
+        self._come_back()
+        present = self.population.in_state(MigrantState.IN_FRANCE)
+        count = int(world.streams["arrivals"].poisson(mean))
+        return np.concatenate([present, self.add_people(count, present, already_waiting=False)])
+
+    def _come_back(self) -> None:
+        """Some of those who left the coast come back to it and wait anew."""
+        weekly = self.world.params["return_to_coast_per_week"]
+        if weekly <= 0.0:
+            return
+        rng = self.world.streams["movement"]
+        gone = self.population.in_state(MigrantState.LEFT)
+        count = int(rng.binomial(len(gone), 1.0 - (1.0 - weekly) ** (1.0 / 7.0)))
+        if count == 0:
+            return
+        back = rng.choice(gone, size=count, replace=False)
+        self.population.come_back_to_coast(back, self.world.day)
+        self.came_back_to_coast = count
+
+    def add_people(self, count: int, present: np.ndarray, already_waiting: bool) -> np.ndarray:
+        """Add ``count`` newcomers, tied to the ``present`` people on the coast; their rows."""
+        if count == 0:
+            return np.zeros(0, dtype=np.int64)
+        world, p = self.world, self.world.params
+        rng = world.streams["arrivals"]
+        nationalities = world.nationalities
+        groups = rng.choice(len(nationalities), size=count, p=nationalities.shares)
+        waited = rng.integers(0, INITIAL_WAIT_SPREAD_DAYS, size=count) if already_waiting else 0
+        rows = self.population.add(
+            count,
+            state=MigrantState.IN_FRANCE,
+            nationality=groups,
+            asylum_grant_likelihood=nationalities.grant_likelihood[groups],
+            is_minor=rng.random(count) < p["minor_share"],
+            uk_ties=rng.random(count) < p["uk_ties_share"],
+            risk_aversion=rng.lognormal(0.0, 0.5, size=count),
+            savings_gbp=p["savings_median_gbp"] * rng.lognormal(0.0, 0.6, size=count),
+            arrival_day=world.day,
+            waiting_since_day=world.day - waited,
+            perceived_return_prob=world.returns_unit.published_return_rate(),
+            perceived_job_prob=p["initial_perceived_job_prob"],
+            perceived_place_prob=world.legal_route.published_place_chance(),
+            has_identity_document=world.streams["legal_route"].random(count)
+            < p["identity_document_share"],
+        )
+        self.new_on_coast += count
+        self._join_network(rows, groups, present)
+        return rows
+
+    def _join_network(self, rows: np.ndarray, groups: np.ndarray, present: np.ndarray) -> None:
+        """Tie newcomers to people on the coast; they start from their contacts' beliefs."""
+        population, network, p = self.population, self.network, self.world.params
+        network.add_nodes(len(rows))
+        if len(present) == 0:  # the first people on the coast tie among themselves
+            present = rows
+        ties = network.attach_newcomers(
+            rows,
+            groups,
+            present,
+            population.nationality.take(present),
+            p["contacts_per_newcomer"],
+            p["network_homophily"],
+            self.world.streams["network"],
+        )
+        if len(ties) == 0:
+            return
+        newcomer = ties[:, 0] - rows[0]  # newcomers are the last rows, in one block
+        count = np.bincount(newcomer, minlength=len(rows))
+        has_contacts = count > 0
+        for column in ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob"):
+            values = getattr(population, column)
+            total = np.bincount(newcomer, weights=values[ties[:, 1]], minlength=len(rows))
+            values[rows[has_contacts]] = total[has_contacts] / count[has_contacts]
+
+    # --- beliefs and news (ODD 7.4) ---------------------------------------------------------
+    def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
+        """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
+        if len(rows) == 0:
+            return
+        listeners = self.network.neighbours_of(rows)
+        np.add.at(getattr(self.population, heard_column), listeners, 1.0)
+
+    def learn(self, rows: np.ndarray) -> None:
+        """People on the coast (``rows``) update beliefs from contacts, officials, smugglers.
+
+        Also records the mean beliefs on the coast, which the reporters read.
+        """
+        world, p, population = self.world, self.world.params, self.population
+        for column in HEARD_COLUMNS:
+            getattr(population, column)[:] *= self.news_decay
+        self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
+        self.mean_perceived_place_prob = math.nan
+        if len(rows) == 0:
+            return
+        misinformation = p["smuggler_misinformation"]
+        official_return = world.returns_unit.published_return_rate()
+        perceived_return = self._update_belief(
+            rows,
+            "perceived_return_prob",
+            population.heard_returned.take(rows),
+            population.heard_crossed.take(rows),
+            official_return,
+            smuggler_return_claim(official_return, misinformation),
+        )
+        self._know_own_return_risk(rows, perceived_return)
+        population.perceived_return_prob[rows] = perceived_return
+        found = population.heard_job_found.take(rows)
+        perceived_job = self._update_belief(
+            rows,
+            "perceived_job_prob",
+            found,
+            found + population.heard_job_failed.take(rows),
+            world.market.official_job_signal(),
+            smuggler_job_claim(world.market.job_availability(), misinformation),
+        )
+        population.perceived_job_prob[rows] = perceived_job
+        admitted = population.heard_admitted.take(rows)
+        official_place = world.legal_route.published_place_chance()
+        perceived_place = self._update_belief(
+            rows,
+            "perceived_place_prob",
+            admitted,
+            admitted + population.heard_not_selected.take(rows),
+            official_place,
+            smuggler_place_claim(official_place, misinformation),
+        )
+        population.perceived_place_prob[rows] = perceived_place
+        population.savings_gbp[rows] += p["family_support_gbp_per_day"]
+        self.mean_perceived_return_prob = float(perceived_return.mean())
+        self.mean_perceived_job_prob = float(perceived_job.mean())
+        self.mean_perceived_place_prob = float(perceived_place.mean())
+
+    def _update_belief(
+        self,
+        rows: np.ndarray,
+        belief: str,
+        events: np.ndarray,
+        cases: np.ndarray,
+        official: float,
+        smugglers: float,
+    ) -> np.ndarray:
+        """One belief of ``rows`` after today's news: ``events`` of ``cases`` heard."""
+        p = self.world.params
+        heard, confidence = network_signal(events, cases)
+        return update_beliefs(
+            getattr(self.population, belief).take(rows),  # take(): cheaper than fancy indexing
+            heard,
+            confidence,
+            official,
+            smugglers,
+            p["belief_weight_network"],
+            p["belief_weight_official"],
+            p["belief_weight_smugglers"],
+        )
+
+    def _know_own_return_risk(self, rows: np.ndarray, perceived_return: np.ndarray) -> None:
+        """People returned before believe at least their own risk if they cross again.
+
+        Their biometrics are on file: while the pilot runs, a recrossing is recognised at the
+        declared rate and goes first for return (see ``ReturnsUnit.consider_for_return``).
+        """
+        p = self.world.params
+        own_risk = (
+            p["own_return_risk_awareness"]
+            * p["returned_recrossing_detection_prob"]
+            * (1.0 - p["appeal_success_prob"])
+        )
+        if own_risk <= 0.0 or not self.world.returns_unit.running:
+            return
+        returned_before = self.population.times_returned.take(rows) > 0
+        np.maximum(perceived_return, own_risk, out=perceived_return, where=returned_before)
+
+    # --- the daily decision and booking (ODD 7.5, 7.6) --------------------------------------
+    def decide(self, on_coast: np.ndarray) -> None:
+        """Everyone on the coast not booked or in legal-route checks makes today's choice."""
+        population = self.population
+        free = population.booked_gang.take(on_coast) == NO_GANG
+        free &= ~population.legal_selected.take(on_coast)
+        rows = on_coast[free]
+        if len(rows) == 0:
+            return
+        choices = self.choose(rows)
+        self.book_crossings(rows[choices == int(Choice.CROSS)])
+        self.world.legal_route.register(rows[choices == int(Choice.REGISTER)])
+        leaving = rows[choices == int(Choice.LEAVE)]
+        population.leave_coast(leaving)
+        self.left_coast += len(leaving)
+
+    def choose(self, rows: np.ndarray) -> np.ndarray:
+        """The logit choice of each migrant in ``rows`` (see :mod:`agents.decisions`)."""
+        world, p, population = self.world, self.world.params, self.population
+        price = market_price_gbp(world.gangs, p["initial_price_gbp"])
+        savings = population.savings_gbp.take(rows)  # take(): cheaper than fancy indexing
+        never_tried = population.illegal_attempts.take(rows) == 0
+        registered = population.registered.take(rows)
+        window_open = world.legal_route.window_open()
+        perceptions = Perceptions(
+            return_prob=population.perceived_return_prob.take(rows),
+            job_prob=population.perceived_job_prob.take(rows),
+            legal_place_prob=population.perceived_place_prob.take(rows),
+            death_risk=p["death_risk_per_crossing"],
+            price_share_of_savings=price / np.maximum(savings, 1.0),
+            can_afford=(savings >= price) & (len(world.gangs) > 0),
+            can_register=never_tried
+            & ~registered
+            & window_open
+            & population.has_identity_document.take(rows),
+            is_registered=registered & never_tried,
+            uk_ties=population.uk_ties.take(rows),
+            asylum_grant_likelihood=population.asylum_grant_likelihood.take(rows),
+            risk_aversion=population.risk_aversion.take(rows),
+            days_waiting=(world.day - population.waiting_since_day.take(rows)).astype(float),
+        )
+        probabilities = nested_choice_probabilities(
+            option_utilities(perceptions, self.utility_weights),
+            self.utility_weights.registration_nest_scale,
+        )
+        return sample_choices(probabilities, world.streams["decisions"].random(len(rows)))
+
+    def book_crossings(self, rows: np.ndarray) -> None:
+        """``rows`` book a seat, each with a gang drawn by price and capacity (ODD 7.6)."""
+        gangs = list(self.world.gangs)
+        if len(rows) == 0 or not gangs:
+            return
+        prices = np.array([gang.price_gbp for gang in gangs])
+        launch_points = np.array([gang.launch_points for gang in gangs], dtype=float)
+        # Each customer picks a gang independently: draw how many go to each gang, then who.
+        rng = self.world.streams["decisions"]
+        counts = rng.multinomial(len(rows), gang_choice_probabilities(prices, launch_points))
+        customers = rng.permutation(rows)
+        self.population.booked_gang[customers] = np.repeat(
+            [gang.unique_id for gang in gangs], counts
+        )
+        start = 0
+        for gang, count in zip(gangs, counts.tolist(), strict=True):
+            if count:
+                gang.book(customers[start : start + count])
+                start += count
+        self.bookings += len(rows)
