@@ -9,19 +9,9 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tqdm import tqdm
-
-from experiments.outputs import format_summary, write_run
-from experiments.plots import plot_run
-from experiments.report import build_report
-from experiments.research import EXPERIMENTS, SIZES, check_size, run_experiment
-from experiments.sweep import run_sweep
-from experiments.sweep_analysis import figures_for
-from experiments.sweep_spec import load_sweep
-from model.effects import mechanism_variants
 from model.parameters import (
     PARAMETERS,
     ParameterError,
@@ -29,14 +19,40 @@ from model.parameters import (
     parse_assignment,
     validate,
 )
-from model.run import DEFAULT_DAYS, check_days, decompose_effect, run_scenario
 from model.scenarios import load_scenario, scenario_description, scenario_names
+
+# The model, the experiments and their libraries (Mesa, pandas, SciPy, Matplotlib, SALib, Dask)
+# take seconds to import: they are imported by the subcommands that use them, so that the
+# parser, `deterrence --help`, `params` and `scenarios` start in a fraction of a second
+# (tests/test_startup.py checks it).
 
 USAGE_ERROR = 2
 
 
 class _Parser(argparse.ArgumentParser):
-    """An argument parser whose errors are one line and exit with status 2."""
+    """An argument parser whose errors are one line and exit with status 2.
+
+    ``add_options``, if given, adds the parser's options when it first parses: a subcommand
+    whose options' help or defaults come from a heavy module imports it only when it is used.
+    """
+
+    def __init__(
+        self,
+        *args: object,
+        add_options: Callable[[argparse.ArgumentParser], None] | None = None,
+        **kwargs: object,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._add_options = add_options
+
+    def parse_known_args(
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """Add the options, the first time, then parse as usual."""
+        if self._add_options is not None:
+            add_options, self._add_options = self._add_options, None
+            add_options(self)
+        return super().parse_known_args(args, namespace)
 
     def error(self, message: str) -> None:
         """Print a one-line error and exit with status 2."""
@@ -50,8 +66,49 @@ def build_parser() -> argparse.ArgumentParser:
         description="Agent-based model of deterrence in Channel small-boat crossings.",
     )
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands.add_parser(
+        "run", help="run a scenario and its no-policy counterfactual", add_options=_run_options
+    )
 
-    run = commands.add_parser("run", help="run a scenario and its no-policy counterfactual")
+    sweep = commands.add_parser(
+        "sweep", help="run a parameter sweep file (resumable; each run with its counterfactual)"
+    )
+    sweep.add_argument("sweep_file", type=Path, help="the sweep file (TOML)")
+    sweep.add_argument("--out", type=Path, required=True, help="results folder")
+    _add_workers(sweep)
+    sweep.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
+    )
+    sweep.add_argument(
+        "--metric",
+        default="deterrence_effect",
+        help="summary metric of the figures (default: deterrence_effect)",
+    )
+    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    commands.add_parser(
+        "experiment",
+        help="run one research experiment (resumable) and print its finding",
+        add_options=_experiment_options,
+    )
+    commands.add_parser(
+        "report",
+        help="run every research experiment and write the report (Markdown, HTML)",
+        add_options=_report_options,
+    )
+
+    params = commands.add_parser("params", help="list the parameters with bounds and units")
+    params.add_argument("--group", help="only this group")
+
+    commands.add_parser("scenarios", help="list the shipped scenarios")
+    return parser
+
+
+def _run_options(run: argparse.ArgumentParser) -> None:
+    from model.run import DEFAULT_DAYS
+
     run.add_argument(
         "--scenario",
         default="pilot",
@@ -83,43 +140,19 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    sweep = commands.add_parser(
-        "sweep", help="run a parameter sweep file (resumable; each run with its counterfactual)"
-    )
-    sweep.add_argument("sweep_file", type=Path, help="the sweep file (TOML)")
-    sweep.add_argument("--out", type=Path, required=True, help="results folder")
-    _add_workers(sweep)
-    sweep.add_argument(
-        "--scheduler",
-        metavar="ADDRESS",
-        help="run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786",
-    )
-    sweep.add_argument(
-        "--metric",
-        default="deterrence_effect",
-        help="summary metric of the figures (default: deterrence_effect)",
-    )
-    sweep.add_argument("--quiet", action="store_true", help="no progress bar")
 
-    experiment = commands.add_parser(
-        "experiment", help="run one research experiment (resumable) and print its finding"
-    )
+def _experiment_options(experiment: argparse.ArgumentParser) -> None:
+    from experiments.research import EXPERIMENTS
+
     experiment.add_argument("name", help=f"one of {', '.join(EXPERIMENTS)}")
     _add_size_and_workers(experiment)
 
-    report = commands.add_parser(
-        "report", help="run every research experiment and write the report (Markdown, HTML)"
-    )
+
+def _report_options(report: argparse.ArgumentParser) -> None:
     report.add_argument(
         "--out", type=Path, default=Path("reports"), help="report folder (default reports/)"
     )
     _add_size_and_workers(report)
-
-    params = commands.add_parser("params", help="list the parameters with bounds and units")
-    params.add_argument("--group", help="only this group")
-
-    commands.add_parser("scenarios", help="list the shipped scenarios")
-    return parser
 
 
 def _add_workers(parser: argparse.ArgumentParser) -> None:
@@ -132,6 +165,8 @@ def _add_workers(parser: argparse.ArgumentParser) -> None:
 
 
 def _add_size_and_workers(parser: argparse.ArgumentParser) -> None:
+    from experiments.research import SIZES
+
     parser.add_argument(
         "--size",
         default="full",
@@ -151,6 +186,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from experiments.outputs import format_summary, write_run
+    from experiments.plots import plot_run
+    from model.effects import mechanism_variants
+    from model.run import check_days, decompose_effect, run_scenario
+
     overrides = dict(parse_assignment(text) for text in args.assignments)
     # Refuse bad input before any work starts.
     check_days(args.days)
@@ -198,6 +240,10 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
+    from experiments.sweep import run_sweep
+    from experiments.sweep_analysis import figures_for
+    from experiments.sweep_spec import load_sweep
+
     spec = load_sweep(args.sweep_file)
     runs = len(spec.runs())
     engine = f"Dask at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"
@@ -233,6 +279,8 @@ def _sweep(args: argparse.Namespace) -> int:
 
 
 def _experiment(args: argparse.Namespace) -> int:
+    from experiments.research import check_size, run_experiment
+
     check_size(args.size)
     finding = run_experiment(args.name, args.size, workers=args.workers)
     print(f"\n{finding.title}\n\n{finding.interpretation}\n")
@@ -244,6 +292,8 @@ def _experiment(args: argparse.Namespace) -> int:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from experiments.report import build_report
+
     written = build_report(args.size, args.out, args.workers)
     print("report: " + ", ".join(str(path) for path in written))
     return 0
