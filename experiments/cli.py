@@ -191,7 +191,7 @@ def _run(args: argparse.Namespace) -> int:
     from experiments.outputs import format_summary, write_run
     from experiments.plots import plot_run
     from model.effects import mechanism_variants
-    from model.run import check_days, decompose_effect, run_scenario
+    from model.run import check_days, decompose_effect, run_scenario, simulated_days
 
     overrides = dict(parse_assignment(text) for text in args.assignments)
     # Refuse bad input before any work starts.
@@ -202,7 +202,7 @@ def _run(args: argparse.Namespace) -> int:
         raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
     runs = 1 if args.no_counterfactual else 2
     with tqdm(
-        total=args.days * runs,
+        total=simulated_days(values, args.days, runs),
         unit="day",
         disable=args.quiet,
         leave=False,
@@ -220,7 +220,7 @@ def _run(args: argparse.Namespace) -> int:
     variants = mechanism_variants(values)
     if not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1:
         with tqdm(
-            total=args.days * (len(variants) + 1),
+            total=simulated_days(values, args.days, len(variants) + 1),
             unit="day",
             disable=args.quiet,
             leave=False,

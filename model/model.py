@@ -11,7 +11,9 @@ description.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -63,6 +65,10 @@ NO_POLICY = MappingProxyType(
     }
 )
 """The policy levers switched off: the counterfactual of a policy run."""
+
+FORKABLE = frozenset({*NO_POLICY, "legal_route_share"})
+"""Parameters that act only from the policy's first day, so that a run forked there may differ
+in them: the levers, and the legal route's places per return (no one registers before it)."""
 
 REPORTED_STOCKS = (MigrantState.IN_FRANCE, MigrantState.AWAITING_RETURN, MigrantState.IN_UK)
 """States whose head counts the daily series report."""
@@ -127,6 +133,32 @@ class ChannelModel(Model):
         )
         self._take_stock()
         self.datacollector = DataCollector(model_reporters=reporters.DAILY_REPORTERS)
+
+    # --- forking at the policy's start -----------------------------------------------------
+    def fork(self, parameters: Mapping[str, Any]) -> ChannelModel:
+        """A copy of this model as it stands, going on with other policy levers.
+
+        A policy run and its counterfactual are the same run until the policy's first day
+        (common random numbers), so the counterfactual can be run to that day once and forked.
+        Only the parameters in :data:`FORKABLE` may differ from this model's.
+
+        Raises:
+            ValueError: if any other parameter differs (a fork would not be that run).
+        """
+        values = validate(parameters)
+        others = sorted(
+            name for name in values if name not in FORKABLE and values[name] != self.params[name]
+        )
+        if others:
+            raise ValueError(f"a fork may change only the policy levers, not {others}")
+        frozen, self.params = self.params, dict(self.params)  # a mappingproxy cannot be copied
+        try:
+            twin = copy.deepcopy(self)
+        finally:
+            self.params = frozen
+        twin.params = MappingProxyType(values)
+        twin.returns_unit.record_target, twin.legal_route.record_target = twin._record_targets()
+        return twin
 
     # --- set-up ----------------------------------------------------------------------------
     def _record_targets(self):

@@ -90,6 +90,60 @@ def policy_start_date(parameters: Mapping[str, Any]) -> dt.date:
     return max(min(starts), parameters["start_date"]) if starts else parameters["start_date"]
 
 
+def shared_days(parameters: Mapping[str, Any], days: int) -> int:
+    """Days a policy run shares with its counterfactual: those before the policy's first day.
+
+    Under common random numbers the two are the same run until then, so they are simulated
+    once and forked (see :meth:`model.model.ChannelModel.fork`).
+    """
+    if not has_policy(parameters):
+        return days
+    return min((policy_start_date(parameters) - parameters["start_date"]).days, days)
+
+
+def simulated_days(parameters: Mapping[str, Any], days: int, runs: int) -> int:
+    """Days simulated for ``runs`` runs forked from one counterfactual (progress bars)."""
+    if runs <= 1:
+        return days
+    shared = shared_days(parameters, days)
+    return shared + runs * (days - shared)
+
+
+def _advance(model: ChannelModel, days: int, on_day: Callable | None) -> None:
+    for _ in range(days):
+        model.step()
+        if on_day is not None:
+            on_day(model)
+
+
+def simulate_forked(
+    variants: Sequence[Mapping[str, Any]],
+    seed: int = 0,
+    days: int = DEFAULT_DAYS,
+    on_day: Callable[[ChannelModel], None] | None = None,
+) -> tuple[tuple[ChannelModel, pd.DataFrame], list[tuple[ChannelModel, pd.DataFrame]]]:
+    """The counterfactual of ``variants`` and each variant, forked where the first one acts.
+
+    Every variant must differ from the others only in its policy levers. The counterfactual
+    (every lever off) is simulated to the earliest policy day of any variant, then each
+    variant goes on from a copy of it: the days before are simulated once, not once a run.
+    Returns (model, daily series) of the counterfactual, then of each variant, in order.
+    ``on_day`` is called after each simulated day of any run.
+    """
+    check_days(days)
+    check_seed(seed)
+    counterfactual = ChannelModel(seed=seed, **counterfactual_of(variants[0]))
+    shared = min(shared_days(values, days) for values in variants)
+    _advance(counterfactual, shared, on_day)
+    runs = []
+    for values in variants:
+        model = counterfactual.fork(values)
+        _advance(model, days - shared, on_day)
+        runs.append((model, daily_series(model)))
+    _advance(counterfactual, days - shared, on_day)
+    return (counterfactual, daily_series(counterfactual)), runs
+
+
 def simulate(
     parameters: Mapping[str, Any],
     seed: int = 0,
@@ -245,15 +299,17 @@ def run_scenario(
     check_days(days)
     check_seed(seed)
     parameters = validate({**load_scenario(scenario), **(overrides or {})})
-    model, daily = simulate(parameters, seed, days, on_day)
     counterfactual = None
     summary_extra: dict[str, Any] = {}
-    if with_counterfactual:
-        if has_policy(parameters):
-            without, counterfactual = simulate(counterfactual_of(parameters), seed, days, on_day)
-            start_day = (policy_start_date(parameters) - parameters["start_date"]).days
-            summary_extra = crossing_outcomes(model, without, start_day)
-        else:
+    if with_counterfactual and has_policy(parameters):
+        (without, counterfactual), [(model, daily)] = simulate_forked(
+            [parameters], seed, days, on_day
+        )
+        start_day = (policy_start_date(parameters) - parameters["start_date"]).days
+        summary_extra = crossing_outcomes(model, without, start_day)
+    else:
+        model, daily = simulate(parameters, seed, days, on_day)
+        if with_counterfactual:
             counterfactual = daily
     return RunResult(
         scenario=str(scenario),
@@ -285,11 +341,14 @@ def decompose_effect(
     check_seed(seed)
     parameters = validate({**load_scenario(scenario), **(overrides or {})})
     start = pd.Timestamp(policy_start_date(parameters))
-    _, without = simulate(counterfactual_of(parameters), seed, days, on_day)
-    variant_arrivals = {}
-    for mechanism, values in mechanism_variants(parameters).items():
-        _, daily = simulate(values, seed, days, on_day)
-        variant_arrivals[mechanism] = int(daily.loc[daily["date"] >= start, "arrivals"].sum())
+    variants = mechanism_variants(parameters)
+    if not variants:
+        return mechanism_table(0, {})
+    (_, without), runs = simulate_forked(list(variants.values()), seed, days, on_day)
+    variant_arrivals = {
+        mechanism: int(daily.loc[daily["date"] >= start, "arrivals"].sum())
+        for mechanism, (_, daily) in zip(variants, runs, strict=True)
+    }
     return mechanism_table(
         int(without.loc[without["date"] >= start, "arrivals"].sum()), variant_arrivals
     )

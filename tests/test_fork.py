@@ -1,0 +1,92 @@
+"""A policy run forked from its counterfactual at the policy's first day is the same run as one
+simulated from day 0: the days before the policy are simulated once, not once a run."""
+
+import pandas as pd
+import pytest
+
+from model.model import ChannelModel
+from model.parameters import validate
+from model.run import (
+    counterfactual_of,
+    shared_days,
+    simulate,
+    simulate_forked,
+    simulated_days,
+)
+from model.scenarios import scenario_parameters
+
+
+def unforked_and_forked(parameters: dict, seed: int, days: int):
+    _, policy = simulate(parameters, seed, days)
+    _, counterfactual = simulate(counterfactual_of(parameters), seed, days)
+    (_, forked_counterfactual), [(_, forked_policy)] = simulate_forked([parameters], seed, days)
+    return (policy, counterfactual), (forked_policy, forked_counterfactual)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        # the crackdown starts months before the pilot: the fork is at the crackdown's start
+        {"crackdown_intensity": 0.6, "crackdown_start_date": "2025-05-01"},
+        # the run starts after the pilot did: nothing is shared, the fork is at day 0
+        {"start_date": "2025-09-01"},
+        # returns alone, as the decomposition runs them: no legal route
+        {"legal_route_share": 0.0, "crackdown_intensity": 0.0},
+    ],
+)
+def test_a_forked_pair_is_the_unforked_pair_bit_for_bit(overrides):
+    parameters = validate({**scenario_parameters("pilot_crackdown"), **overrides})
+    (policy, counterfactual), (forked_policy, forked_counterfactual) = unforked_and_forked(
+        parameters, seed=5, days=300
+    )
+    pd.testing.assert_frame_equal(forked_policy, policy, check_exact=True)
+    pd.testing.assert_frame_equal(forked_counterfactual, counterfactual, check_exact=True)
+    assert not policy["returns"].eq(0).all()  # the policy acted after the fork
+
+
+def test_the_shared_days_end_where_the_first_lever_acts():
+    pilot = validate(scenario_parameters("pilot"))
+    assert shared_days(pilot, 400) == 217  # 6 August 2025, from 1 January
+    assert shared_days(pilot, 100) == 100
+    assert shared_days(counterfactual_of(pilot), 400) == 400  # no policy: all of it
+    early = validate(
+        {**scenario_parameters("pilot_crackdown"), "crackdown_start_date": "2025-05-01"}
+    )
+    assert shared_days(early, 400) == 120
+    assert simulated_days(pilot, 400, runs=2) == 217 + 2 * 183
+    assert simulated_days(pilot, 400, runs=1) == 400
+
+
+def test_a_fork_changes_only_policy_levers():
+    parameters = validate(scenario_parameters("pilot"))
+    model = ChannelModel(seed=1, **counterfactual_of(parameters))
+    model.step()
+    with pytest.raises(ValueError, match=r"only the policy levers, not \['weight_job'\]"):
+        model.fork({**parameters, "weight_job": parameters["weight_job"] + 1.0})
+    twin = model.fork(parameters)
+    assert twin.params["return_cap_per_week"] == 50 and model.params["return_cap_per_week"] == 0
+    assert twin.population is not model.population and twin.coast.world is twin
+    assert twin.steps == model.steps == 1
+
+
+def test_the_decomposition_forks_every_mechanism_from_one_counterfactual():
+    from model.effects import mechanism_variants
+    from model.run import decompose_effect, policy_start_date
+
+    overrides = {"crackdown_start_date": "2025-07-01"}
+    parameters = validate({**scenario_parameters("pilot_crackdown"), **overrides})
+    forked = decompose_effect("pilot_crackdown", seed=2, days=320, overrides=overrides)
+    start = pd.Timestamp(policy_start_date(parameters))
+
+    def arrivals(values):
+        _, daily = simulate(values, 2, 320)
+        return int(daily.loc[daily["date"] >= start, "arrivals"].sum())
+
+    before = arrivals(counterfactual_of(parameters))
+    expected = []
+    for values in mechanism_variants(parameters).values():
+        after = arrivals(values)
+        expected.append(before - after)
+        before = after
+    assert forked["mechanism"].tolist() == ["returns", "legal route", "crackdown"]
+    assert forked["crossings_deterred"].tolist() == expected
