@@ -19,8 +19,8 @@ window lapse, and those people decide again.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Callable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from mesa import Agent
@@ -35,6 +35,18 @@ PUBLISHED_RATE_DAYS = 28
 """Days over which the published return rate (returns per arrival) is computed."""
 CumulativeTarget = Callable[[int], float]
 """A cumulative count the record implies by the end of a day of the run (day index)."""
+
+
+def returns_on(parameters: Mapping[str, Any]) -> bool:
+    """Whether the returns pilot runs at all (a cap, a growing cap or the record).
+
+    Without it there is no scheme: the legal route takes no expressions of interest either.
+    """
+    return (
+        parameters["return_cap_per_week"] > 0
+        or parameters["return_cap_growth_per_week"] > 0
+        or parameters["returns_follow_record"]
+    )
 
 
 def weekly_return_cap(base_cap: float, growth_per_week: float, pilot_week: int) -> int:
@@ -276,7 +288,9 @@ class LegalRoute(Agent):
     def window_open(self) -> bool:
         """Whether expressions of interest are taken today (an open window of a running pilot)."""
         p = self.model.params
-        if not 0 <= self._days_into_scheme() or self.model.day >= self.model.calendar.pilot_end_day:
+        if not returns_on(p) or not 0 <= self._days_into_scheme():
+            return False
+        if self.model.day >= self.model.calendar.pilot_end_day:
             return False
         return (
             self._days_into_scheme() % p["legal_route_window_every_days"]

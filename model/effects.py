@@ -19,21 +19,13 @@ import numpy as np
 import pandas as pd
 
 from agents.migrants import NEVER, MigrantState
+from agents.returns import returns_on
 
 if TYPE_CHECKING:
     from model.model import ChannelModel
 
 MECHANISMS = ("returns", "legal route", "crackdown")
 """The pilot's mechanisms, in the order they are added in :func:`mechanism_variants`."""
-
-
-def returns_on(parameters: Mapping[str, Any]) -> bool:
-    """Whether the returns pilot runs (a cap, a growing cap or the record)."""
-    return (
-        parameters["return_cap_per_week"] > 0
-        or parameters["return_cap_growth_per_week"] > 0
-        or parameters["returns_follow_record"]
-    )
 
 
 def mechanism_variants(parameters: Mapping[str, Any]) -> dict[str, dict[str, Any]]:

@@ -17,12 +17,12 @@ from typing import Any
 
 import pandas as pd
 
+from agents.returns import returns_on
 from model.effects import (
     coast_and_rebound,
     crossing_outcomes,
     mechanism_table,
     mechanism_variants,
-    returns_on,
 )
 from model.model import NO_POLICY, ChannelModel
 from model.parameters import ParameterError, check_seed, validate

@@ -237,3 +237,10 @@ def test_returned_people_weigh_their_own_risk_while_the_pilot_runs():
     assert aware_during == 0
     # ...and do once the pilot has ended and no one is detained any more
     assert aware_after > 0
+
+
+def test_without_the_pilot_there_is_no_scheme_to_register_with():
+    result = run_scenario("pilot_as_delivered", seed=1, days=330)
+    assert result.daily["registrations"].sum() > 0
+    assert result.counterfactual_daily["registrations"].sum() == 0
+    assert result.counterfactual_daily["legal_admissions"].sum() == 0
