@@ -464,9 +464,11 @@ def reading(points: pd.DataFrame, by_draw: pd.DataFrame, accepted: int) -> str:
         f"{delivered['mean_waiting_in_france_in_policy_period_mean']:,.0f} "
         f"({delivered['counterfactual_mean_waiting_in_france_in_policy_period_mean']:,.0f} "
         f"without): {coast_against_record(delivered, low, high)} People returned cross again "
-        f"{delivered['recrossings_in_policy_period_mean']:,.0f} times in these runs, against "
-        "at least two of the first 94 reported: the model's re-crossings are too frequent, and "
-        "its returns deter less than they would if fewer came back."
+        f"{delivered['recrossings_in_policy_period_mean']:,.0f} times to the run's end (of "
+        f"{delivered['returns_mean']:,.0f} returns), most once no one is returned any more; "
+        "how many cross again while the pilot runs rests on an assumption "
+        "(own_return_risk_awareness), which the record bounds only from below (at least two "
+        "of the first 94)."
     )
 
 
