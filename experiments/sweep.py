@@ -39,7 +39,7 @@ from tqdm import tqdm
 
 from experiments.outputs import code_version
 from experiments.sweep_spec import Run, SweepError, SweepSpec
-from model.run import run_scenario
+from model.run import PrefixCache, run_scenario
 from model.scenarios import load_scenario
 
 BASE_SCENARIO_FILE = "scenario.toml"
@@ -48,6 +48,10 @@ DASK_CONNECT_TIMEOUT = "20s"
 """How long to wait for a Dask scheduler to answer before giving up."""
 
 RUN_COLUMNS = ("run_id", "point", "replicate", "seed", "status", "error", "wall_seconds")
+
+PREFIXES = PrefixCache(size=2)
+"""Each worker process's states at the policy's first day: runs of one seed that differ only
+in the policy levers go on from one simulated prefix (the runs are handed out seed by seed)."""
 
 
 def execute(spec: SweepSpec, run: Run) -> tuple[dict[str, Any], pd.DataFrame | None]:
@@ -61,7 +65,7 @@ def execute(spec: SweepSpec, run: Run) -> tuple[dict[str, Any], pd.DataFrame | N
         **{name: run.overrides[name] for name in spec.varied},
     }
     try:
-        result = run_scenario(spec.scenario, run.seed, spec.days, run.overrides)
+        result = run_scenario(spec.scenario, run.seed, spec.days, run.overrides, prefixes=PREFIXES)
     except Exception as error:  # any failure of a run is recorded as such, not raised
         message = f"{type(error).__name__}: {error}".splitlines()[0]
         row.update(status="failed", error=message, wall_seconds=time.perf_counter() - started)
@@ -218,7 +222,11 @@ def run_sweep(
         raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
     store = ResultsStore(folder, spec)
     done = store.finished()
-    pending = [run for run in spec.runs() if run.run_id not in done]
+    # Seed by seed, so that a worker's next run most often shares its prefix (PREFIXES).
+    pending = sorted(
+        (run for run in spec.runs() if run.run_id not in done),
+        key=lambda run: (run.replicate, run.point),
+    )
     if pending:
         store.record_code_version()
     if scheduler:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections import OrderedDict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,7 @@ from model.effects import (
     mechanism_table,
     mechanism_variants,
 )
-from model.model import NO_POLICY, ChannelModel
+from model.model import FORKABLE, NO_POLICY, ChannelModel
 from model.parameters import ParameterError, check_seed, validate
 from model.reporters import WEEKLY_AGGREGATION
 from model.scenarios import load_scenario
@@ -109,6 +110,50 @@ def simulated_days(parameters: Mapping[str, Any], days: int, runs: int) -> int:
     return shared + runs * (days - shared)
 
 
+class PrefixCache:
+    """Counterfactual states at a policy's first day, kept for other runs that share them.
+
+    Runs that differ only in the policy levers (:data:`model.model.FORKABLE`) are the same run
+    until the policy's first day. A state is keyed by the seed, that day and every other
+    parameter, so a run finds one only if it would have simulated exactly those days. The
+    cache keeps the ``size`` most recently used states (about 20 MB each for a pilot year).
+    """
+
+    def __init__(self, size: int = 2) -> None:
+        self.size = size
+        self._states: OrderedDict[tuple, ChannelModel] = OrderedDict()
+        self.hits = self.misses = 0
+
+    @staticmethod
+    def key(parameters: Mapping[str, Any], seed: int, day: int) -> tuple:
+        """What the state at ``day`` of a run with ``parameters`` and ``seed`` depends on."""
+        fixed = tuple(sorted((k, v) for k, v in parameters.items() if k not in FORKABLE))
+        return (seed, day, fixed)
+
+    def start(
+        self,
+        parameters: Mapping[str, Any],
+        seed: int,
+        day: int,
+        on_day: Callable | None = None,
+    ) -> ChannelModel:
+        """The counterfactual at ``day``: a copy of a stored state, or simulated and stored."""
+        key = self.key(parameters, seed, day)
+        stored = self._states.get(key)
+        if stored is not None:
+            self.hits += 1
+            self._states.move_to_end(key)
+            return stored.fork(parameters)
+        self.misses += 1
+        model = ChannelModel(seed=seed, **parameters)
+        _advance(model, day, on_day)
+        if self.size > 0:
+            self._states[key] = model.fork(parameters)  # a copy: the caller goes on with model
+            while len(self._states) > self.size:
+                self._states.popitem(last=False)
+        return model
+
+
 def _advance(model: ChannelModel, days: int, on_day: Callable | None) -> None:
     for _ in range(days):
         model.step()
@@ -121,6 +166,7 @@ def simulate_forked(
     seed: int = 0,
     days: int = DEFAULT_DAYS,
     on_day: Callable[[ChannelModel], None] | None = None,
+    prefixes: PrefixCache | None = None,
 ) -> tuple[tuple[ChannelModel, pd.DataFrame], list[tuple[ChannelModel, pd.DataFrame]]]:
     """The counterfactual of ``variants`` and each variant, forked where the first one acts.
 
@@ -128,13 +174,15 @@ def simulate_forked(
     (every lever off) is simulated to the earliest policy day of any variant, then each
     variant goes on from a copy of it: the days before are simulated once, not once a run.
     Returns (model, daily series) of the counterfactual, then of each variant, in order.
-    ``on_day`` is called after each simulated day of any run.
+    ``on_day`` is called after each simulated day of any run. With ``prefixes``, the days
+    before the fork are taken from (or kept in) that cache.
     """
     check_days(days)
     check_seed(seed)
-    counterfactual = ChannelModel(seed=seed, **counterfactual_of(variants[0]))
     shared = min(shared_days(values, days) for values in variants)
-    _advance(counterfactual, shared, on_day)
+    counterfactual = (prefixes or PrefixCache(size=0)).start(
+        counterfactual_of(variants[0]), seed, shared, on_day
+    )
     runs = []
     for values in variants:
         model = counterfactual.fork(values)
@@ -290,11 +338,13 @@ def run_scenario(
     overrides: Mapping[str, Any] | None = None,
     with_counterfactual: bool = True,
     on_day: Callable[[ChannelModel], None] | None = None,
+    prefixes: PrefixCache | None = None,
 ) -> RunResult:
     """Run a named scenario (with overrides), paired with its no-policy counterfactual.
 
     When no policy lever is on, the run is its own counterfactual and the effect is zero.
-    ``on_day`` is called after each simulated day of both runs.
+    ``on_day`` is called after each simulated day of both runs; ``prefixes`` keeps the
+    days before the policy for other runs with the same seed (see :class:`PrefixCache`).
     """
     check_days(days)
     check_seed(seed)
@@ -303,7 +353,7 @@ def run_scenario(
     summary_extra: dict[str, Any] = {}
     if with_counterfactual and has_policy(parameters):
         (without, counterfactual), [(model, daily)] = simulate_forked(
-            [parameters], seed, days, on_day
+            [parameters], seed, days, on_day, prefixes
         )
         start_day = (policy_start_date(parameters) - parameters["start_date"]).days
         summary_extra = crossing_outcomes(model, without, start_day)

@@ -90,3 +90,22 @@ def test_the_decomposition_forks_every_mechanism_from_one_counterfactual():
         before = after
     assert forked["mechanism"].tolist() == ["returns", "legal route", "crackdown"]
     assert forked["crossings_deterred"].tolist() == expected
+
+
+def test_runs_sharing_a_prefix_take_it_from_the_cache_and_match_uncached_runs():
+    from model.run import PrefixCache, run_scenario
+
+    cache = PrefixCache(size=2)
+    for cap in (50, 200):
+        cached = run_scenario("pilot", 3, 260, {"return_cap_per_week": cap}, prefixes=cache)
+        fresh = run_scenario("pilot", 3, 260, {"return_cap_per_week": cap})
+        pd.testing.assert_frame_equal(cached.daily, fresh.daily, check_exact=True)
+        pd.testing.assert_frame_equal(
+            cached.counterfactual_daily, fresh.counterfactual_daily, check_exact=True
+        )
+    assert (cache.hits, cache.misses) == (1, 1)  # the second cap went on from the first's prefix
+    # another seed, or a parameter that acts before the policy, needs its own prefix
+    run_scenario("pilot", 4, 260, {"return_cap_per_week": 50}, prefixes=cache)
+    run_scenario("pilot", 3, 260, {"return_cap_per_week": 50, "weight_job": 2.5}, prefixes=cache)
+    assert (cache.hits, cache.misses) == (1, 3)
+    assert len(cache._states) == 2  # the oldest state made room

@@ -223,10 +223,10 @@ def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path,
     spec = load_sweep(write(tmp_path, TINY))
     real = sweep_module.run_scenario
 
-    def fails_at_high_cap(scenario, seed, days, overrides):
+    def fails_at_high_cap(scenario, seed, days, overrides, **options):
         if overrides["return_cap_per_week"] == 300:
             raise RuntimeError("boom\nsecond line")
-        return real(scenario, seed, days, overrides)
+        return real(scenario, seed, days, overrides, **options)
 
     monkeypatch.setattr(sweep_module, "run_scenario", fails_at_high_cap)
     results = run_sweep(spec, tmp_path / "out", workers=1, progress=False)
