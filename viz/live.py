@@ -1,7 +1,10 @@
 """A live run for the app: the policy run and its no-policy counterfactual, stepped together.
 
-Both models share the seed, so the gap between their arrivals is the policy's effect, as in
+Both share the seed, so the gap between their arrivals is the policy's effect, as in
 ``model.run.run_scenario``; here they advance a week at a time so the page can draw as it goes.
+Until the policy's first day the two are one run; there it forks (``ChannelModel.fork``), and
+the state at the fork is kept, so that moving a policy lever goes on from it to the same day
+instead of starting again from day 0.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ import numpy as np
 import pandas as pd
 
 from agents.migrants import MigrantState
-from model.model import ChannelModel
+from model.model import FORKABLE, ChannelModel
 from model.parameters import check_seed, validate
-from model.run import counterfactual_of, daily_series, has_policy, weekly_series
+from model.run import MAX_DAYS, counterfactual_of, daily_series, shared_days, weekly_series
 from model.scenarios import load_scenario
 
 DAYS_PER_STEP = 7
@@ -39,50 +42,79 @@ CHART_RECORDS = (
 
 @dataclass
 class LiveRun:
-    """A policy model and its counterfactual, advanced together."""
+    """A policy run and its counterfactual, one run until the policy's first day, then forked."""
 
     scenario: str
     seed: int
     overrides: dict[str, Any]
-    policy: ChannelModel = field(init=False)
-    counterfactual: ChannelModel | None = field(init=False)
+    counterfactual: ChannelModel = field(init=False)
+    _forked: ChannelModel | None = field(init=False, default=None)
+    _at_fork: ChannelModel | None = field(init=False, default=None)
 
     def __post_init__(self) -> None:
-        """Build both models (raises ParameterError on a bad value)."""
+        """Build the run at day 0 (raises ParameterError on a bad value)."""
         # The play thread advances while the page reads: each holds the lock for a whole week
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
         check_seed(self.seed)
-        parameters = validate({**load_scenario(self.scenario), **self.overrides})
-        self.policy = ChannelModel(seed=self.seed, **parameters)
-        self.counterfactual = (
-            ChannelModel(seed=self.seed, **counterfactual_of(parameters))
-            if has_policy(parameters)
-            else None
-        )
+        self.parameters = validate({**load_scenario(self.scenario), **self.overrides})
+        self.fork_day = shared_days(self.parameters, MAX_DAYS)
+        self.counterfactual = ChannelModel(seed=self.seed, **counterfactual_of(self.parameters))
+
+    @property
+    def policy(self) -> ChannelModel:
+        """The policy run (the counterfactual itself until the policy's first day)."""
+        return self._forked if self._forked is not None else self.counterfactual
 
     @property
     def day(self) -> int:
         """Days simulated so far."""
-        return self.policy.steps
+        return self.counterfactual.steps
 
     def advance(self, days: int = DAYS_PER_STEP) -> None:
         """Simulate ``days`` more days of both runs."""
         with self._lock:
             for _ in range(days):
-                self.policy.step()
-                if self.counterfactual is not None:
-                    self.counterfactual.step()
+                self._fork_if_due()
+                self.counterfactual.step()
+                if self._forked is not None:
+                    self._forked.step()
+
+    def _fork_if_due(self) -> None:
+        if self._forked is None and self.day == self.fork_day:
+            self._at_fork = self.counterfactual.fork(counterfactual_of(self.parameters))
+            self._forked = self.counterfactual.fork(self.parameters)
+
+    def change_levers(self, overrides: dict[str, Any]) -> bool:
+        """Go on with new lever values from the fork, to today; False if it cannot.
+
+        It can when only policy levers change (``model.model.FORKABLE``) and the new policy
+        starts no earlier than the fork; otherwise the caller starts a new run.
+        """
+        parameters = validate({**load_scenario(self.scenario), **overrides})
+        changed = {name for name in parameters if parameters[name] != self.parameters[name]}
+        new_fork_day = shared_days(parameters, MAX_DAYS)
+        if not changed <= FORKABLE or new_fork_day < min(self.fork_day, self.day):
+            return False
+        with self._lock:
+            self.overrides, self.parameters = dict(overrides), parameters
+            if self._at_fork is None:  # not forked yet: it will fork with the new levers
+                self.fork_day = new_fork_day
+                return True
+            self._forked = self._at_fork.fork(parameters)
+            while self._forked.steps < self.counterfactual.steps:
+                self._forked.step()
+        return True
 
     def weekly(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Weekly series of the policy run and of its counterfactual (the same when no policy)."""
         with self._lock:
             if self.day == 0:
                 return pd.DataFrame(), pd.DataFrame()
-            policy = weekly_series(daily_series(self.policy, CHART_RECORDS))
-            if self.counterfactual is None:
-                return policy, policy
-            return policy, weekly_series(daily_series(self.counterfactual, CHART_RECORDS))
+            counterfactual = weekly_series(daily_series(self.counterfactual, CHART_RECORDS))
+            if self._forked is None:
+                return counterfactual, counterfactual
+            return weekly_series(daily_series(self._forked, CHART_RECORDS)), counterfactual
 
     def network_sample(self, size: int) -> tuple[nx.Graph, np.ndarray]:
         """Ties among up to ``size`` people on the coast, and their perceived return risk."""

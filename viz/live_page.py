@@ -232,7 +232,18 @@ def LivePage():
         def update(value):
             new_levers = {**levers, name: value}
             set_levers(new_levers)
-            rebuild(scenario, seed, new_levers)
+            # A policy lever goes on from the policy's first day to today; others start again.
+            run = run_ref.current
+            try:
+                kept = run is not None and run.change_levers(new_levers)
+            except ParameterError as problem:
+                set_error(str(problem))
+                return
+            if kept:
+                set_error("")
+                set_version(next(REDRAWS))
+            else:
+                rebuild(scenario, seed, new_levers)
 
         return update
 
