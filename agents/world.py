@@ -10,16 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
 import numpy as np
-
-if TYPE_CHECKING:
-    from agents.coast import Coast
-    from agents.employers import Employer, IllegalWorkingEnforcement, IllegalWorkMarket
-    from agents.enforcement import FrenchCoastalPolice, UKBorderForce
-    from agents.migrants import MigrantPopulation
-    from agents.returns import LegalRoute, ReturnsUnit
 
 
 @dataclass(frozen=True)
@@ -78,15 +71,17 @@ class World(Protocol):
     calendar: PolicyCalendar
     nationalities: Nationalities
     weather: CrossingWeather
-    coast: Coast
-    population: MigrantPopulation
-    police: FrenchCoastalPolice
-    border_force: UKBorderForce
-    returns_unit: ReturnsUnit
-    legal_route: LegalRoute
-    market: IllegalWorkMarket
-    work_enforcement: IllegalWorkingEnforcement
-    employers_list: list[Employer]
+    # The agents, by their class in agents/ (typed Any so that this interface imports none of
+    # them, and no agent module imports another through it).
+    coast: Any  # agents.coast.Coast
+    population: Any  # agents.migrants.MigrantPopulation
+    police: Any  # agents.enforcement.FrenchCoastalPolice
+    border_force: Any  # agents.enforcement.UKBorderForce
+    returns_unit: Any  # agents.returns.ReturnsUnit
+    legal_route: Any  # agents.returns.LegalRoute
+    market: Any  # agents.employers.IllegalWorkMarket
+    work_enforcement: Any  # agents.employers.IllegalWorkingEnforcement
+    employers_list: list[Any]  # agents.employers.Employer
 
     @property
     def date(self) -> dt.date:

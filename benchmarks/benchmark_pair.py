@@ -1,0 +1,143 @@
+"""Benchmark of a year with its counterfactual, in BoltzmannWealth agent-steps.
+
+Run it from the project root::
+
+    .venv/bin/python benchmarks/benchmark_pair.py
+    .venv/bin/python benchmarks/benchmark_pair.py --repeats 7 --against /path/to/other/checkout
+
+What it measures, alternately in one process so that the machine's drifting speed hits both
+alike: ``model.run.run_scenario("pilot", seed=1, days=365)`` (a year of the pilot with its
+no-policy counterfactual, forked at the policy's first day, with the summary) and Mesa's
+shipped BoltzmannWealth example (10,000 agents on a 100x100 grid, 100 steps, its data
+collection included). The pair's cost is its median wall time times the median Boltzmann rate:
+the number of BoltzmannWealth agent-steps that would run in the same time (target: at most
+75,000, i.e. 0.5 s where BoltzmannWealth runs 150,000 agent-steps a second).
+
+With ``--against DIR`` (another checkout of the project, such as an older commit made with
+``git worktree add``), the same pair also runs from that checkout, in a fresh process started
+alternately with this one's, and the ratio of the medians is printed: the speed-up measured
+side by side. This is a script, not a test: it prints figures and fails on nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import time
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SCENARIO, SEED, DAYS = "pilot", 1, 365
+BOLTZMANN_AGENTS, BOLTZMANN_SIDE, BOLTZMANN_STEPS = 10_000, 100, 100
+TARGET_AGENT_STEPS = 75_000
+
+PAIR_SNIPPET = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from model.run import run_scenario
+run_scenario({scenario!r}, seed={seed}, days=30)  # warm the imports and the data files
+started = time.perf_counter()
+result = run_scenario({scenario!r}, seed={seed}, days={days})
+print(json.dumps({{"seconds": time.perf_counter() - started,
+                  "arrivals": result.summary["arrivals"]}}))
+"""
+
+
+def time_pair() -> float:
+    """Seconds of one year of the pilot with its counterfactual, in this process."""
+    from model.run import run_scenario
+
+    started = time.perf_counter()
+    run_scenario(SCENARIO, seed=SEED, days=DAYS)
+    return time.perf_counter() - started
+
+
+def time_boltzmann() -> float:
+    """Agent-steps per second of Mesa's shipped BoltzmannWealth example."""
+    with warnings.catch_warnings():  # the example uses Mesa's experimental data recorder
+        warnings.simplefilter("ignore")
+        from mesa.examples.basic.boltzmann_wealth_model.model import (
+            BoltzmannScenario,
+            BoltzmannWealth,
+        )
+
+        model = BoltzmannWealth(
+            BoltzmannScenario(
+                n=BOLTZMANN_AGENTS, width=BOLTZMANN_SIDE, height=BOLTZMANN_SIDE, rng=SEED
+            )
+        )
+        started = time.perf_counter()
+        for _ in range(BOLTZMANN_STEPS):
+            model.step()
+        seconds = time.perf_counter() - started
+    return BOLTZMANN_AGENTS * BOLTZMANN_STEPS / seconds
+
+
+def pair_in_fresh_process(root: Path) -> dict:
+    """One pair run by the checkout at ``root``, in a fresh Python process."""
+    snippet = PAIR_SNIPPET.format(root=str(root), scenario=SCENARIO, seed=SEED, days=DAYS)
+    completed = subprocess.run(
+        [sys.executable, "-c", snippet], cwd=root, capture_output=True, text=True, check=False
+    )
+    if completed.returncode != 0:
+        sys.exit(f"benchmark: the pair failed in {root}: {completed.stderr.strip()[-300:]}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeats", type=int, default=5, help="alternating repeats (5)")
+    parser.add_argument("--against", type=Path, help="another checkout to compare with")
+    args = parser.parse_args()
+
+    time_pair()  # warm up imports and caches before timing anything
+    pairs, rates = [], []
+    for repeat in range(1, args.repeats + 1):
+        pairs.append(time_pair())
+        rates.append(time_boltzmann())
+        print(
+            f"  repeat {repeat}: pair {pairs[-1]:.2f} s, BoltzmannWealth {rates[-1]:,.0f} "
+            "agent-steps/s",
+            file=sys.stderr,
+            flush=True,
+        )
+    pair, rate = statistics.median(pairs), statistics.median(rates)
+    cost = pair * rate
+    print(f"A year of {SCENARIO!r} with its counterfactual (seed {SEED}, {DAYS} days):")
+    print(f"  wall time, median of {args.repeats}: {pair:.2f} s (all: {_list(pairs)})")
+    print(f"  BoltzmannWealth, same process:   {rate:,.0f} agent-steps/s (all: {_list(rates)})")
+    verdict = "met" if cost <= TARGET_AGENT_STEPS else "NOT met"
+    print(f"  cost: {cost:,.0f} BoltzmannWealth agent-steps (target {TARGET_AGENT_STEPS:,}: "
+          f"{verdict})")  # fmt: skip
+    if args.against is not None:
+        compare(args.against.resolve(), args.repeats)
+    return 0
+
+
+def compare(other: Path, repeats: int) -> None:
+    """The pair from this checkout against another's, in fresh processes run alternately."""
+    mine, theirs = [], []
+    for _ in range(repeats):
+        mine.append(pair_in_fresh_process(ROOT))
+        theirs.append(pair_in_fresh_process(other))
+    if mine[0]["arrivals"] != theirs[0]["arrivals"]:
+        print(f"  note: the two checkouts give different runs ({mine[0]['arrivals']:,} against "
+              f"{theirs[0]['arrivals']:,} arrivals)")  # fmt: skip
+    here = statistics.median(run["seconds"] for run in mine)
+    there = statistics.median(run["seconds"] for run in theirs)
+    print(f"Side by side, fresh processes alternately, median of {repeats}:")
+    print(f"  this checkout  {here:.2f} s")
+    print(f"  {other}  {there:.2f} s")
+    print(f"  speed-up: {there / here:.2f}x")
+
+
+def _list(values: list[float]) -> str:
+    return ", ".join(f"{value:,.2f}" if value < 1000 else f"{value:,.0f}" for value in values)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
