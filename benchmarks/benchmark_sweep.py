@@ -20,8 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from experiments.sweep import run_sweep
-from experiments.sweep_spec import load_sweep
+from experiments.engine.runner import run_sweep
+from experiments.engine.spec import load_sweep
 
 TARGET_SPEEDUP = 1.7
 

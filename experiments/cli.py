@@ -240,9 +240,9 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _sweep(args: argparse.Namespace) -> int:
-    from experiments.sweep import run_sweep
-    from experiments.sweep_analysis import figures_for
-    from experiments.sweep_spec import load_sweep
+    from experiments.engine.analysis import figures_for
+    from experiments.engine.runner import run_sweep
+    from experiments.engine.spec import load_sweep
 
     spec = load_sweep(args.sweep_file)
     runs = len(spec.runs())

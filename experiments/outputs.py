@@ -10,33 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import subprocess
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from experiments.engine.provenance import code_version
 from model.run import RunResult
-
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-
-
-def code_version() -> str:
-    """The package version, with the git commit when run from a checkout."""
-    try:
-        version = metadata.version("channel-deterrence")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "describe", "--always", "--dirty"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return version
-    return f"{version}+{commit}" if commit else version
 
 
 def _jsonable(value: Any) -> Any:

@@ -17,8 +17,8 @@ from pathlib import Path
 import markdown
 
 from experiments.costs import COSTS
+from experiments.engine.provenance import PROJECT_ROOT, code_version
 from experiments.generated_markdown import markdown_table
-from experiments.outputs import PROJECT_ROOT, code_version
 from experiments.research import EXPERIMENTS, Finding, check_size, run_experiment
 from model.parameter_table import render_tables
 

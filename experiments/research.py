@@ -1,7 +1,7 @@
 """Research experiments: each a folder ``experiments/<name>/`` with a config, a script, results.
 
 An experiment's ``config.toml`` names its question and holds one or more sweeps, each written
-as a sweep file's sections (see :mod:`experiments.sweep_spec`) under ``[sweeps.<name>]``::
+as a sweep file's sections (see :mod:`experiments.engine.spec`) under ``[sweeps.<name>]``::
 
     [experiment]
     title = "The pilot as announced against no pilot"
@@ -43,8 +43,8 @@ from typing import Any
 import pandas as pd
 import tomli_w
 
-from experiments.sweep import run_sweep
-from experiments.sweep_spec import SweepError, load_sweep
+from experiments.engine.runner import run_sweep
+from experiments.engine.spec import SweepError, load_sweep
 
 SIZES = ("ci", "full")
 EXPERIMENTS_DIR = Path(__file__).resolve().parent

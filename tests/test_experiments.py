@@ -9,7 +9,8 @@ import tomli_w
 
 from experiments.cli import main
 from experiments.costs import COSTS, cost_parameters, policy_costs
-from experiments.figures import first_crossing
+from experiments.engine.figures import first_crossing
+from experiments.engine.spec import SweepError
 from experiments.report import build_report
 from experiments.research import (
     EXPERIMENTS,
@@ -17,7 +18,6 @@ from experiments.research import (
     merged,
     run_experiment,
 )
-from experiments.sweep_spec import SweepError
 from model.parameters import ParameterError
 
 
@@ -209,7 +209,7 @@ def test_calibration_errors_share_one_scale_and_are_capped():
 def test_calibration_inflow_multiplier_is_one_factor_across_years():
     from experiments.calibration.rounds import INFLOW, sweeps
     from experiments.calibration.targets import year_inputs
-    from experiments.sweep_spec import parse_sweep
+    from experiments.engine.spec import parse_sweep
 
     experiment = load_experiment("calibration", "ci")
     low, high = experiment.config["calibration"][INFLOW]
@@ -260,7 +260,7 @@ def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
 
 def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
     from experiments.calibration.rounds import follow_up, rounds_run, sweep_name
-    from experiments.sweep_spec import load_sweep
+    from experiments.engine.spec import load_sweep
 
     run_experiment("calibration", "ci", ci_results)  # resumes: only the fitted model's runs
     out = ci_results / "calibration" / "ci"

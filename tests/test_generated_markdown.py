@@ -5,8 +5,8 @@ import pandas as pd
 import pytest
 
 from experiments.calibration.run import FIT_REGION, README
+from experiments.engine.provenance import PROJECT_ROOT
 from experiments.generated_markdown import markdown_table, region, replace_region
-from experiments.outputs import PROJECT_ROOT
 
 FULL_FIT_TABLE = PROJECT_ROOT / "experiments" / "calibration" / "results" / "full" / "fit_table.csv"
 

@@ -160,3 +160,33 @@ def test_no_global_draws_even_as_text():
             assert not code.strip().startswith(("import random", "from random ")), (
                 f"{path}:{number}: {line}"
             )
+
+
+ENGINE_SOURCES = sorted((PROJECT_ROOT / "experiments" / "engine").rglob("*.py"))
+
+
+def engine_violations(source: str) -> list[str]:
+    """Imports of anything in ``experiments`` outside the engine, or of the app."""
+    found = layer_violations(source, ("viz",))
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            if name.startswith("experiments") and not name.startswith("experiments.engine"):
+                found.append(f"line {node.lineno}: imports {name}")
+    return found
+
+
+def test_the_engine_check_catches_research_imports():
+    assert engine_violations("from experiments.research import run_experiment\n")
+    assert engine_violations("import experiments.cli\n")
+    assert engine_violations("from experiments.engine.spec import load_sweep\n") == []
+
+
+@pytest.mark.parametrize("path", ENGINE_SOURCES, ids=lambda p: str(p.relative_to(PROJECT_ROOT)))
+def test_the_sweep_engine_imports_nothing_of_the_research_or_the_app(path):
+    assert engine_violations(path.read_text()) == []

@@ -14,9 +14,9 @@ import pytest
 import solara
 from solara.components.echarts import EchartsWidget
 
-import experiments.sweep as sweep_module
-from experiments.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, METRIC_LABELS
-from experiments.sweep_spec import SweepError, parse_sweep
+import experiments.engine.runner as sweep_module
+from experiments.engine.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, METRIC_LABELS
+from experiments.engine.spec import SweepError, parse_sweep
 from model.parameters import PARAMETERS
 from viz.charts import plain_number
 from viz.sweep_charts import (

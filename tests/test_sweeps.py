@@ -7,10 +7,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-import experiments.sweep as sweep_module
+import experiments.engine.runner as sweep_module
 from experiments.cli import main as cli
-from experiments.sweep import ResultsStore, run_sweep, summarise_points
-from experiments.sweep_spec import SweepError, load_sweep, parse_sweep
+from experiments.engine.runner import ResultsStore, run_sweep, summarise_points
+from experiments.engine.spec import SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
 
@@ -314,7 +314,7 @@ high = 20
 
 
 def test_sobol_design_and_indices(tmp_path):
-    from experiments.sweep_analysis import figures_for, sobol_indices
+    from experiments.engine.analysis import figures_for, sobol_indices
 
     spec = load_sweep(write(tmp_path, SOBOL))
     assert len(spec.points()) == 4 * (2 + 2)  # Saltelli: N * (parameters + 2)
@@ -327,7 +327,7 @@ def test_sobol_design_and_indices(tmp_path):
 
 
 def test_figures_suit_the_design(tmp_path):
-    from experiments.sweep_analysis import figures_for
+    from experiments.engine.analysis import figures_for
 
     one = load_sweep(write(tmp_path, TINY))
     run_sweep(one, tmp_path / "one", workers=2, progress=False)

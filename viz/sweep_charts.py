@@ -1,6 +1,6 @@
 """ECharts options for the sweep page: a response curve (one parameter) or a heatmap (two).
 
-Pure functions: a table of per-point summaries in (``experiments.sweep.summarise_points``:
+Pure functions: a table of per-point summaries in (``experiments.engine.runner.summarise_points``:
 ``<metric>_mean``, ``_low`` and ``_high`` per point), an ECharts option out, made of plain
 JSON values only (numpy numbers become Python numbers, NaN becomes None), ready for
 ``solara.FigureEcharts``. Points with no finished run yet are simply absent, so a chart fills
@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.labels import (
+from experiments.engine.labels import (
     BREAK_EVEN_DETERRENCE,
     BREAK_EVEN_LABEL,
     metric_label,

@@ -1,7 +1,7 @@
 """The sweep page's choices, written as a sweep file and checked exactly as sweep files are.
 
 The page turns what its controls say into the TOML text of a sweep file and parses it with
-:func:`experiments.sweep_spec.parse_sweep`: a sweep started in the browser passes the same checks
+:func:`experiments.engine.spec.parse_sweep`: a sweep started in the browser passes the same checks
 as one started from the command line, and the ``sweep.toml`` stored with its results can be
 rerun or resumed with ``deterrence sweep``.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from experiments.sweep_spec import SweepError, SweepSpec, parse_sweep
+from experiments.engine.spec import SweepError, SweepSpec, parse_sweep
 from model.parameters import PARAMETERS
 
 MAX_PAGE_RUNS = 400

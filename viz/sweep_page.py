@@ -15,9 +15,9 @@ import os
 import solara
 import solara.lab
 
-from experiments.labels import BREAK_EVEN_LABEL, METRIC_LABELS
-from experiments.sweep import summarise_points
-from experiments.sweep_spec import SweepError, SweepSpec
+from experiments.engine.labels import BREAK_EVEN_LABEL, METRIC_LABELS
+from experiments.engine.runner import summarise_points
+from experiments.engine.spec import SweepError, SweepSpec
 from model.parameters import PARAMETERS
 from model.scenarios import scenario_names
 from viz.sweep_charts import (

@@ -1,8 +1,8 @@
 """A sweep run in the background for the app's sweep page: progress, cancel, rows as they come.
 
-The sweep runs on the sweep machinery (:func:`experiments.sweep.run_sweep`) into a fresh results
-folder under the system's temporary folder, so the command line can resume or rerun it. Only the
-thread that runs the sweep publishes its progress, each time as a new immutable
+The sweep runs on the sweep engine (:func:`experiments.engine.runner.run_sweep`) into a fresh
+results folder under the system's temporary folder, so the command line can resume or rerun
+it. Only the thread that runs the sweep publishes its progress, each time as a new immutable
 :class:`SweepProgress`: the page reads whole snapshots and never a half-updated one.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.sweep import run_sweep
-from experiments.sweep_spec import SweepSpec
+from experiments.engine.runner import run_sweep
+from experiments.engine.spec import SweepSpec
 
 RUNNING, FINISHED, CANCELLED, FAILED = "running", "finished", "cancelled", "failed"
 """The states of a sweep."""

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.figures import first_crossing, response_figure
-from experiments.labels import BREAK_EVEN_DETERRENCE
+from experiments.engine.analysis import load_points
+from experiments.engine.figures import first_crossing, response_figure
+from experiments.engine.labels import BREAK_EVEN_DETERRENCE
 from experiments.research import Experiment, Finding, main_for
-from experiments.sweep_analysis import load_points
 
 NAME = "break_even_cap"
 CRACKDOWN_LABELS = {0.0: "no crackdown", 0.5: "crackdown at intensity 0.5"}

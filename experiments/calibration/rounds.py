@@ -21,8 +21,8 @@ from experiments.calibration.targets import (
     observed_targets,
     year_inputs,
 )
+from experiments.engine.analysis import load_results
 from experiments.research import Experiment
-from experiments.sweep_analysis import load_results
 from model.parameters import PARAMETERS
 
 INFLOW = "inflow_multiplier"

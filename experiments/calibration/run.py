@@ -54,11 +54,11 @@ from experiments.calibration.targets import (
     scaled_error,
     year_inputs,
 )
-from experiments.figures import save_figure
+from experiments.engine.figures import save_figure
+from experiments.engine.provenance import PROJECT_ROOT
+from experiments.engine.spec import SweepError
 from experiments.generated_markdown import markdown_table, replace_region
-from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, main_for
-from experiments.sweep_spec import SweepError
 from model.run import run_scenario
 from model.scenarios import SCENARIO_DIR, load_scenario, scenario_parameters
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from experiments.figures import response_figure
+from experiments.engine.analysis import load_points
+from experiments.engine.figures import response_figure
 from experiments.research import Experiment, Finding, interval, main_for, points_table
-from experiments.sweep_analysis import load_points
 
 NAME = "crackdown_alone"
 METRICS = {

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from experiments.figures import panels_figure
+from experiments.engine.analysis import load_points
+from experiments.engine.figures import panels_figure
 from experiments.research import Experiment, Finding, main_for, points_table
-from experiments.sweep_analysis import load_points
 
 NAME = "displacement"
 WATCHED = {

@@ -18,9 +18,9 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures import draw_response, save_figure
+from experiments.engine.analysis import load_points
+from experiments.engine.figures import draw_response, save_figure
 from experiments.research import Experiment, Finding, main_for, points_table, weekly_results
-from experiments.sweep_analysis import load_points
 
 NAME = "information"
 CATCH_UP_SHARE = 0.5

@@ -26,12 +26,12 @@ import pandas as pd
 from experiments.calibration.abc import weighted_quantile
 from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.costs import policy_costs
-from experiments.figures import save_figure
+from experiments.engine.analysis import load_points, load_results
+from experiments.engine.figures import save_figure
+from experiments.engine.labels import BREAK_EVEN_DETERRENCE
+from experiments.engine.provenance import PROJECT_ROOT
 from experiments.generated_markdown import markdown_table, replace_region
-from experiments.labels import BREAK_EVEN_DETERRENCE
-from experiments.outputs import PROJECT_ROOT
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
-from experiments.sweep_analysis import load_points, load_results
 from model.pilot_record import documented_coast_range, pilot_record, pilot_timeline
 from model.scenarios import scenario_parameters
 

@@ -17,10 +17,10 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from experiments.figures import save_figure
+from experiments.engine.analysis import load_results, sobol_indices
+from experiments.engine.figures import save_figure
+from experiments.engine.spec import load_sweep
 from experiments.research import Experiment, Finding, main_for
-from experiments.sweep_analysis import load_results, sobol_indices
-from experiments.sweep_spec import load_sweep
 
 NAME = "sensitivity"
 METRIC = "deterrence_effect"

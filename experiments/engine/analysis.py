@@ -13,13 +13,13 @@ import numpy as np
 import pandas as pd
 from SALib.analyze import sobol as sobol_analysis
 
-from experiments.figures import response_figure
-from experiments.labels import BREAK_EVEN_DETERRENCE, axis_label
-from experiments.sweep_spec import SweepSpec, load_sweep
+from experiments.engine.figures import response_figure
+from experiments.engine.labels import BREAK_EVEN_DETERRENCE, axis_label
+from experiments.engine.spec import SweepSpec, load_sweep
 
 
 def load_results(folder: str | Path) -> pd.DataFrame:
-    """Every run of a results store, one row each (see :mod:`experiments.sweep`)."""
+    """Every run of a results store, one row each (see :mod:`experiments.engine.runner`)."""
     return pd.read_parquet(Path(folder) / "results.parquet")
 
 

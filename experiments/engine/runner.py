@@ -37,8 +37,8 @@ import pandas as pd
 import tomli_w
 from tqdm import tqdm
 
-from experiments.outputs import code_version
-from experiments.sweep_spec import Run, SweepError, SweepSpec
+from experiments.engine.provenance import code_version
+from experiments.engine.spec import Run, SweepError, SweepSpec
 from model.run import PrefixCache, run_scenario
 from model.scenarios import load_scenario
 

@@ -17,7 +17,12 @@ import numpy as np
 import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
-from experiments.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, SHARE_METRICS, axis_label
+from experiments.engine.labels import (
+    BREAK_EVEN_DETERRENCE,
+    BREAK_EVEN_LABEL,
+    SHARE_METRICS,
+    axis_label,
+)
 
 
 def draw_response(
