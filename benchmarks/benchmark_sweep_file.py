@@ -29,8 +29,12 @@ DEFAULT_SWEEP = ROOT / "experiments" / "sweeps" / "return_cap_x_crackdown.toml"
 SWEEP_SNIPPET = """
 import json, sys, time
 sys.path.insert(0, {root!r})
-from experiments.engine.runner import run_sweep
-from experiments.engine.spec import load_sweep
+try:
+    from experiments.engine.runner import run_sweep
+    from experiments.engine.spec import load_sweep
+except ImportError:  # a checkout from before the engine had its own package
+    from experiments.sweep import run_sweep
+    from experiments.sweep_spec import load_sweep
 spec = load_sweep({sweep!r})
 started = time.perf_counter()
 results = run_sweep(spec, __import__("pathlib").Path({out!r}), workers={workers}, progress=False)
