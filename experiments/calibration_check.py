@@ -11,7 +11,8 @@ Runs ``baseline`` (2024, no pilot, no crackdown) for several seeds and prints th
 It also shows, as checks the model is not fitted to, the calm days in January-April (Home Office
 crossing conditions) and the busiest day's arrivals.
 
-Run: ``python -m experiments.calibration_check [--seeds 10] [--markdown]``.
+Run: ``python -m experiments.calibration_check [--seeds 10] [--markdown] [--readme]``; with
+``--readme`` the table also replaces the README's ``calibration-table`` region.
 """
 
 from __future__ import annotations
@@ -20,11 +21,13 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 from tqdm import tqdm
 
 from model.data import load_observed_arrivals
+from model.markdown import replace_region, table_rows
 from model.run import RunResult, run_scenario
 
 
@@ -176,9 +179,7 @@ def format_table(rows: list[dict], n_seeds: int, markdown: bool) -> str:
         for r in rows
     ]
     if markdown:
-        lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
-        lines += ["| " + " | ".join(row) + " |" for row in cells]
-        return "\n".join(lines)
+        return table_rows(header, cells)
     widths = [max(len(str(row[i])) for row in [header, *cells]) for i in range(len(header))]
     return "\n".join(
         "  ".join(str(cell).ljust(width) for cell, width in zip(row, widths, strict=True))
@@ -191,12 +192,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seeds", type=int, default=10, help="number of seeds (default 10)")
     parser.add_argument("--markdown", action="store_true", help="print a Markdown table")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the table into README.md's region"
+    )
     args = parser.parse_args(argv)
     if args.seeds < 1:
         parser.error(f"--seeds={args.seeds} is not valid: allowed is a whole number >= 1")
     rows = calibration_table(baseline_runs(range(1, args.seeds + 1)))
     print(format_table(rows, args.seeds, args.markdown))
+    if args.readme:
+        text = README.read_text()
+        README.write_text(replace_region(text, README_REGION, readme_region(rows, args.seeds)))
+        print(f"wrote the table into {README.name}'s {README_REGION!r} region")
     return 1 if any(row["met"] is False for row in rows) else 0
+
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+README_REGION = "calibration-table"
+
+
+def readme_region(rows: list[dict], n_seeds: int) -> str:
+    """The README's calibration region: where the figures come from, then the table."""
+    return (
+        "The `baseline` scenario with its defaults, against the Home Office's 2024 figures\n"
+        "(`shared/data-sources.md`; `model/data/observed_arrivals.csv`), written by\n"
+        f"`.venv/bin/python -m experiments.calibration_check --seeds {n_seeds} --readme` (exit "
+        "status 1 if a\ntarget is missed):\n\n" + format_table(rows, n_seeds, markdown=True)
+    )
 
 
 if __name__ == "__main__":

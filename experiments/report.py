@@ -18,8 +18,8 @@ import markdown
 
 from experiments.costs import COSTS
 from experiments.engine.provenance import PROJECT_ROOT, code_version
-from experiments.generated_markdown import markdown_table
 from experiments.research import EXPERIMENTS, Finding, check_size, run_experiment
+from model.markdown import markdown_table
 from model.parameter_table import render_tables
 
 ODD = PROJECT_ROOT / "docs" / "ODD.md"

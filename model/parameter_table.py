@@ -10,28 +10,17 @@ the order of ``parameters.toml``) and written between two markers in a Markdown 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
+from model import markdown
 from model.parameters import PARAMETERS, Parameter
 
-START = "<!-- parameter-table:start -->"
-END = "<!-- parameter-table:end -->"
+REGION = "parameter-table"
+START, END = markdown.markers(REGION)
 HEADER = ("Parameter", "Default", "Allowed", "Unit", "Description", "Source")
-
-
-def cell(value: Any) -> str:
-    """One table cell: dates in ISO form, '|' escaped, line breaks as spaces."""
-    text = value.isoformat() if isinstance(value, dt.date) else str(value)
-    return " ".join(text.split()).replace("|", r"\|")
-
-
-def row(cells: Sequence[str]) -> str:
-    """One Markdown table row from already escaped cells."""
-    return "| " + " | ".join(cells) + " |"
+cell = markdown.cell
 
 
 def render_tables(parameters: Mapping[str, Parameter] = PARAMETERS) -> str:
@@ -41,37 +30,21 @@ def render_tables(parameters: Mapping[str, Parameter] = PARAMETERS) -> str:
         groups.setdefault(parameter.group, []).append(parameter)
     blocks = []
     for group, members in groups.items():
-        lines = [f"#### Group `{cell(group)}`", "", row(HEADER), row(["---"] * len(HEADER))]
-        lines += [
-            row(
-                [
-                    f"`{cell(p.name)}`",
-                    cell(p.default),
-                    cell(p.allowed()),
-                    cell(p.unit),
-                    cell(p.description),
-                    cell(p.source),
-                ]
-            )
+        rows = [
+            [f"`{p.name}`", p.default, p.allowed(), p.unit, p.description, p.source]
             for p in members
         ]
-        blocks.append("\n".join(lines))
+        blocks.append(f"#### Group `{cell(group)}`\n\n" + markdown.table_rows(HEADER, rows))
     return "\n\n".join(blocks) + "\n"
 
 
 def replace_region(text: str, tables: str) -> str:
-    """``text`` with everything between the two markers replaced by ``tables``.
+    """``text`` with the parameter-table region holding ``tables`` (see :mod:`model.markdown`).
 
     Raises:
         ValueError: if the markers are missing, repeated or out of order (one line).
     """
-    if text.count(START) != 1 or text.count(END) != 1:
-        raise ValueError(f"expected exactly one {START!r} and one {END!r} marker")
-    head, rest = text.split(START)
-    if END not in rest:
-        raise ValueError(f"{END!r} comes before {START!r}")
-    _, tail = rest.split(END)
-    return f"{head}{START}\n\n{tables}\n{END}{tail}"
+    return markdown.replace_region(text, REGION, tables)
 
 
 def update_file(path: Path, check: bool = False) -> bool:

@@ -6,7 +6,7 @@ import pytest
 
 from experiments.calibration.run import FIT_REGION, README
 from experiments.engine.provenance import PROJECT_ROOT
-from experiments.generated_markdown import markdown_table, region, replace_region
+from model.markdown import markdown_table, region, replace_region
 
 FULL_FIT_TABLE = PROJECT_ROOT / "experiments" / "calibration" / "results" / "full" / "fit_table.csv"
 

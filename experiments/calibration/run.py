@@ -57,8 +57,8 @@ from experiments.calibration.targets import (
 from experiments.engine.figures import save_figure
 from experiments.engine.provenance import PROJECT_ROOT
 from experiments.engine.spec import SweepError
-from experiments.generated_markdown import markdown_table, replace_region
 from experiments.research import Experiment, Finding, main_for
+from model.markdown import markdown_table, replace_region
 from model.run import run_scenario
 from model.scenarios import SCENARIO_DIR, load_scenario, scenario_parameters
 

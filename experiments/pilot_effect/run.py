@@ -30,8 +30,8 @@ from experiments.engine.analysis import load_points, load_results
 from experiments.engine.figures import save_figure
 from experiments.engine.labels import BREAK_EVEN_DETERRENCE
 from experiments.engine.provenance import PROJECT_ROOT
-from experiments.generated_markdown import markdown_table, replace_region
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
+from model.markdown import markdown_table, replace_region
 from model.pilot_record import documented_coast_range, pilot_record, pilot_timeline
 from model.scenarios import scenario_parameters
 

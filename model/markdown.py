@@ -1,26 +1,39 @@
-"""Markdown for the report and the README: tables, and regions of a file that are generated.
+"""Generated Markdown, in one place: tables, and the regions of a file that code writes.
 
 A generated region sits between ``<!-- NAME:start -->`` and ``<!-- NAME:end -->``; the code
-that makes its content replaces it whole, so that the prose around it stays hand-written.
+that makes its content replaces it whole, so that the prose around it stays hand-written. The
+ODD's parameter table, the README's fit, pilot and calibration tables and the research report
+are all written with these functions.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
 import pandas as pd
 
 
-def markdown_table(table: pd.DataFrame) -> str:
-    """A table as Markdown (cells with '|' escaped)."""
+def cell(value: Any) -> str:
+    """One table cell: dates in ISO form, '|' escaped, line breaks as spaces."""
+    text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    return " ".join(text.split()).replace("|", r"\|")
 
-    def cell(value: object) -> str:
-        return str(value).replace("|", r"\|").replace("\n", " ")
 
+def table_rows(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> str:
+    """A Markdown table of ``header`` and ``rows`` (any values; each made a cell)."""
     lines = [
-        "| " + " | ".join(cell(column) for column in table.columns) + " |",
-        "| " + " | ".join("---" for _ in table.columns) + " |",
+        "| " + " | ".join(cell(column) for column in header) + " |",
+        "| " + " | ".join("---" for _ in header) + " |",
     ]
-    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in table.to_numpy()]
+    lines += ["| " + " | ".join(cell(value) for value in row) + " |" for row in rows]
     return "\n".join(lines)
+
+
+def markdown_table(table: pd.DataFrame) -> str:
+    """A data frame as a Markdown table."""
+    return table_rows(list(table.columns), table.to_numpy().tolist())
 
 
 def markers(name: str) -> tuple[str, str]:
