@@ -73,7 +73,7 @@ def main() -> None:
             n_workers=2,
             threads_per_worker=1,
             host="127.0.0.1",
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never clash with another cluster
             processes=True,
         ) as cluster:
             dask = timed(

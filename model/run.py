@@ -111,18 +111,47 @@ def simulated_days(parameters: Mapping[str, Any], days: int, runs: int) -> int:
 
 
 class PrefixCache:
-    """Counterfactual states at a policy's first day, kept for other runs that share them.
+    """Counterfactual runs kept for other runs that share them: at the fork, and finished.
 
     Runs that differ only in the policy levers (:data:`model.model.FORKABLE`) are the same run
-    until the policy's first day. A state is keyed by the seed, that day and every other
-    parameter, so a run finds one only if it would have simulated exactly those days. The
-    cache keeps the ``size`` most recently used states (about 20 MB each for a pilot year).
+    until the policy's first day, and have the same counterfactual throughout. A state is keyed
+    by the seed, the day and every other parameter, so a run finds one only if it would have
+    simulated exactly those days. The cache keeps the ``size`` most recently used states at
+    the fork and as many finished counterfactuals (about 20 MB each for a pilot year).
     """
 
     def __init__(self, size: int = 2) -> None:
         self.size = size
         self._states: OrderedDict[tuple, ChannelModel] = OrderedDict()
+        self._finished: OrderedDict[tuple, tuple[ChannelModel, pd.DataFrame]] = OrderedDict()
         self.hits = self.misses = 0
+
+    def _keep(self, store: OrderedDict, key: tuple, value: Any) -> None:
+        if self.size > 0:
+            store[key] = value
+            while len(store) > self.size:
+                store.popitem(last=False)
+
+    def finished(
+        self, parameters: Mapping[str, Any], seed: int, days: int
+    ) -> tuple[ChannelModel, pd.DataFrame] | None:
+        """A finished counterfactual of ``days`` days, if kept (shared: read it, never step it)."""
+        key = self.key(parameters, seed, days)
+        if key not in self._finished:
+            return None
+        self._finished.move_to_end(key)
+        model, daily = self._finished[key]
+        return model, daily.copy()  # the table is the caller's to change; the model is not
+
+    def keep_finished(
+        self,
+        parameters: Mapping[str, Any],
+        seed: int,
+        days: int,
+        run: tuple[ChannelModel, pd.DataFrame],
+    ) -> None:
+        """Keep a finished counterfactual for the next run with the same seed and parameters."""
+        self._keep(self._finished, self.key(parameters, seed, days), run)
 
     @staticmethod
     def key(parameters: Mapping[str, Any], seed: int, day: int) -> tuple:
@@ -147,10 +176,8 @@ class PrefixCache:
         self.misses += 1
         model = ChannelModel(seed=seed, **parameters)
         _advance(model, day, on_day)
-        if self.size > 0:
-            self._states[key] = model.fork(parameters)  # a copy: the caller goes on with model
-            while len(self._states) > self.size:
-                self._states.popitem(last=False)
+        if self.size > 0:  # a copy: the caller goes on with the model
+            self._keep(self._states, key, model.fork(parameters))
         return model
 
 
@@ -175,21 +202,26 @@ def simulate_forked(
     variant goes on from a copy of it: the days before are simulated once, not once a run.
     Returns (model, daily series) of the counterfactual, then of each variant, in order.
     ``on_day`` is called after each simulated day of any run. With ``prefixes``, the days
-    before the fork are taken from (or kept in) that cache.
+    before the fork, and the whole counterfactual, are taken from (or kept in) that cache; a
+    counterfactual from the cache is shared: read it, never step it.
     """
     check_days(days)
     check_seed(seed)
+    cache = prefixes or PrefixCache(size=0)
     shared = min(shared_days(values, days) for values in variants)
-    counterfactual = (prefixes or PrefixCache(size=0)).start(
-        counterfactual_of(variants[0]), seed, shared, on_day
-    )
+    without = counterfactual_of(variants[0])
+    start = cache.start(without, seed, shared, on_day)
     runs = []
     for values in variants:
-        model = counterfactual.fork(values)
+        model = start.fork(values)
         _advance(model, days - shared, on_day)
         runs.append((model, daily_series(model)))
-    _advance(counterfactual, days - shared, on_day)
-    return (counterfactual, daily_series(counterfactual)), runs
+    finished = cache.finished(without, seed, days)
+    if finished is None:
+        _advance(start, days - shared, on_day)
+        finished = (start, daily_series(start))
+        cache.keep_finished(without, seed, days, finished)
+    return finished, runs
 
 
 def simulate(

@@ -104,6 +104,7 @@ def test_runs_sharing_a_prefix_take_it_from_the_cache_and_match_uncached_runs():
             cached.counterfactual_daily, fresh.counterfactual_daily, check_exact=True
         )
     assert (cache.hits, cache.misses) == (1, 1)  # the second cap went on from the first's prefix
+    assert len(cache._finished) == 1  # and took the first's finished counterfactual
     # another seed, or a parameter that acts before the policy, needs its own prefix
     run_scenario("pilot", 4, 260, {"return_cap_per_week": 50}, prefixes=cache)
     run_scenario("pilot", 3, 260, {"return_cap_per_week": 50, "weight_job": 2.5}, prefixes=cache)

@@ -278,7 +278,7 @@ def test_dask_cluster_gives_the_same_rows_as_local_runs(tmp_path):
     spec = load_sweep(write(tmp_path, TINY))
     serial = run_sweep(spec, tmp_path / "serial", workers=1, progress=False)
     with LocalCluster(
-        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=None, processes=True
+        n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=":0", processes=True
     ) as cluster:
         on_dask = run_sweep(
             spec, tmp_path / "dask", progress=False, scheduler=cluster.scheduler_address
