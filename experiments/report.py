@@ -18,7 +18,13 @@ import markdown
 
 from experiments.costs import COSTS
 from experiments.engine.provenance import PROJECT_ROOT, code_version
-from experiments.research import EXPERIMENTS, Finding, check_size, run_experiment
+from experiments.research import (
+    EXPERIMENTS,
+    REPORT_ORDER,
+    Finding,
+    check_size,
+    run_experiment,
+)
 from model.markdown import markdown_table
 from model.parameter_table import render_tables
 
@@ -111,5 +117,5 @@ def build_report(
 ) -> list[Path]:
     """Run (or resume) every experiment at ``size`` and write the report into ``out``."""
     check_size(size)
-    findings = [run_experiment(name, size, results_root, workers) for name in EXPERIMENTS]
-    return write_report(findings, size, Path(out))
+    by_name = {name: run_experiment(name, size, results_root, workers) for name in EXPERIMENTS}
+    return write_report([by_name[name] for name in REPORT_ORDER], size, Path(out))

@@ -57,7 +57,19 @@ EXPERIMENTS = (
     "displacement",
     "sensitivity",
 )
-"""The research experiments, in the report's order (each a folder of this package)."""
+"""The research experiments, in the order they run (each a folder of this package): the
+calibration first, since the others run over its posterior."""
+
+REPORT_ORDER = (
+    "pilot_effect",
+    "calibration",
+    "break_even_cap",
+    "crackdown_alone",
+    "information",
+    "displacement",
+    "sensitivity",
+)
+"""The report's order: the pilot's effect leads, as delivered, then as announced."""
 
 
 @dataclass

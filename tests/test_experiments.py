@@ -14,6 +14,7 @@ from experiments.engine.spec import SweepError
 from experiments.report import build_report
 from experiments.research import (
     EXPERIMENTS,
+    REPORT_ORDER,
     load_experiment,
     merged,
     run_experiment,
@@ -123,10 +124,18 @@ def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp
     assert "## Limits of the model" in text and "## Parameters" in text
     summary = text.split("## Summary\n\n", 1)[1].split("\n\n", 1)[0].splitlines()
     assert len(summary) == len(EXPERIMENTS)  # one headline an experiment, in the report's order
-    for line, name in zip(summary, EXPERIMENTS, strict=True):
+    assert sorted(REPORT_ORDER) == sorted(EXPERIMENTS)
+    assert REPORT_ORDER[0] == "pilot_effect"  # the report leads with the pilot's effect
+    for line, name in zip(summary, REPORT_ORDER, strict=True):
         title = load_experiment(name, "ci").title
         assert line.startswith(f"- **{title}.** ") and len(line) > len(title) + 40, line
-    assert text.index("## Summary") < text.index(f"## {load_experiment('calibration', 'ci').title}")
+    pilot = text.index(f"## {load_experiment('pilot_effect', 'ci').title}")
+    assert (
+        text.index("## Summary")
+        < pilot
+        < text.index(f"## {load_experiment('calibration', 'ci').title}")
+    )
+    assert text.index("As delivered") < text.index("As announced")
     assert "| `return_cap_per_week` |" in text  # the declaration's table
     assert "its numbers are not results" in text  # a CI-size report says what it is
     html = report_html.read_text()
