@@ -165,14 +165,19 @@ class PrefixCache:
         seed: int,
         day: int,
         on_day: Callable | None = None,
+        to_step: bool = True,
     ) -> ChannelModel:
-        """The counterfactual at ``day``: a copy of a stored state, or simulated and stored."""
+        """The counterfactual at ``day``: a copy of a stored state, or simulated and stored.
+
+        With ``to_step=False`` the caller only forks from it, and a stored state is returned
+        itself, not a copy (a fork copies it anyway).
+        """
         key = self.key(parameters, seed, day)
         stored = self._states.get(key)
         if stored is not None:
             self.hits += 1
             self._states.move_to_end(key)
-            return stored.fork(parameters)
+            return stored.fork(parameters) if to_step else stored
         self.misses += 1
         model = ChannelModel(seed=seed, **parameters)
         _advance(model, day, on_day)
@@ -210,13 +215,13 @@ def simulate_forked(
     cache = prefixes or PrefixCache(size=0)
     shared = min(shared_days(values, days) for values in variants)
     without = counterfactual_of(variants[0])
-    start = cache.start(without, seed, shared, on_day)
+    finished = cache.finished(without, seed, days)
+    start = cache.start(without, seed, shared, on_day, to_step=finished is None)
     runs = []
     for values in variants:
         model = start.fork(values)
         _advance(model, days - shared, on_day)
         runs.append((model, daily_series(model)))
-    finished = cache.finished(without, seed, days)
     if finished is None:
         _advance(start, days - shared, on_day)
         finished = (start, daily_series(start))
