@@ -161,3 +161,16 @@ def test_model_network_matches_its_networkx_graph(model_after_a_month):
         assert sorted(network.neighbours_of(np.array([node])).tolist()) == sorted(
             graph.neighbors(node)
         )
+
+
+def test_the_ties_among_some_people_are_those_of_the_whole_network_among_them(
+    model_after_a_month,
+):
+    network = model_after_a_month.network
+    edges = network.edge_array()
+    assert (edges[:, 0] < edges[:, 1]).all()  # each tie once, lower row first
+    some = np.random.default_rng(1).choice(network.n_nodes, size=300, replace=False)
+    among = network.edge_array(some)
+    inside = np.isin(edges[:, 0], some) & np.isin(edges[:, 1], some)
+    assert sorted(map(tuple, among.tolist())) == sorted(map(tuple, edges[inside].tolist()))
+    assert network.to_networkx(some).number_of_edges() == len(set(map(tuple, among.tolist())))
