@@ -27,12 +27,12 @@ import statistics
 import subprocess
 import sys
 import time
-import warnings
 from pathlib import Path
+
+from benchmark_core import time_boltzmann  # the same yardstick (this script's own folder)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO, SEED, DAYS = "pilot", 1, 365
-BOLTZMANN_AGENTS, BOLTZMANN_SIDE, BOLTZMANN_STEPS = 10_000, 100, 100
 TARGET_AGENT_STEPS = 75_000
 
 PAIR_SNIPPET = """
@@ -54,27 +54,6 @@ def time_pair() -> float:
     started = time.perf_counter()
     run_scenario(SCENARIO, seed=SEED, days=DAYS)
     return time.perf_counter() - started
-
-
-def time_boltzmann() -> float:
-    """Agent-steps per second of Mesa's shipped BoltzmannWealth example."""
-    with warnings.catch_warnings():  # the example uses Mesa's experimental data recorder
-        warnings.simplefilter("ignore")
-        from mesa.examples.basic.boltzmann_wealth_model.model import (
-            BoltzmannScenario,
-            BoltzmannWealth,
-        )
-
-        model = BoltzmannWealth(
-            BoltzmannScenario(
-                n=BOLTZMANN_AGENTS, width=BOLTZMANN_SIDE, height=BOLTZMANN_SIDE, rng=SEED
-            )
-        )
-        started = time.perf_counter()
-        for _ in range(BOLTZMANN_STEPS):
-            model.step()
-        seconds = time.perf_counter() - started
-    return BOLTZMANN_AGENTS * BOLTZMANN_STEPS / seconds
 
 
 def pair_in_fresh_process(root: Path) -> dict:

@@ -17,9 +17,12 @@ from model.parameters import (
     ParameterError,
     check_seed,
     parse_assignment,
-    validate,
 )
-from model.scenarios import load_scenario, scenario_description, scenario_names
+from model.scenarios import (
+    scenario_description,
+    scenario_names,
+    scenario_parameters,
+)
 
 # The model, the experiments and their libraries (Mesa, pandas, SciPy, Matplotlib, SALib, Dask)
 # take seconds to import: they are imported by the subcommands that use them, so that the
@@ -197,7 +200,7 @@ def _run(args: argparse.Namespace) -> int:
     # Refuse bad input before any work starts.
     check_days(args.days)
     check_seed(args.seed)
-    values = validate({**load_scenario(args.scenario), **overrides})
+    values = scenario_parameters(args.scenario, **overrides)
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
     runs = 1 if args.no_counterfactual else 2

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from experiments.engine.provenance import code_version
+from model.metrics import METRICS
 from model.run import RunResult
 
 
@@ -60,48 +61,6 @@ def write_run(result: RunResult, folder: Path) -> list[Path]:
     return written
 
 
-SUMMARY_LINES = (
-    ("arrivals", "Small-boat arrivals in the UK", "{:,}"),
-    ("attempts", "Crossing attempts (people on launched boats)", "{:,}"),
-    ("mean_people_per_boat", "Mean people per boat", "{:.1f}"),
-    ("prevention_share", "Share of attempts stopped in France", "{:.1%}"),
-    ("second_half_share", "Share of arrivals in July-December", "{:.1%}"),
-    ("deaths", "Deaths at sea", "{:,}"),
-    ("returns", "Returns to France", "{:,}"),
-    ("legal_admissions", "Legal-route admissions", "{:,}"),
-    ("left_coast", "People who left the coast", "{:,}"),
-    ("waiting_in_france_at_end", "Waiting in France at the end", "{:,}"),
-    ("illegal_employment_at_end", "Working illegally in the UK at the end", "{:,}"),
-    ("active_gangs_at_end", "Smuggling gangs at the end", "{:,}"),
-    ("smuggler_price_gbp_at_end", "Price per seat at the end (GBP)", "{:,.0f}"),
-    ("mean_perceived_return_prob", "Perceived return probability (policy period)", "{:.1%}"),
-    ("mean_actual_return_prob", "Actual return probability (policy period)", "{:.1%}"),
-    ("counterfactual_arrivals_in_policy_period", "Arrivals without the policy (same seed)", "{:,}"),
-    ("arrivals_in_policy_period", "Arrivals with the policy", "{:,}"),
-    ("deterrence_effect", "Deterrence effect (fall in arrivals)", "{:.1%}"),
-    ("crossings_deterred", "Fall in crossings (people), of which:", "{:,}"),
-    ("postponed_still_waiting", "  more still waiting on the coast at the end", "{:,}"),
-    ("deterred_left_coast", "  more who left the coast", "{:,}"),
-    ("came_by_legal_route", "  admitted by the legal route", "{:,}"),
-    ("died_at_sea_net", "  more who died at sea", "{:,}"),
-    ("recrossings_in_policy_period", "  less crossings again by people returned", "{:,}"),
-    ("crossed_later_net", "Crossed later with the policy (net people)", "{:,}"),
-    (
-        "mean_waiting_in_france_in_policy_period",
-        "Mean waiting on the coast (policy period)",
-        "{:,.0f}",
-    ),
-    (
-        "counterfactual_mean_waiting_in_france_in_policy_period",
-        "  without the policy",
-        "{:,.0f}",
-    ),
-    ("pilot_end_date", "Pilot's last day", "{}"),
-    ("deterrence_effect_during_pilot", "Deterrence effect up to the pilot's end", "{:.1%}"),
-    ("rebound_after_pilot_end", "Rebound after the pilot (arrivals, vs without)", "{:+,}"),
-)
-
-
 def format_summary(result: RunResult) -> str:
     """A readable table of a run's key figures."""
     summary = result.summary
@@ -109,12 +68,10 @@ def format_summary(result: RunResult) -> str:
         f"Scenario {result.scenario!r}, seed {result.seed}, {summary['start_date']} to "
         f"{summary['end_date']} ({result.days} days); policy from {summary['policy_start_date']}"
     )
+    if "pilot_end_date" in summary:
+        header += f", pilot's last day {summary['pilot_end_date']}"
     lines = [header, "-" * len(header)]
-    for key, label, pattern in SUMMARY_LINES:
-        if key in summary and summary[key] is not None:
-            value = summary[key]
-            text = (
-                "n/a" if isinstance(value, float) and math.isnan(value) else pattern.format(value)
-            )
-            lines.append(f"{label:48} {text:>12}")
+    for name, metric in METRICS.items():
+        if metric.line and summary.get(name) is not None:
+            lines.append(f"{metric.line:48} {metric.shown(summary[name]):>12}")
     return "\n".join(lines)

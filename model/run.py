@@ -26,9 +26,9 @@ from model.effects import (
     mechanism_variants,
 )
 from model.model import FORKABLE, NO_POLICY, ChannelModel
-from model.parameters import ParameterError, check_seed, validate
+from model.parameters import ParameterError, check_seed
 from model.reporters import WEEKLY_AGGREGATION
-from model.scenarios import load_scenario
+from model.scenarios import scenario_parameters
 
 DEFAULT_DAYS = 365
 MAX_DAYS = 20 * 365
@@ -385,7 +385,7 @@ def run_scenario(
     """
     check_days(days)
     check_seed(seed)
-    parameters = validate({**load_scenario(scenario), **(overrides or {})})
+    parameters = scenario_parameters(scenario, **(overrides or {}))
     counterfactual = None
     summary_extra: dict[str, Any] = {}
     if with_counterfactual and has_policy(parameters):
@@ -426,7 +426,7 @@ def decompose_effect(
     """
     check_days(days)
     check_seed(seed)
-    parameters = validate({**load_scenario(scenario), **(overrides or {})})
+    parameters = scenario_parameters(scenario, **(overrides or {}))
     start = pd.Timestamp(policy_start_date(parameters))
     variants = mechanism_variants(parameters)
     if not variants:

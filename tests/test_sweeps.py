@@ -127,6 +127,8 @@ BAD_FILES = {
     "paired lengths differ": "[sweep]\ndesign = 'paired'\n[vary.return_cap_per_week]\n"
     "values = [1, 2]\n[vary.patrol_intensity]\nvalues = [0.5]\n",
     "unknown scenario": "[sweep]\nscenario = 'nope'\n[vary.return_cap_per_week]\nvalues = [1]\n",
+    "unknown output": "[sweep]\noutputs = ['arrivals', 'arivals']\n"
+    "[vary.return_cap_per_week]\nvalues = [1]\n",
 }
 
 

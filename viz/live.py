@@ -19,9 +19,9 @@ import pandas as pd
 
 from agents.migrants import MigrantState
 from model.model import FORKABLE, ChannelModel
-from model.parameters import check_seed, validate
+from model.parameters import check_seed
 from model.run import MAX_DAYS, counterfactual_of, daily_series, shared_days, weekly_series
-from model.scenarios import load_scenario
+from model.scenarios import scenario_parameters
 
 DAYS_PER_STEP = 7
 
@@ -57,7 +57,7 @@ class LiveRun:
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
         check_seed(self.seed)
-        self.parameters = validate({**load_scenario(self.scenario), **self.overrides})
+        self.parameters = scenario_parameters(self.scenario, **self.overrides)
         self.fork_day = shared_days(self.parameters, MAX_DAYS)
         self.counterfactual = ChannelModel(seed=self.seed, **counterfactual_of(self.parameters))
 
@@ -91,7 +91,7 @@ class LiveRun:
         It can when only policy levers change (``model.model.FORKABLE``) and the new policy
         starts no earlier than the fork; otherwise the caller starts a new run.
         """
-        parameters = validate({**load_scenario(self.scenario), **overrides})
+        parameters = scenario_parameters(self.scenario, **overrides)
         changed = {name for name in parameters if parameters[name] != self.parameters[name]}
         new_fork_day = shared_days(parameters, MAX_DAYS)
         if not changed <= FORKABLE or new_fork_day < min(self.fork_day, self.day):

@@ -38,6 +38,7 @@ import numpy as np
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
+from model.metrics import METRICS
 from model.parameters import PARAMETERS, ParameterError, validate
 from model.run import check_days
 from model.scenarios import load_scenario
@@ -203,6 +204,12 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
         not isinstance(outputs, list) or not all(isinstance(o, str) for o in outputs)
     ):
         raise SweepError("outputs must be a list of summary names")
+    unknown = [name for name in outputs or () if name not in METRICS]
+    if unknown:
+        raise SweepError(
+            f"outputs {unknown} are not summary metrics: allowed are those of "
+            "model/metrics.toml, such as arrivals, deterrence_effect, returns"
+        )
     spec = SweepSpec(
         name=str(sweep.get("name", name)),
         scenario=scenario,
