@@ -7,12 +7,13 @@ read from the population. :func:`model.run.weekly_series` turns the daily table 
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
+from typing import Any
 
 from agents.migrants import MigrantState
 
-if TYPE_CHECKING:
-    from model.model import ChannelModel
+ChannelModel = Any
+"""The model the reporters read (``model.model.ChannelModel``): not imported, since that
+module imports this one, and the reporters need only the attributes they name."""
 
 
 def _mean(values: list[float]) -> float:
