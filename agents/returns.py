@@ -106,9 +106,10 @@ class ReturnsUnit(Agent):
 
     @property
     def running(self) -> bool:
-        """Whether the pilot runs today (from its start to the day before its end)."""
+        """Whether the pilot runs today: it is on, and today is from its start to before its end."""
         calendar = self.model.calendar
-        return calendar.pilot_start_day <= self.model.day < calendar.pilot_end_day
+        on_today = calendar.pilot_start_day <= self.model.day < calendar.pilot_end_day
+        return on_today and returns_on(self.model.params)
 
     @property
     def cap_this_week(self) -> int:
@@ -288,9 +289,7 @@ class LegalRoute(Agent):
     def window_open(self) -> bool:
         """Whether expressions of interest are taken today (an open window of a running pilot)."""
         p = self.model.params
-        if not returns_on(p) or not 0 <= self._days_into_scheme():
-            return False
-        if self.model.day >= self.model.calendar.pilot_end_day:
+        if not self.model.returns_unit.running:  # no pilot, no scheme to register with
             return False
         return (
             self._days_into_scheme() % p["legal_route_window_every_days"]

@@ -242,10 +242,7 @@ def simulate(
     check_days(days)
     check_seed(seed)
     model = ChannelModel(seed=seed, **parameters)
-    for _ in range(days):
-        model.step()
-        if on_day is not None:
-            on_day(model)
+    _advance(model, days, on_day)
     return model, daily_series(model)
 
 
