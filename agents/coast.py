@@ -61,6 +61,7 @@ class Coast:
     def __init__(self, world: World, expected_migrants: int) -> None:
         """An empty coast, with room for ``expected_migrants`` people before growing."""
         self.world = world
+        self.in_transit = self._settled_transit()
         self.population = MigrantPopulation(capacity=expected_migrants)
         self.network = SocialNetwork(capacity=expected_migrants)
         self.utility_weights = UtilityWeights.from_parameters(world.params)
@@ -72,6 +73,8 @@ class Coast:
     def reset_day(self) -> None:
         """Zero the day's flows."""
         self.new_on_coast = 0
+        self.set_out = 0
+        self.stayed_elsewhere = 0
         self.came_back_to_coast = 0
         self.left_coast = 0
         self.bookings = 0
@@ -79,13 +82,53 @@ class Coast:
     # --- arrivals on the coast (ODD 7.2, 7.3) ---------------------------------------------
     def arrive(self) -> np.ndarray:
         """New migrants reach northern France, more in summer; returns everyone now there."""
-        world, p = self.world, self.world.params
-        season = 1.0 + p["arrival_seasonality"] * world.weather.season(world.date)
-        mean = p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
         self._come_back()
         present = self.population.in_state(MigrantState.IN_FRANCE)
-        count = int(world.streams["arrivals"].poisson(mean))
+        count = self._end_transits()
         return np.concatenate([present, self.add_people(count, present, already_waiting=False)])
+
+    # People on their way to the Channel are a count, not agents: they become migrants with
+    # their own state and beliefs when they reach the coast.
+    def _setting_out_per_day(self) -> float:
+        """Mean people setting out for the coast today (the exogenous flow, with its season)."""
+        world, p = self.world, self.world.params
+        season = 1.0 + p["arrival_seasonality"] * world.weather.season(world.date)
+        return p["arrivals_per_week"] / 7.0 * season * p["migrant_flow_scale"]
+
+    def _reach_chance(self, calm: bool) -> float:
+        """Chance that someone on the way reaches the coast today, by today's weather."""
+        p = self.world.params
+        pace = 1.0 if calm else p["poor_day_travel_share"]
+        return min(pace / p["transit_days_to_coast"], 1.0)
+
+    def _diversion_chance(self) -> float:
+        """Daily chance that someone on the way stays elsewhere instead."""
+        return 1.0 - (1.0 - self.world.params["transit_diversion_per_week"]) ** (1.0 / 7.0)
+
+    def _settled_transit(self) -> int:
+        """People on the way at day 0: as many as the flow keeps there on an average day."""
+        p = self.world.params
+        calm_share = (p["calm_day_share_winter"] + p["calm_day_share_summer"]) / 2.0
+        reach = calm_share * self._reach_chance(True) + (1 - calm_share) * self._reach_chance(False)
+        leave = reach + self._diversion_chance()
+        if leave <= 0.0:
+            return 0
+        return round(self._setting_out_per_day() * (1.0 - leave) / leave)
+
+    def _end_transits(self) -> int:
+        """Today's people set out; some of those on the way reach the coast, some stay away.
+
+        Returns how many reach the coast today. People who set out today may arrive today
+        (their journey's last leg), so a transit of one day or less passes the flow straight on.
+        """
+        rng = self.world.streams["arrivals"]
+        self.set_out = int(rng.poisson(self._setting_out_per_day()))
+        on_the_way = self.in_transit + self.set_out
+        reach = int(rng.binomial(on_the_way, self._reach_chance(self.world.weather.calm_today)))
+        on_the_way -= reach
+        self.stayed_elsewhere = int(rng.binomial(on_the_way, self._diversion_chance()))
+        self.in_transit = on_the_way - self.stayed_elsewhere
+        return reach
 
     def _come_back(self) -> None:
         """Some of those who left the coast come back to it and wait anew."""

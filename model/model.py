@@ -36,6 +36,7 @@ from agents.smugglers import SmugglingGang, market_price_gbp, new_gang_enters
 from agents.world import PolicyCalendar
 from model import reporters
 from model.data import load_nationalities, load_sectors
+from model.observed import red_days
 from model.parameters import check_seed, validate
 from model.pilot_record import pilot_record
 from model.weather import Weather
@@ -104,17 +105,18 @@ class ChannelModel(Model):
         self.day = 0
         self.calendar = PolicyCalendar.of(self.start_date, values)
         self.nationalities = load_nationalities()
-        self.coast = Coast(self, self._expected_migrants())
-        self.population: MigrantPopulation = self.coast.population
-        self.network: SocialNetwork = self.coast.network
-        self._migrant_views: dict[int, Migrant] = {}
         self.weather = Weather(
             self.start_date,
             values["calm_day_share_winter"],
             values["calm_day_share_summer"],
             values["weather_persistence"],
             self.streams["weather"],
+            documented=red_days() if values["weather_follows_record"] else (),
         )
+        self.coast = Coast(self, self._expected_migrants())
+        self.population: MigrantPopulation = self.coast.population
+        self.network: SocialNetwork = self.coast.network
+        self._migrant_views: dict[int, Migrant] = {}
         self.police = FrenchCoastalPolice(self)
         self.border_force = UKBorderForce(self)
         returns_target, admissions_target = self._record_targets()

@@ -53,3 +53,48 @@ def test_weather_draws_the_share_and_the_spells():
         calm[day] = weather.advance(date)
     assert calm.mean() == pytest.approx(share, abs=0.02)
     assert np.corrcoef(calm[:-1], calm[1:])[0, 1] == pytest.approx(persistence, abs=0.03)
+
+
+class _Period:
+    def __init__(self, start, end, count):
+        self.start, self.end, self.count = start, end, count
+
+
+def _calm_days(weather, start, days):
+    dates = [start + dt.timedelta(days=offset) for offset in range(days)]
+    return np.array([weather.advance(date) for date in dates])
+
+
+@pytest.mark.parametrize("count", [0, 10, 27, 60, 120])
+def test_a_documented_period_holds_its_count_of_red_days(count):
+    start = dt.date(2024, 1, 1)
+    period = _Period(start, dt.date(2024, 4, 30), count)  # 121 days
+    for seed in range(5):
+        weather = Weather(start, 0.2, 0.55, 0.5, np.random.default_rng(seed), [period])
+        calm = _calm_days(weather, start, 200)
+        assert calm[:121].sum() == count
+    # after the period the chain goes on: not every day is red or poor
+    assert 0 < calm[121:].sum() < 79
+
+
+def test_a_run_starting_inside_a_period_uses_the_period_drawn_whole():
+    period = _Period(dt.date(2025, 1, 1), dt.date(2025, 4, 30), 60)
+    start = dt.date(2025, 3, 1)
+    weather = Weather(start, 0.2, 0.55, 0.5, np.random.default_rng(3), [period])
+    calm = _calm_days(weather, start, 61)  # 1 March to 30 April
+    assert 0 < calm.sum() <= 60
+    # periods wholly before the start play no part
+    early = _Period(dt.date(2024, 1, 1), dt.date(2024, 4, 30), 121)
+    weather = Weather(start, 0.2, 0.55, 0.5, np.random.default_rng(3), [early])
+    assert _calm_days(weather, start, 61).sum() < 61
+
+
+def test_documented_weather_is_reproducible_and_keeps_spells():
+    start = dt.date(2025, 1, 1)
+    period = _Period(start, dt.date(2025, 12, 31), 180)
+    runs = [
+        _calm_days(Weather(start, 0.3, 0.3, 0.8, np.random.default_rng(9), [period]), start, 365)
+        for _ in range(2)
+    ]
+    assert np.array_equal(runs[0], runs[1]) and runs[0].sum() == 180
+    assert np.corrcoef(runs[0][:-1], runs[0][1:])[0, 1] > 0.4  # spells, not scattered days
