@@ -1,0 +1,92 @@
+"""The two baselines on every validation window, and their scores on the shipped data.
+
+Persistence (``persistence.py``) and the count model of January-April arrivals on red days
+(``count_model.py``) predict each target of each window (``windows.py``), each from the rows
+that end before the window starts; ``scoring.py`` scores them.
+
+Run: ``python -m experiments.validation.baselines [--seed 1] [--draws 10000]``: prints the
+predictions (with what each was made from, or why there is none) and the score table.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from experiments.validation.count_model import DRAWS, count_model
+from experiments.validation.persistence import persistence
+from experiments.validation.prediction import Prediction, predictions_table
+from experiments.validation.scoring import score_markdown, score_table
+from experiments.validation.windows import ValidationWindow, observed_values, validation_windows
+from model.markdown import markdown_table
+from model.observed import PeriodCount, observed_arrivals, red_days
+
+
+def baseline_predictions(
+    windows: Sequence[ValidationWindow],
+    rng: np.random.Generator,
+    arrivals: Sequence[PeriodCount] | None = None,
+    red_day_counts: Sequence[PeriodCount] | None = None,
+    draws: int = DRAWS,
+) -> list[Prediction]:
+    """Both baselines' predictions of every target of every window, in order."""
+    arrivals = observed_arrivals() if arrivals is None else arrivals
+    red_day_counts = red_days() if red_day_counts is None else red_day_counts
+    predictions = []
+    for window in windows:
+        for target in window.targets:
+            predictions.append(persistence(window, target, arrivals))
+            predictions.append(
+                count_model(window, target, rng, arrivals, red_day_counts, draws=draws)
+            )
+    return predictions
+
+
+def predictions_markdown(table: pd.DataFrame) -> str:
+    """Predictions beside the observed values in Markdown (people), with each note.
+
+    ``table`` is a predictions table with an ``observed`` column (``windows.observed_values``).
+    """
+
+    def people(value: float) -> str:
+        return "" if np.isnan(value) else f"{value:,.0f}"
+
+    shown = pd.DataFrame(
+        {
+            "window": table["window"],
+            "target": table["target"],
+            "predictor": table["predictor"],
+            "observed": [people(value) for value in table["observed"]],
+            "median": [people(value) for value in table["median"]],
+            "90% interval": [
+                "" if np.isnan(low) else f"{people(low)} to {people(high)}"
+                for low, high in zip(table["low"], table["high"], strict=True)
+            ],
+            "note": table["note"],
+        }
+    )
+    return markdown_table(shown)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Print the baselines' predictions and scores for the shipped data."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seed", type=int, default=1, help="seed of the count model's draws")
+    parser.add_argument("--draws", type=int, default=DRAWS, help="simulated counts a prediction")
+    args = parser.parse_args(argv)
+    if args.draws < 1:
+        parser.error(f"--draws={args.draws}: allowed is a whole number of at least 1")
+    windows = validation_windows()
+    table = predictions_table(baseline_predictions(windows, np.random.default_rng(args.seed)))
+    observed = observed_values(windows)
+    print("Baseline predictions (arrivals, people):\n")
+    print(predictions_markdown(table.merge(observed, on=["window", "target"])))
+    print("\nScores against the observed arrivals:\n")
+    print(score_markdown(score_table(table, observed)))
+
+
+if __name__ == "__main__":
+    main()
