@@ -308,3 +308,25 @@ def test_make_refuses_bad_input_before_any_run(tmp_path, capsys, argv, message):
     assert printed.err.count("\n") == 1 and message in printed.err
     assert printed.out == ""
     assert log.read_bytes() == before
+
+
+def test_rows_added_to_the_log_alone_do_not_mark_the_code_dirty(tmp_path, monkeypatch):
+    from experiments.forecast import make
+
+    def git(*argv: str) -> None:
+        subprocess.run(["git", "-C", str(tmp_path), *argv], check=True, capture_output=True)
+
+    log = tmp_path / "experiments" / "forecast" / "forecast_log.csv"
+    log.parent.mkdir(parents=True)
+    log.write_text(",".join(COLUMNS) + "\n")
+    (tmp_path / "code.py").write_text("x = 1\n")
+    git("init", "-q")
+    git("add", ".")
+    git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c")
+    monkeypatch.setattr(make, "PROJECT_ROOT", tmp_path)
+    monkeypatch.setattr(make, "LOG_FILE", log)
+    monkeypatch.setattr(make, "code_version", lambda: "0.1.0+abc1234-dirty")
+    log.write_text(log.read_text() + as_lines([as_row(FORECAST)]))
+    assert make.forecast_code_version() == "0.1.0+abc1234"
+    (tmp_path / "code.py").write_text("x = 2\n")
+    assert make.forecast_code_version() == "0.1.0+abc1234-dirty"
