@@ -59,8 +59,9 @@ FORECAST_PERIODS = (
 """The periods not yet observed: the pilot's months of 2025 after its start, and 2026."""
 
 SEEDS_PER_DRAW = 4
-"""Full size: every accepted draw with 4 seeds (51 draws: 204 runs of 730 days, about 6 minutes
-on an idle core at 1.7 s a run, up to about 12 on two busy ones)."""
+"""Full size: every accepted draw with 4 seeds (51 draws: 204 runs of 730 days). A run took
+1.7 s on an idle core and 2.4 s on the two shared ones (December 2026): 6 to 9 minutes, within
+the 15 that a forecast should take."""
 SEEDS_ONLY_RUNS = 200
 """Full size when the posterior cannot be used: as many runs, all of the scenario's values."""
 CI_RUNS = 2
@@ -135,13 +136,13 @@ def posterior_plan(draws: Sequence[dict[str, Any]], runs: int | None) -> RunPlan
     total = runs or SEEDS_PER_DRAW * len(draws)
     picked = [index % len(draws) for index in range(total)]
     runs_of_draw = Counter(picked)
+    start = pilot_year_start()
     plan = []
-    for replicate, index in enumerate(picked):
-        values = {name: float(value) for name, value in draws[index].items()}
+    for number, draw in enumerate(picked):
+        values = {name: float(value) for name, value in draws[draw].items()}
         # a draw's weight is shared among its runs, so no draw counts more for more seeds
-        weight = values.pop("weight") / runs_of_draw[index]
-        overrides = {**pilot_year_start(), **values}
-        plan.append(Run(overrides, run_seed(replicate // len(draws)), weight))
+        weight = values.pop("weight") / runs_of_draw[draw]
+        plan.append(Run({**start, **values}, run_seed(number // len(draws)), weight))
     return RunPlan(
         runs=tuple(plan),
         interval_from=POSTERIOR_TIMES_SEEDS,
