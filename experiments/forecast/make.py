@@ -167,8 +167,14 @@ def seeds_only_plan(fitted: bool, runs: int | None, why: str) -> RunPlan:
 
 def calibration_cutoff() -> str:
     """Last day of the data the calibration fits: 31 December of its last year."""
-    config = tomllib.loads(CALIBRATION_CONFIG.read_text(encoding="utf-8"))
-    return dt.date(max(config["calibration"]["years"]), 12, 31).isoformat()
+    try:
+        config = tomllib.loads(CALIBRATION_CONFIG.read_text(encoding="utf-8"))
+        return dt.date(max(config["calibration"]["years"]), 12, 31).isoformat()
+    except (OSError, tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        raise ParameterError(
+            f"{CALIBRATION_CONFIG.name}: no [calibration] years ({error!r}): allowed is a list "
+            "of the fitted years, whose last gives the forecast's fitted_data_through"
+        ) from None
 
 
 def forecast_code_version() -> str:
