@@ -1,4 +1,4 @@
-"""The ``deterrence`` command line: run scenarios and sweeps, list parameters and scenarios.
+"""The ``deterrence`` command line: run scenarios, sweeps and forecasts, list parameters.
 
 Every option that sets a model parameter comes from the parameter declaration
 (``model/parameters.toml``); bad input is refused with a one-line message and exit status 2.
@@ -7,6 +7,7 @@ Every option that sets a model parameter comes from the parameter declaration
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -102,6 +103,23 @@ def build_parser() -> argparse.ArgumentParser:
         add_options=_report_options,
     )
 
+    forecast = commands.add_parser(
+        "forecast", help="make the dated forecasts of arrivals, or score them against the data"
+    )
+    forecast_commands = forecast.add_subparsers(
+        dest="forecast_command", required=True, parser_class=_Parser
+    )
+    forecast_commands.add_parser(
+        "make",
+        help="run the model for the periods not yet observed and append the forecasts to the log",
+        add_options=_forecast_make_options,
+    )
+    forecast_commands.add_parser(
+        "score",
+        help="compare every logged forecast with the observed arrivals of its period",
+        add_options=_forecast_files,
+    )
+
     params = commands.add_parser("params", help="list the parameters with bounds and units")
     params.add_argument("--group", help="only this group")
 
@@ -156,6 +174,68 @@ def _report_options(report: argparse.ArgumentParser) -> None:
         "--out", type=Path, default=Path("reports"), help="report folder (default reports/)"
     )
     _add_size_and_workers(report)
+
+
+def _day(text: str) -> dt.date:
+    """A day on the command line, YYYY-MM-DD (argparse refuses anything else in one line)."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a day: allowed is YYYY-MM-DD") from None
+
+
+def _forecast_files(parser: argparse.ArgumentParser) -> None:
+    from experiments.forecast.log import LOG_FILE
+    from model.observed import ARRIVALS_FILE
+
+    parser.add_argument(
+        "--log", type=Path, default=LOG_FILE, help=f"the forecast log (default {LOG_FILE.name})"
+    )
+    parser.add_argument(
+        "--observed",
+        type=Path,
+        default=ARRIVALS_FILE,
+        help=f"observed arrivals by period (default model/data/{ARRIVALS_FILE.name})",
+    )
+
+
+def _forecast_make_options(make: argparse.ArgumentParser) -> None:
+    from experiments.forecast.make import (
+        CI_RUNS,
+        FORECAST_PERIODS,
+        FORECAST_SCENARIO,
+        SEEDS_PER_DRAW,
+    )
+
+    periods = ", ".join(f"{period.start} to {period.end}" for period in FORECAST_PERIODS)
+    make.add_argument(
+        "--period",
+        dest="periods",
+        action="append",
+        nargs=2,
+        type=_day,
+        metavar=("FIRST_DAY", "LAST_DAY"),
+        help=f"a period to forecast, both days included (repeatable; default {periods})",
+    )
+    make.add_argument(
+        "--scenario",
+        default=FORECAST_SCENARIO,
+        help=f"the scenario the runs follow (default {FORECAST_SCENARIO})",
+    )
+    make.add_argument(
+        "--size",
+        choices=("full", "ci"),
+        default="full",
+        help=f"full: every posterior draw x {SEEDS_PER_DRAW} seeds; ci: {CI_RUNS} runs",
+    )
+    make.add_argument("--runs", type=int, help="this many runs instead (overrides --size)")
+    make.add_argument(
+        "--seeds-only",
+        action="store_true",
+        help="run the scenario's own values over seeds, not the calibration's posterior",
+    )
+    make.add_argument("--quiet", action="store_true", help="no progress bar")
+    _forecast_files(make)
 
 
 def _add_workers(parser: argparse.ArgumentParser) -> None:
@@ -302,6 +382,70 @@ def _report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _forecast(args: argparse.Namespace) -> int:
+    return {"make": _forecast_make, "score": _forecast_score}[args.forecast_command](args)
+
+
+def _forecast_make(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from experiments.forecast.log import append_forecasts, create_log, read_log
+    from experiments.forecast.make import (
+        CI_RUNS,
+        FORECAST_PERIODS,
+        Period,
+        forecast_code_version,
+        forecast_job,
+        make_forecasts,
+        plan_runs,
+    )
+    from experiments.forecast.score import forecast_line
+
+    # Refuse bad input, and a log that could not take the rows, before any run.
+    periods = [Period(*days) for days in args.periods or ()] or list(FORECAST_PERIODS)
+    job = forecast_job(periods, args.scenario, args.observed)
+    if args.log.exists():
+        read_log(args.log)
+    else:
+        create_log(args.log)
+    runs = args.runs if args.runs is not None else CI_RUNS if args.size == "ci" else None
+    plan = plan_runs(job.scenario, runs, args.seeds_only)
+    if plan.note:
+        print(plan.note, file=sys.stderr)
+    if forecast_code_version().endswith("-dirty"):
+        print(
+            "the code has uncommitted changes: the rows' code version is marked -dirty "
+            "(commit first for a forecast that can be rerun)",
+            file=sys.stderr,
+        )
+    print(
+        f"Forecasting {len(job.periods)} period(s) under {job.scenario}: {len(plan.runs)} runs "
+        f"({plan.interval_from}), {job.days} days each from {job.parameters['start_date']}"
+    )
+    try:
+        with tqdm(total=len(plan.runs), unit="run", disable=args.quiet, leave=False) as bar:
+            forecasts = make_forecasts(job, plan, after_run=bar.update)
+    except KeyboardInterrupt:
+        print("\nInterrupted: no forecast was written to the log.", file=sys.stderr)
+        return 130
+    # printed first, so that the forecasts are on screen even if the log refuses them
+    print("\n".join(f"- {forecast_line(forecast)}" for forecast in forecasts))
+    append_forecasts(forecasts, args.log)
+    print(f"Appended {len(forecasts)} forecast(s) to {args.log}")
+    return 0
+
+
+def _forecast_score(args: argparse.Namespace) -> int:
+    from experiments.forecast.log import read_log
+    from experiments.forecast.score import report, score_forecasts
+    from model.observed import read_period_counts
+
+    forecasts = read_log(args.log)
+    observed = read_period_counts(args.observed, "small_boat_arrivals")
+    print(report(score_forecasts(forecasts, observed)))
+    return 0
+
+
 def _params(args: argparse.Namespace) -> int:
     groups = sorted({p.group for p in PARAMETERS.values()})
     if args.group is not None and args.group not in groups:
@@ -323,6 +467,7 @@ _COMMANDS = {
     "sweep": _sweep,
     "experiment": _experiment,
     "report": _report,
+    "forecast": _forecast,
     "params": _params,
     "scenarios": _scenarios,
 }

@@ -51,7 +51,14 @@ def heavy_imports(argv: list[str]) -> tuple[int, list[str]]:
 
 @pytest.mark.parametrize(
     "argv",
-    [["--help"], ["params"], ["params", "--group", "policy"], ["scenarios"]],
+    [
+        ["--help"],
+        ["params"],
+        ["params", "--group", "policy"],
+        ["scenarios"],
+        ["forecast", "--help"],
+        ["forecast", "score", "--help"],
+    ],
     ids=" ".join,
 )
 def test_light_commands_import_no_heavy_library(argv):
