@@ -223,12 +223,20 @@ def weekly_results(folder: Path) -> pd.DataFrame:
     return weekly.merge(runs[extra], on="run_id")
 
 
+SEEDS_ONLY = "seeds-only 95% CI"
+"""How an interval over replicate seeds alone is named wherever it is shown."""
+
+
 def interval(mean: float, low: float, high: float, percent: bool = False) -> str:
-    """'mean (95% CI low to high)', as percentages when ``percent``; small numbers get decimals."""
+    """'mean (seeds-only 95% CI low to high)', as percentages when ``percent``.
+
+    The interval is over the replicate seeds of one parameter set: it leaves out parameter
+    uncertainty, and says so. Small numbers get decimals.
+    """
     if percent:
-        return f"{mean:.1%} (95% CI {low:.1%} to {high:.1%})"
+        return f"{mean:.1%} ({SEEDS_ONLY} {low:.1%} to {high:.1%})"
     digits = 0 if abs(mean) >= 100 else 2
-    return f"{mean:,.{digits}f} (95% CI {low:,.{digits}f} to {high:,.{digits}f})"
+    return f"{mean:,.{digits}f} ({SEEDS_ONLY} {low:,.{digits}f} to {high:,.{digits}f})"
 
 
 def points_table(

@@ -79,7 +79,11 @@ def test_pilot_effect_leads_with_the_pilot_as_delivered(ci_results):
     assert effect["pilot"].iloc[2].startswith("ASSUMED")
     assert "announced" not in effect["pilot"].iloc[2]
     assert (effect["replicates"] == 2).all()
-    assert effect["deterrence up to the pilot's end"].str.contains(r"% \(95% CI .*% to .*%\)").all()
+    assert (
+        effect["deterrence up to the pilot's end"]
+        .str.contains(r"% \(seeds-only 95% CI .*% to .*%\)")
+        .all()
+    )
     # every pilot ran past its (CI-shortened) end, so its rebound is a number
     assert effect["last day"].tolist() == ["2026-01-15"] * 3
     assert not coast["arrivals after its end, more than without"].eq("n/a").any()
@@ -311,11 +315,67 @@ def test_the_fit_is_the_closest_kept_draw_not_the_medians():
     assert fitted_inflow_multiplier(accepted) == 1.1
 
 
-def test_break_even_headline_says_when_no_cap_swept_reaches_it():
-    from experiments.break_even_cap.run import headline
+def test_break_even_headline_gives_the_cap_for_each_case_of_the_band():
+    from experiments.break_even_cap.run import cap_needed, headline
 
-    assert headline({0.0: 94.2, 0.5: 61.7}) == (
-        "The 37% break-even deterrence needs a fixed return cap of 94 a week with no crackdown, "
-        "or 62 a week with a crackdown at 0.5, against the 50 a week announced."
+    points = pd.DataFrame(
+        {
+            "crackdown_intensity": [0.0] * 3 + [0.5] * 3,
+            "return_cap_per_week": [0, 100, 200] * 2,
+            "deterrence_effect_mean": [0.0, 0.3, 0.6, 0.0, 0.2, 0.3],
+            "deterrence_effect_low": [0.0, 0.2, 0.5, 0.0, 0.1, 0.2],
+            "deterrence_effect_high": [0.0, 0.4, 0.7, 0.0, 0.3, 0.4],
+            "replicates": [2] * 6,
+        }
     )
-    assert "more than the caps swept with no crackdown" in headline({0.0: None, 0.5: 61.7})
+    text = headline(points)
+    # no crackdown: 2% at 6.7, 37% at 123.3, 50% at 166.7 (linear between swept caps)
+    assert "no crackdown: 7 a week for 2%, 123 a week for 37%, 167 a week for 50%" in text
+    assert "more than the caps swept for 50%" in text  # the crackdown's effect stops at 30%
+    assert "not the pilot as delivered" in text
+    table = cap_needed(points)
+    assert len(table) == 6 and table["break-even case"].str.contains("central case").sum() == 2
+
+
+def test_sobol_leaders_are_named_together_when_their_intervals_overlap():
+    from experiments.sensitivity.run import headline, indistinct_from_zero, leading_group
+
+    indices = pd.DataFrame(
+        {
+            "parameter": ["a_rate", "b_weight", "c_share", "d_days"],
+            "total": [0.50, 0.30, 0.10, 0.02],
+            "total_conf": [0.15, 0.10, 0.05, 0.03],
+            "first_order": [0.4, 0.2, 0.1, 0.0],
+            "first_order_conf": [0.1, 0.1, 0.1, 0.1],
+        }
+    )
+    # 0.30 + 0.10 reaches 0.50 - 0.15: a and b cannot be ordered; c (up to 0.15) can
+    assert leading_group(indices)["parameter"].tolist() == ["a_rate", "b_weight"]
+    assert indistinct_from_zero(indices) == 1
+    text = headline(indices, "scenario pilot with return cap per week = 200 returns/week")
+    assert text.startswith("In scenario pilot with return cap per week = 200 returns/week")
+    assert "overlap and are not ranked" in text and "c share" not in text
+    clear = indices.assign(total_conf=[0.05, 0.05, 0.05, 0.03])
+    assert "clearly above the rest" in headline(clear, "scenario pilot")
+
+
+def test_levers_are_named_from_the_sweeps_fixed_values():
+    from experiments.engine.labels import levers_in_words
+
+    text = levers_in_words("pilot", {"return_cap_per_week": 200, "returns_follow_record": False})
+    assert text == (
+        "scenario pilot with return cap per week = 200 returns/week, returns follow record = False"
+    )
+    assert levers_in_words("baseline", {}) == "scenario baseline"
+
+
+def test_the_information_sweeps_hold_the_same_levers():
+    """Its headline names the learning sweep's levers for all three sweeps."""
+    import tomllib
+
+    from experiments.engine.provenance import PROJECT_ROOT
+
+    path = PROJECT_ROOT / "experiments" / "information" / "config.toml"
+    config = tomllib.loads(path.read_text())
+    fixed = [sweep["fixed"] for sweep in config["sweeps"].values()]
+    assert all(table == fixed[0] for table in fixed) and fixed[0]

@@ -1,1 +1,1 @@
-"""Experiment: the return cap needed for 37% deterrence, with and without a crackdown."""
+"""Experiment: the return cap needed for break-even deterrence (2%, 37%, 50%), by crackdown."""

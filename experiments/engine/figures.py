@@ -18,11 +18,26 @@ import pandas as pd
 from matplotlib.ticker import PercentFormatter
 
 from experiments.engine.labels import (
+    BREAK_EVEN_CASES,
     BREAK_EVEN_DETERRENCE,
     BREAK_EVEN_LABEL,
     SHARE_METRICS,
     axis_label,
 )
+
+
+def mark_break_even(axis: plt.Axes, vertical: bool) -> None:
+    """The break-even band on a deterrence axis: 37% dashed, the 2% and 50% cases dotted.
+
+    Only the cases inside the axis's current range are drawn, so that a chart of small effects
+    is not stretched to 50%.
+    """
+    low, high = axis.get_xlim() if vertical else axis.get_ylim()
+    draw = axis.axvline if vertical else axis.axhline
+    draw(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label=BREAK_EVEN_LABEL)
+    for name, level in BREAK_EVEN_CASES.items():
+        if level != BREAK_EVEN_DETERRENCE and low <= level <= high:
+            draw(level, color="tab:red", ls=":", lw=0.8, label=f"{level:.0%} break-even ({name})")
 
 
 def draw_response(
@@ -54,12 +69,7 @@ def draw_response(
     if metric in SHARE_METRICS:
         axis.yaxis.set_major_formatter(PercentFormatter(1.0))
     if metric == "deterrence_effect":
-        axis.axhline(
-            BREAK_EVEN_DETERRENCE,
-            color="tab:red",
-            ls="--",
-            label=BREAK_EVEN_LABEL,
-        )
+        mark_break_even(axis, vertical=False)
     axis.set_xlabel(axis_label(x))
     axis.set_ylabel(axis_label(metric))
 

@@ -20,6 +20,8 @@ import pandas as pd
 
 from experiments.engine.analysis import load_points
 from experiments.engine.figures import draw_response, save_figure
+from experiments.engine.labels import levers_in_words
+from experiments.engine.spec import load_sweep
 from experiments.research import Experiment, Finding, main_for, points_table, weekly_results
 
 NAME = "information"
@@ -136,8 +138,8 @@ def interpretation(learning: pd.DataFrame, misinformation, campaign) -> str:
     )
 
 
-def headline(learning: pd.DataFrame, misinformation, campaign) -> str:
-    """The finding in a sentence."""
+def headline(learning: pd.DataFrame, misinformation, campaign, levers: str) -> str:
+    """The finding in a sentence, naming the levers its runs hold."""
     weeks = learning["weeks to reach half the actual risk (mean)"]
     numeric = weeks.str.extract(r"^([\d.]+)")[0].astype(float).dropna()  # "never": no number
     lag = (
@@ -151,7 +153,8 @@ def headline(learning: pd.DataFrame, misinformation, campaign) -> str:
         return f"from {rows.iloc[0]:.0%} to {rows.iloc[-1]:.0%}"
 
     return (
-        f"Perceived return risk takes {lag} from the first detention to reach half the actual "
+        f"In {levers}: perceived return risk takes {lag} from the first detention to reach "
+        "half the actual "
         f"rate; deterrence goes {ends(misinformation, 'smuggler_misinformation')} as smugglers' "
         f"misinformation rises, and {ends(campaign, 'belief_weight_official')} with an "
         "information campaign."
@@ -166,13 +169,15 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     misinformation = load_points(folders["misinformation"])
     campaign = load_points(folders["campaign"])
     learning = learning_table(weekly, learning_points)
+    spec = load_sweep(folders["learning"] / "sweep.toml")  # the three sweeps hold the same levers
+    levers = levers_in_words(spec.scenario, spec.fixed)
     share = {
         "deterrence_effect": ("deterrence effect", True),
         "mean_perceived_return_prob": ("perceived return risk (mean)", False),
     }
     return experiment.finding(
         interpretation(learning, misinformation, campaign),
-        headline=headline(learning, misinformation, campaign),
+        headline=headline(learning, misinformation, campaign, levers),
         figures=[
             learning_figure(weekly, out / "perceived_and_actual_return_risk.png"),
             levers_figure(misinformation, campaign, out / "deterrence_by_information.png"),

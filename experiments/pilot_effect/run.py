@@ -27,8 +27,8 @@ from experiments.calibration.abc import weighted_quantile
 from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.costs import policy_costs
 from experiments.engine.analysis import load_points, load_results
-from experiments.engine.figures import save_figure
-from experiments.engine.labels import BREAK_EVEN_DETERRENCE
+from experiments.engine.figures import mark_break_even, save_figure
+from experiments.engine.labels import BREAK_EVEN_CASES, break_even_case
 from experiments.engine.provenance import PROJECT_ROOT
 from experiments.research import Experiment, Finding, interval, main_for, weekly_results
 from model.markdown import markdown_table, replace_region
@@ -276,10 +276,18 @@ def over_draws(by_draw: pd.DataFrame, column: str, q: float) -> float:
     return weighted_quantile(by_draw[column].to_numpy(), by_draw["weight"].to_numpy(), q)
 
 
-def chance_of_break_even(by_draw: pd.DataFrame) -> float:
-    """The posterior probability that the pilot reaches the 37% break-even during its run."""
-    reached = by_draw["deterrence_effect_during_pilot"] >= BREAK_EVEN_DETERRENCE
+def chance_of_break_even(by_draw: pd.DataFrame, level: float) -> float:
+    """The posterior probability that the pilot reaches break-even ``level`` during its run."""
+    reached = by_draw["deterrence_effect_during_pilot"] >= level
     return float(by_draw.loc[reached, "weight"].sum())
+
+
+def chances_of_break_even(by_draw: pd.DataFrame) -> str:
+    """The chance of each break-even case, in words: '2% (high support-cost case): 60%; ...'."""
+    return "; ".join(
+        f"{break_even_case(level)}: {chance_of_break_even(by_draw, level):.0%}"
+        for level in BREAK_EVEN_CASES.values()
+    )
 
 
 POSTERIOR_SPREAD = (0.05, 0.95)
@@ -301,7 +309,10 @@ def posterior_table(by_draw: pd.DataFrame) -> pd.DataFrame:
         rows[f"{POSTERIOR_SPREAD[0]:.0%}-{POSTERIOR_SPREAD[1]:.0%} {title}"] = (
             f"{low:.1%} to {high:.1%}"
         )
-    rows["chance of 37% or more"] = f"{chance_of_break_even(by_draw):.0%}"
+    for level in BREAK_EVEN_CASES.values():
+        rows[f"chance of {break_even_case(level)} or more"] = (
+            f"{chance_of_break_even(by_draw, level):.0%}"
+        )
     return pd.DataFrame([rows])
 
 
@@ -399,7 +410,7 @@ def effect_figure(results: pd.DataFrame, points: pd.DataFrame, path: Path) -> Pa
             color="black",
             capsize=4,
         )
-    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
+    mark_break_even(axis, vertical=True)
     axis.axvline(0, color="gray", lw=0.8)
     names = [f"{name.replace('_', ' ')}{'' if s else ', returns alone'}" for name, s in rows]
     axis.set_yticks(range(len(rows)), names)
@@ -421,7 +432,7 @@ def posterior_figure(by_draw: pd.DataFrame, path: Path) -> Path:
         alpha=0.7,
         label=f"accepted calibration draws ({len(by_draw)}, weighted)",
     )
-    axis.axvline(BREAK_EVEN_DETERRENCE, color="tab:red", ls="--", label="37% break-even (2023)")
+    mark_break_even(axis, vertical=True)
     axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
     axis.set_xlabel("deterrence of the pilot as delivered, up to its end (share of arrivals)")
     axis.set_ylabel("accepted draws (weighted count)")
@@ -504,8 +515,9 @@ def headline(points: pd.DataFrame, by_draw: pd.DataFrame) -> str:
     return (
         "Up to its end, the pilot as delivered cuts arrivals by "
         f"{delivered['deterrence_effect_during_pilot_mean']:.1%} in the model "
-        f"(calibration posterior, 90%: {low:.1%} to {high:.1%}; a "
-        f"{chance_of_break_even(by_draw):.0%} chance of the 37% break-even); as announced, "
+        f"(calibration posterior, 90%: {low:.1%} to {high:.1%}; chance of reaching each "
+        f"break-even case of the 2023 impact assessment: {chances_of_break_even(by_draw)}); "
+        "as announced, "
         f"{point(points, 'announced')['deterrence_effect_during_pilot_mean']:.1%}; with an "
         "assumed growth of 2 a week, "
         f"{point(points, 'assumed_growth')['deterrence_effect_during_pilot_mean']:.1%}."

@@ -19,6 +19,7 @@ import pandas as pd
 
 from experiments.engine.analysis import load_results, sobol_indices
 from experiments.engine.figures import save_figure
+from experiments.engine.labels import levers_in_words
 from experiments.engine.spec import load_sweep
 from experiments.research import Experiment, Finding, main_for
 
@@ -68,29 +69,62 @@ def indices_table(indices: pd.DataFrame) -> pd.DataFrame:
     ).head(SHOWN)
 
 
-def interpretation(indices: pd.DataFrame, runs: int) -> str:
-    """The leading parameters, in words."""
-    top = indices.head(3)
-    named = ", ".join(
-        f"{row.parameter.replace('_', ' ')} (total {row.total:.2f})" for row in top.itertuples()
+def leading_group(indices: pd.DataFrame) -> pd.DataFrame:
+    """The parameters that cannot be told apart from the largest total index.
+
+    Those whose 95% interval reaches the lower end of the largest one's: with intervals that
+    overlap, the design cannot order them, so they are named together, not ranked.
+    """
+    ordered = indices.sort_values("total", ascending=False)
+    top = ordered.iloc[0]
+    floor = top["total"] - top["total_conf"]
+    return ordered[ordered["total"] + ordered["total_conf"] >= floor]
+
+
+def _named(rows: pd.DataFrame) -> str:
+    return ", ".join(
+        f"{row.parameter.replace('_', ' ')} ({row.total:.2f} +- {row.total_conf:.2f})"
+        for row in rows.itertuples()
     )
+
+
+def indistinct_from_zero(indices: pd.DataFrame) -> int:
+    """How many parameters' total-index intervals include zero."""
+    return int((indices["total"] - indices["total_conf"] <= 0).sum())
+
+
+def interpretation(indices: pd.DataFrame, runs: int, levers: str) -> str:
+    """The leading parameters, in words, ranked only where their intervals allow."""
+    group = leading_group(indices)
     interactions = float(indices["total"].sum() - indices["first_order"].sum())
+    if len(group) == 1:
+        lead = f"the deterrence effect depends most on {_named(group)}, clearly above the rest"
+    else:
+        lead = (
+            f"the largest total indices are those of {_named(group)}; their 95% intervals "
+            "overlap, so this design cannot order them"
+        )
     return (
-        f"Over {runs} paired runs, the deterrence effect depends most on {named}. The total "
+        f"Over {runs} paired runs ({levers}), {lead}. {indistinct_from_zero(indices)} of "
+        f"{len(indices)} parameters have total indices whose intervals include zero. The total "
         f"indices exceed the first-order ones by {interactions:.2f} in sum, the part of the "
-        "variance that comes from parameters acting together. Parameters with large indices "
-        "are where calibration or new evidence would narrow the model's answer most; those "
-        "near zero can stay as assumptions."
+        "variance that may come from parameters acting together (within the intervals' noise). "
+        "Parameters with large indices are where calibration or new evidence would narrow the "
+        "model's answer most; more base samples would narrow the intervals themselves."
     )
 
 
-def headline(indices: pd.DataFrame) -> str:
-    """The finding in a sentence."""
-    named = ", ".join(
-        f"{row.parameter.replace('_', ' ')} ({row.total:.2f})"
-        for row in indices.head(3).itertuples()
-    )
-    return f"The pilot's deterrence effect depends most on {named} (total Sobol indices)."
+def headline(indices: pd.DataFrame, levers: str) -> str:
+    """The finding in a sentence, with intervals, and no ranking where they overlap."""
+    group = leading_group(indices)
+    if len(group) == 1:
+        lead = f"depends most on {_named(group)}, clearly above the rest"
+    else:
+        lead = (
+            f"depends most on {_named(group)} (total Sobol indices, 95% intervals), which "
+            "overlap and are not ranked"
+        )
+    return f"In {levers}, the deterrence effect {lead}."
 
 
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
@@ -101,9 +135,10 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     indices = sobol_indices(spec, results, METRIC).sort_values("total", ascending=False)
     indices = indices.reset_index(drop=True)
     indices.to_csv(experiment.results_dir / "sobol_indices.csv", index=False)
+    levers = levers_in_words(spec.scenario, spec.fixed)
     return experiment.finding(
-        interpretation(indices, len(results)),
-        headline=headline(indices),
+        interpretation(indices, len(results), levers),
+        headline=headline(indices, levers),
         figures=[indices_figure(indices, experiment.results_dir / "sobol_indices.png")],
         tables=[(f"Sobol indices of the deterrence effect (top {SHOWN})", indices_table(indices))],
     )
