@@ -1,0 +1,184 @@
+"""Rolling-origin validation: fit on the years before each window, predict it, score it.
+
+For each validation window (``windows.py``: 2022, 2023, 2024 and January-June 2025), the
+calibration is fitted to the calibration years before the window only, and the model predicts
+the window from that posterior (``model_predictor.py``). Its predictions are scored beside the
+two baselines' (``baselines.py``) on the same windows and targets, by the mean absolute
+percentage error and the coverage of the 90% interval (``scoring.py``).
+
+    python -m experiments.validation.rolling_origin --size ci          # reduced, as CI runs it
+    python -m experiments.validation.rolling_origin --workers 2 --readme   # full size
+
+The full size writes the score table into the README's ``validation`` region; every size
+writes the predictions, the runs and the scores to its results folder.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tomllib
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from experiments.validation.baselines import baseline_predictions, predictions_markdown
+from experiments.validation.model_predictor import (
+    plan_runs,
+    predictions_from_runs,
+    run_window,
+    window_inputs,
+)
+from experiments.validation.prediction import Prediction, predictions_table
+from experiments.validation.scoring import score_markdown, score_table
+from experiments.validation.windows import ValidationWindow, observed_values, validation_windows
+
+HERE = Path(__file__).parent
+CONFIG = HERE / "config.toml"
+RESULTS = HERE / "results"
+README_REGION = "validation"
+
+Fit = Callable[[list[int], ValidationWindow, Path], pd.DataFrame]
+"""Fits the calibration to the given years; returns the posterior (parameters and weight)."""
+
+
+def load_config(size: str, path: Path = CONFIG) -> dict[str, Any]:
+    """The validation's settings at ``size`` (``full``, or ``ci`` over it)."""
+    config = tomllib.loads(path.read_text())
+    settings = dict(config["validation"])
+    if size == "ci":
+        settings.update(config["ci"]["validation"])
+    elif size != "full":
+        raise ValueError(f"size={size!r} is not valid: allowed are 'full' and 'ci'")
+    return settings
+
+
+def fit_years(window: ValidationWindow, calibration_years: Sequence[int]) -> list[int]:
+    """The calibration years that end before the window starts."""
+    years = [year for year in calibration_years if year < window.start.year]
+    if not years:
+        raise ValueError(
+            f"window {window.label}: no calibration year ends before it: allowed are windows "
+            f"after {min(calibration_years)}"
+        )
+    return years
+
+
+def model_predictions(
+    windows: Sequence[ValidationWindow],
+    fit: Fit,
+    settings: dict[str, Any],
+    folder: Path,
+    workers: int = 1,
+) -> tuple[list[Prediction], pd.DataFrame]:
+    """The model's predictions of every window, and every run behind them."""
+    from tqdm import tqdm
+
+    from experiments.calibration.targets import BASE_SCENARIO, REFERENCE_YEAR, observed_by_year
+    from model.scenarios import scenario_parameters
+
+    base = dict(scenario_parameters(BASE_SCENARIO))
+    observed = observed_by_year()
+    people_per_boat = {year: row["people_per_boat"] for year, row in observed.items()}
+    predictions, outcomes = [], []
+    for window in windows:
+        years = fit_years(window, settings["calibration_years"])
+        posterior = fit(years, window, folder / f"fit_before_{window.start}")
+        inputs = window_inputs(
+            window, base, observed[REFERENCE_YEAR]["arrivals"], people_per_boat=people_per_boat
+        )
+        runs = plan_runs(
+            window, inputs, posterior, base, settings["seeds"], settings["master_seed"]
+        )
+        with tqdm(total=len(runs), desc=f"window {window.label}", unit="run") as bar:
+            table = run_window(window, runs, workers, progress=bar.update)
+        note = (
+            f"posterior fitted to {years[0]}-{years[-1]} ({len(posterior)} draws) x "
+            f"{settings['seeds']} seeds; flow: {window.start.year - 1}'s, growth log-sd "
+            f"{inputs.flow_log_spread:.2f}"
+        )
+        predictions += predictions_from_runs(window, table, note)
+        outcomes.append(table.assign(window=window.label))
+    return predictions, pd.concat(outcomes, ignore_index=True)
+
+
+def validation_tables(
+    windows: Sequence[ValidationWindow],
+    model: Sequence[Prediction],
+    seed: int,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """All predictors' predictions beside the observed values, and their scores."""
+    baselines = baseline_predictions(windows, np.random.default_rng(seed))
+    table = predictions_table([*model, *baselines])
+    observed = observed_values(windows)
+    return table.merge(observed, on=["window", "target"]), score_table(table, observed)
+
+
+def region_text(scores: pd.DataFrame, predictions: pd.DataFrame, settings: dict) -> str:
+    """The README's validation region: the scores, the predictions and how they were made."""
+    return (
+        "*Scores over the windows (mean absolute percentage error of the median; coverage of "
+        "the 90% interval).*\n\n"
+        f"{score_markdown(scores)}\n\n*Predictions by window.*\n\n"
+        f"{predictions_markdown(predictions)}\n\n"
+        f"(`python -m experiments.validation.rolling_origin`, size {settings['size']}: "
+        f"{settings['seeds']} seeds a posterior draw; written by it.)"
+    )
+
+
+def calibration_fit(settings: dict[str, Any], workers: int) -> Fit:
+    """The calibration, fitted to given years at the validation's budget."""
+    from experiments.calibration.run import calibrate
+
+    def fit(years: list[int], window: ValidationWindow, folder: Path) -> pd.DataFrame:
+        return calibrate(
+            years=years,
+            size=settings["calibration_size"],
+            master_seed=settings["master_seed"],
+            workers=workers,
+            folder=folder,
+        ).particles
+
+    return fit
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the rolling-origin validation and print its tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=("full", "ci"), default="full")
+    parser.add_argument("--workers", type=int, default=1, help="processes (default 1)")
+    parser.add_argument("--readme", action="store_true", help="write the README's region")
+    args = parser.parse_args(argv)
+    if args.workers < 1:
+        parser.error(f"--workers={args.workers}: allowed is a whole number of at least 1")
+    settings = load_config(args.size) | {"size": args.size}
+    windows = [w for w in validation_windows() if w.label in settings["windows"]]
+    folder = RESULTS / args.size
+    folder.mkdir(parents=True, exist_ok=True)
+    fit = calibration_fit(settings, args.workers)
+    model, runs = model_predictions(windows, fit, settings, folder, args.workers)
+    predictions, scores = validation_tables(windows, model, settings["master_seed"])
+    runs.to_csv(folder / "model_runs.csv", index=False)
+    predictions.to_csv(folder / "predictions.csv", index=False)
+    scores.to_csv(folder / "scores.csv", index=False)
+    text = region_text(scores, predictions, settings)
+    print(text)
+    if args.readme:
+        write_readme_region(text)
+    return 0
+
+
+def write_readme_region(text: str, readme: Path | None = None) -> None:
+    """Replace the README's validation region with ``text``."""
+    from experiments.engine.provenance import PROJECT_ROOT
+    from model.markdown import replace_region
+
+    path = readme or PROJECT_ROOT / "README.md"
+    path.write_text(replace_region(path.read_text(), README_REGION, text))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,136 @@
+"""Rolling-origin validation: the model predicts a window from inputs known before it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.validation.model_predictor import (
+    plan_runs,
+    predictions_from_runs,
+    run_window,
+    window_inputs,
+)
+from experiments.validation.persistence import log_changes
+from experiments.validation.rolling_origin import fit_years, load_config, validation_tables
+from experiments.validation.windows import (
+    JANUARY_APRIL,
+    TOTAL,
+    TargetPeriod,
+    ValidationWindow,
+    counts_by_year,
+    validation_windows,
+)
+from model.observed import PeriodCount, observed_arrivals
+from model.scenarios import scenario_parameters
+
+BASE = dict(scenario_parameters("baseline"))
+
+
+def _short_window() -> ValidationWindow:
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 1, 20)
+    return ValidationWindow(
+        "test window",
+        start,
+        end,
+        (TargetPeriod(TOTAL, start, end), TargetPeriod("first week", start, dt.date(2025, 1, 7))),
+    )
+
+
+def _posterior() -> pd.DataFrame:
+    return pd.DataFrame(
+        {"weight_job": [1.5, 2.5], "inflow_multiplier": [0.9, 1.1], "weight": [0.25, 0.75]}
+    )
+
+
+def test_the_flow_is_last_years_with_the_spread_of_past_changes():
+    window = _short_window()
+    inputs = window_inputs(window, BASE, 36_816.0)
+    assert inputs.year == 2025
+    assert inputs.arrivals_per_week == pytest.approx(BASE["arrivals_per_week"])  # 2024 = reference
+    years = counts_by_year(observed_arrivals(), "year")
+    changes = log_changes({year: count for year, count in years.items() if year < 2025})
+    assert inputs.flow_log_spread == pytest.approx(np.sqrt(np.mean(np.square(changes))))
+
+
+def test_the_inputs_never_read_the_window_or_later():
+    """Changing every arrivals row that ends in or after the window changes nothing."""
+    window = validation_windows()[1]  # 2023
+    rows = observed_arrivals()
+    doctored = [
+        PeriodCount(row.start, row.end, row.count * 3, row.source)
+        if row.end >= window.start
+        else row
+        for row in rows
+    ]
+    assert window_inputs(window, BASE, 36_816.0, rows) == window_inputs(
+        window, BASE, 36_816.0, doctored
+    )
+
+
+def test_runs_are_planned_reproducibly_with_the_posteriors_weights():
+    window = _short_window()
+    inputs = window_inputs(window, BASE, 36_816.0)
+    runs = plan_runs(window, inputs, _posterior(), BASE, seeds=3, master_seed=7)
+    assert len(runs) == 6
+    assert sum(run.weight for run in runs) == pytest.approx(1.0)
+    assert runs[0].weight == pytest.approx(0.25 / 3)
+    assert {run.parameters["weight_job"] for run in runs} == {1.5, 2.5}
+    again = plan_runs(window, inputs, _posterior(), BASE, seeds=3, master_seed=7)
+    assert [(r.seed, r.flow_growth) for r in runs] == [(r.seed, r.flow_growth) for r in again]
+    assert len({run.seed for run in runs}) == 6
+    assert runs[0].parameters["start_date"] == dt.date(2025, 1, 1)
+    with pytest.raises(ValueError, match="seeds=0"):
+        plan_runs(window, inputs, _posterior(), BASE, seeds=0, master_seed=7)
+
+
+def test_a_window_is_predicted_and_scored_beside_the_baselines():
+    window = _short_window()
+    inputs = window_inputs(window, BASE, 36_816.0)
+    runs = plan_runs(window, inputs, _posterior(), BASE, seeds=2, master_seed=7)
+    outcomes = run_window(window, runs)
+    assert len(outcomes) == 4 and (outcomes[TOTAL] >= outcomes["first week"]).all()
+    assert outcomes[TOTAL].gt(0).all()
+    predictions = predictions_from_runs(window, outcomes, "test")
+    assert [p.target for p in predictions] == [TOTAL, "first week"]
+    for p in predictions:
+        assert p.low <= p.median <= p.high
+        assert p.median in set(outcomes[p.target])  # an actual run's value
+    # the same runs again give the same outcomes
+    assert run_window(window, runs[:1]).equals(outcomes.iloc[:1].reset_index(drop=True))
+
+
+def test_validation_tables_put_the_model_beside_both_baselines():
+    windows = [w for w in validation_windows() if w.label == "2024"]
+    fake_model = [
+        predictions_from_runs(
+            windows[0],
+            pd.DataFrame(
+                {
+                    TOTAL: [30_000.0, 40_000.0],
+                    JANUARY_APRIL: [6_000.0, 8_000.0],
+                    "weight": [0.5, 0.5],
+                }
+            ),
+            "two runs",
+        )
+    ][0]
+    predictions, scores = validation_tables(windows, fake_model, seed=1)
+    assert set(scores["predictor"]) >= {"model", "persistence"}
+    assert len(predictions[predictions["predictor"] == "model"]) == 2
+
+
+def test_fit_years_are_before_the_window_and_the_config_sizes_exist():
+    window = validation_windows()[0]  # 2022
+    assert fit_years(window, [2019, 2020, 2021, 2022, 2023]) == [2019, 2020, 2021]
+    with pytest.raises(ValueError, match="no calibration year ends before it"):
+        fit_years(window, [2023, 2024])
+    for size in ("full", "ci"):
+        settings = load_config(size)
+        labels = {w.label for w in validation_windows()}
+        assert set(settings["windows"]) <= labels and settings["seeds"] >= 1
+    with pytest.raises(ValueError, match="size='huge'"):
+        load_config("huge")
