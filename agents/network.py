@@ -5,6 +5,12 @@ Ties are never cut, so news flows back from those who crossed. Keeping a network
 step with a growing population doubled the run time of a prototype, so the daily work uses
 neighbour lists and :meth:`SocialNetwork.to_networkx` builds the graph when it is wanted
 (analysis, the app's network view, tests).
+
+Memory is bounded by the number of ties, whatever their spread: each person's first
+``width`` ties sit in a fixed-width table, one row a person, and the ties beyond (of the few
+people with many) in one list kept in order of the person. A table as wide as the largest
+degree would grow with one hub to population x hub degree (5 GB in a run where most people
+left the coast and the few who stayed took every newcomer's ties).
 """
 
 from __future__ import annotations
@@ -12,21 +18,23 @@ from __future__ import annotations
 import networkx as nx
 import numpy as np
 
-WIDTH_STEP = 16
-"""Columns added to the neighbour table when someone's ties outgrow it."""
+TABLE_WIDTH = 16
+"""Ties a person keeps in the neighbour table; more go to the overflow list."""
 
 
 class SocialNetwork:
     """Undirected ties among migrants, indexed by the migrants' row in the population.
 
-    Neighbours are kept in a padded table, one row a migrant, so that looking up the contacts
-    of many migrants at once is one numpy gather; the table widens when someone's ties
-    outgrow it.
+    A person's first ``width`` neighbours are kept in a padded table, one row a migrant, so
+    that looking up the contacts of many migrants at once is one numpy gather; further ties go
+    to an overflow list sorted by person (see the module's docstring).
     """
 
-    def __init__(self, capacity: int = 1024, width: int = WIDTH_STEP) -> None:
+    def __init__(self, capacity: int = 1024, width: int = TABLE_WIDTH) -> None:
         self._table = np.full((max(capacity, 16), width), -1, dtype=np.int32)
         self._degree = np.zeros(max(capacity, 16), dtype=np.int32)
+        self._overflow_owner = np.zeros(0, dtype=np.int32)
+        self._overflow_other = np.zeros(0, dtype=np.int32)
         self.n_nodes = 0
 
     @property
@@ -89,25 +97,48 @@ class SocialNetwork:
         other = np.concatenate([ties[:, 1], ties[:, 0]])
         order = np.argsort(owner, kind="stable")
         owner, other = owner.take(order), other.take(order)
-        # Each new tie goes into the owner's next free column.
+        # Each new tie goes into the owner's next free column, or past the table's last one
+        # into the overflow list.
         first_of_owner = np.flatnonzero(_starts_of_runs(owner))
         ties_of_owner = np.append(first_of_owner[1:], len(owner)) - first_of_owner
         rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
         column = self._degree[owner] + rank
-        if column.max() >= self._table.shape[1]:
-            # Widen by a fixed step, not doubling: few people have many ties, and each widening
-            # copies the whole table.
-            width = max(int(column.max()) + 1, self._table.shape[1] + WIDTH_STEP)
-            self._table = _resized(self._table, (self._table.shape[0], width))
-        self._table[owner, column] = other
         self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
+        if column.max() >= self._table.shape[1]:
+            beyond = column >= self._table.shape[1]
+            self._add_overflow(owner[beyond], other[beyond])
+            inside = ~beyond
+            owner, other, column = owner[inside], other[inside], column[inside]
+        self._table[owner, column] = other
+
+    def _add_overflow(self, owner: np.ndarray, other: np.ndarray) -> None:
+        """Insert ties (grouped by owner, in order) into the overflow list, after the owner's."""
+        at = np.searchsorted(self._overflow_owner, owner, side="right")
+        self._overflow_owner = np.insert(self._overflow_owner, at, owner.astype(np.int32))
+        self._overflow_other = np.insert(self._overflow_other, at, other.astype(np.int32))
+
+    def _overflow_of(self, nodes: np.ndarray) -> np.ndarray:
+        """The overflow neighbours of ``nodes``, one entry per tie."""
+        start = np.searchsorted(self._overflow_owner, nodes, side="left")
+        count = np.searchsorted(self._overflow_owner, nodes, side="right") - start
+        total = int(count.sum())
+        # Positions start[i] .. start[i] + count[i] - 1 for every node, in one array.
+        offset = np.repeat(start - np.cumsum(count) + count, count)
+        return self._overflow_other[offset + np.arange(total)].astype(np.int64)
 
     def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
         """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice)."""
         nodes = np.asarray(nodes, dtype=np.int64)
-        width = int(self._degree[nodes].max()) if len(nodes) else 0
+        if len(nodes) == 0:
+            return np.zeros(0, dtype=np.int64)
+        degree = self._degree[nodes]
+        width = min(int(degree.max()), self._table.shape[1])
         block = self._table[nodes, :width]
-        return block[block >= 0].astype(np.int64)
+        listed = block[block >= 0].astype(np.int64)
+        many = nodes[degree > self._table.shape[1]]
+        if len(many) == 0:
+            return listed
+        return np.concatenate([listed, self._overflow_of(many)])
 
     def degrees(self) -> np.ndarray:
         """Number of ties of every migrant."""
@@ -116,19 +147,26 @@ class SocialNetwork:
     def edge_array(self, nodes: np.ndarray | None = None) -> np.ndarray:
         """All ties as an (n, 2) array, lower row first; with ``nodes``, the ties among them.
 
-        Read from the neighbour table, which holds each tie in both its people's rows, so the
-        ties are not stored twice (at 25x the flow a second copy cost about 100 MB).
+        Read from the neighbour table and the overflow list, which hold each tie under both its
+        people, so the ties are not stored twice (at 25x the flow a copy cost about 100 MB).
         """
         rows = np.arange(self.n_nodes) if nodes is None else np.asarray(nodes, dtype=np.int64)
-        width = int(self._degree[rows].max()) if len(rows) else 0
+        width = min(int(self._degree[rows].max()), self._table.shape[1]) if len(rows) else 0
         block = self._table[rows, :width].astype(np.int64)
         owner = np.repeat(rows, width).reshape(len(rows), width)
         keep = block > owner  # each tie once, from its lower row; empty slots are -1
+        owners, others = owner[keep], block[keep]
+        extra_owner = self._overflow_owner.astype(np.int64)
+        extra_other = self._overflow_other.astype(np.int64)
+        extra = extra_other > extra_owner
+        owners = np.concatenate([owners, extra_owner[extra]])
+        others = np.concatenate([others, extra_other[extra]])
         if nodes is not None:
             inside = np.zeros(self.n_nodes, dtype=bool)
             inside[rows] = True
-            keep &= inside[np.maximum(block, 0)]
-        return np.column_stack([owner[keep], block[keep]])
+            among = inside[owners] & inside[others]
+            owners, others = owners[among], others[among]
+        return np.column_stack([owners, others])
 
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """The network as a networkx graph, or the subgraph induced by ``nodes``."""

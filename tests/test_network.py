@@ -38,11 +38,40 @@ def test_neighbours_and_degrees_match_networkx():
     assert len(network.neighbours_of(np.array([], dtype=np.int64))) == 0
 
 
-def test_a_hub_outgrows_the_neighbour_table():
+def test_a_hub_outgrows_the_neighbour_table_without_widening_it():
     network = _network(60, [(0, i) for i in range(1, 60)])
     assert network.degrees()[0] == 59
     assert sorted(network.neighbours_of(np.array([0])).tolist()) == list(range(1, 60))
     assert network.neighbours_of(np.array([42])).tolist() == [0]
+    # memory follows the ties, not population x the largest degree
+    assert network._table.shape[1] == 2 and len(network._overflow_owner) == 57
+
+
+def test_ties_added_in_batches_match_networkx_with_many_hubs():
+    rng = np.random.default_rng(5)
+    network = SocialNetwork(capacity=4, width=3)
+    graph = nx.Graph()
+    network.add_nodes(200)
+    graph.add_nodes_from(range(200))
+    for _ in range(20):  # hubs 0-9 take most ties, in batches as newcomers do
+        ties = np.column_stack([rng.integers(0, 200, 30), rng.integers(0, 10, 30)])
+        ties = ties[ties[:, 0] != ties[:, 1]]
+        ties = np.unique(np.sort(ties, axis=1), axis=0)
+        ties = np.array([tie for tie in ties.tolist() if not graph.has_edge(*tie)])
+        if len(ties):
+            network.add_ties(ties)
+            graph.add_edges_from(ties.tolist())
+    np.testing.assert_array_equal(network.degrees(), [graph.degree(i) for i in range(200)])
+    nodes = np.array([0, 3, 3, 17, 150])
+    expected = Counter(n for node in nodes.tolist() for n in graph.neighbors(node))
+    assert Counter(network.neighbours_of(nodes).tolist()) == expected
+    assert {tuple(edge) for edge in network.edge_array().tolist()} == {
+        tuple(sorted(edge)) for edge in graph.edges
+    }
+    sub = network.to_networkx(np.arange(0, 50))
+    assert {tuple(sorted(e)) for e in sub.edges} == {
+        tuple(sorted(e)) for e in graph.subgraph(range(50)).edges
+    }
 
 
 def test_subgraph_on_given_nodes():
