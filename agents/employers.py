@@ -10,6 +10,7 @@ who found it and who was caught.
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -44,16 +45,22 @@ def vacancy_target(
     civil_penalty_gbp: float,
     annual_gain_gbp: float,
     penalty_sensitivity: float,
+    max_growth: float = math.inf,
 ) -> float | np.ndarray:
     """Illegal vacancies an employer offers given the detection chance it expects.
 
     Equal to ``base_vacancies`` at 2024's detection chance, and falling exponentially with
-    the extra expected yearly penalty per worker relative to what the worker saves.
+    the extra expected yearly penalty per worker relative to what the worker saves; where
+    the expected penalty is below 2024's, growing at most to ``max_growth`` times the base.
     """
     extra_penalty = civil_penalty_gbp * (
         yearly_chance(expected_detection_per_week) - yearly_chance(base_detection_per_week)
     )
-    return base_vacancies * np.exp(-penalty_sensitivity * extra_penalty / annual_gain_gbp)
+    # The exponent is capped first, so a huge one never overflows to inf.
+    exponent = np.minimum(
+        -penalty_sensitivity * extra_penalty / annual_gain_gbp, np.log(max_growth)
+    )
+    return base_vacancies * np.exp(exponent)
 
 
 def clear_market(
@@ -117,6 +124,7 @@ class Employer(Agent):
                 p["civil_penalty_gbp"],
                 self.annual_gain_gbp,
                 p["employer_penalty_sensitivity"],
+                p["max_vacancy_growth"],
             )
         )
         self.caught_this_week = 0

@@ -69,6 +69,14 @@ def test_vacancies_fall_with_detection():
     )
 
 
+def test_vacancies_never_pass_their_ceiling_when_no_catches_are_expected():
+    # at sensitivity 50 and no expected detection the uncapped target is about 10^44
+    assert vacancy_target(1000.0, 0.0, 0.05, 60000.0, 7000.0, 50.0, 4.0) == pytest.approx(4000.0)
+    below = vacancy_target(1000.0, 0.04, 0.05, 60000.0, 7000.0, 0.5, 4.0)
+    assert 1000.0 < below < 4000.0  # a small drop in detection stays under the ceiling
+    assert vacancy_target(1000.0, 0.2, 0.05, 60000.0, 7000.0, 0.5, 4.0) < 1000.0
+
+
 def test_weekly_chances_compound():
     for weekly in (0.0, 0.002, 0.05, 0.5, 1.0):
         assert 1 - (1 - daily_chance(weekly)) ** 7 == pytest.approx(weekly)
