@@ -85,6 +85,11 @@ GANG_DAY_RECORDS = (
 """The day's records of each gang that the reporters add up over gangs."""
 
 
+DAYS_RESERVED_BY_DEFAULT = 364
+"""Days of arrivals the population's arrays are sized for when the run's horizon is not known
+(52 weeks, as before the horizon could be given)."""
+
+
 class ChannelModel(Model):
     """Deterrence in English Channel small-boat migration (see the module docstring).
 
@@ -94,8 +99,13 @@ class ChannelModel(Model):
             values out of bounds raise :class:`model.parameters.ParameterError`.
     """
 
-    def __init__(self, seed: int = 0, **parameters: Any) -> None:
-        """Build the coast, the gangs, enforcement and the labour market on day 0."""
+    def __init__(self, seed: int = 0, horizon_days: int | None = None, **parameters: Any) -> None:
+        """Build the coast, the gangs, enforcement and the labour market on day 0.
+
+        ``horizon_days``, when the caller knows how long the run will be, sizes the memory
+        reserved for the people arriving to that horizon (a year when not given); more is
+        added if the run goes on longer.
+        """
         values = validate(parameters)
         super().__init__(rng=check_seed(seed))
         self.seed = seed
@@ -113,7 +123,7 @@ class ChannelModel(Model):
             self.streams["weather"],
             documented=red_days() if values["weather_follows_record"] else (),
         )
-        self.coast = Coast(self, self._expected_migrants())
+        self.coast = Coast(self, self._expected_migrants(horizon_days))
         self.population: MigrantPopulation = self.coast.population
         self.network: SocialNetwork = self.coast.network
         self._migrant_views: dict[int, Migrant] = {}
@@ -183,10 +193,12 @@ class ChannelModel(Model):
             )
         return tuple(targets)
 
-    def _expected_migrants(self) -> int:
+    def _expected_migrants(self, horizon_days: int | None) -> int:
+        """People expected to reach the coast by the horizon (a year if not given), plus 10%."""
         p = self.params
-        yearly = p["arrivals_per_week"] * 52 + p["initial_waiting_in_france"]
-        return int(yearly * p["migrant_flow_scale"] * 1.1) + 16
+        days = DAYS_RESERVED_BY_DEFAULT if horizon_days is None else max(horizon_days, 1)
+        expected = p["arrivals_per_week"] / 7 * days + p["initial_waiting_in_france"]
+        return int(expected * p["migrant_flow_scale"] * 1.1) + 16
 
     def _create_employers(self) -> list[Employer]:
         p = self.params

@@ -166,11 +166,13 @@ class PrefixCache:
         day: int,
         on_day: Callable | None = None,
         to_step: bool = True,
+        horizon_days: int | None = None,
     ) -> ChannelModel:
         """The counterfactual at ``day``: a copy of a stored state, or simulated and stored.
 
         With ``to_step=False`` the caller only forks from it, and a stored state is returned
-        itself, not a copy (a fork copies it anyway).
+        itself, not a copy (a fork copies it anyway). ``horizon_days`` is the length of the
+        runs that will go on from it (see ``ChannelModel``).
         """
         key = self.key(parameters, seed, day)
         stored = self._states.get(key)
@@ -179,7 +181,7 @@ class PrefixCache:
             self._states.move_to_end(key)
             return stored.fork(parameters) if to_step else stored
         self.misses += 1
-        model = ChannelModel(seed=seed, **parameters)
+        model = ChannelModel(seed=seed, horizon_days=horizon_days, **parameters)
         _advance(model, day, on_day)
         if self.size > 0:  # a copy: the caller goes on with the model
             self._keep(self._states, key, model.fork(parameters))
@@ -216,7 +218,7 @@ def simulate_forked(
     shared = min(shared_days(values, days) for values in variants)
     without = counterfactual_of(variants[0])
     finished = cache.finished(without, seed, days)
-    start = cache.start(without, seed, shared, on_day, to_step=finished is None)
+    start = cache.start(without, seed, shared, on_day, to_step=finished is None, horizon_days=days)
     runs = []
     for values in variants:
         model = start.fork(values)
@@ -241,7 +243,7 @@ def simulate(
     """
     check_days(days)
     check_seed(seed)
-    model = ChannelModel(seed=seed, **parameters)
+    model = ChannelModel(seed=seed, horizon_days=days, **parameters)
     _advance(model, days, on_day)
     return model, daily_series(model)
 
