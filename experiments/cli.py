@@ -274,6 +274,7 @@ def _run(args: argparse.Namespace) -> int:
     from experiments.outputs import format_summary, write_run
     from experiments.plots import plot_run
     from model.effects import mechanism_variants
+    from model.memory_budget import check_memory
     from model.run import check_days, decompose_effect, run_scenario, simulated_days
 
     overrides = dict(parse_assignment(text) for text in args.assignments)
@@ -284,6 +285,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.out is not None and args.out.exists() and not args.out.is_dir():
         raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
     runs = 1 if args.no_counterfactual else 2
+    variants = mechanism_variants(values)
+    decomposing = not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1
+    check_memory(values, args.days, runs_at_once=len(variants) + 1 if decomposing else runs)
     with tqdm(
         total=simulated_days(values, args.days, runs),
         unit="day",
@@ -300,8 +304,7 @@ def _run(args: argparse.Namespace) -> int:
             on_day=lambda _model: bar.update(),
         )
     print(format_summary(result))
-    variants = mechanism_variants(values)
-    if not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1:
+    if decomposing:
         with tqdm(
             total=simulated_days(values, args.days, len(variants) + 1),
             unit="day",

@@ -36,6 +36,7 @@ from agents.smugglers import SmugglingGang, market_price_gbp, new_gang_enters
 from agents.world import PolicyCalendar
 from model import reporters
 from model.data import load_nationalities, load_sectors
+from model.memory_budget import check_memory
 from model.observed import red_days
 from model.parameters import check_seed, validate
 from model.pilot_record import pilot_record
@@ -107,6 +108,8 @@ class ChannelModel(Model):
         added if the run goes on longer.
         """
         values = validate(parameters)
+        if horizon_days is not None:
+            check_memory(values, horizon_days)
         super().__init__(rng=check_seed(seed))
         self.seed = seed
         self.params = MappingProxyType(values)

@@ -38,6 +38,7 @@ import numpy as np
 from SALib.sample import sobol as sobol_sample
 from scipy.stats import qmc
 
+from model.memory_budget import check_memory
 from model.metrics import METRICS
 from model.parameters import PARAMETERS, ParameterError, validate
 from model.run import check_days
@@ -227,7 +228,8 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     if n_runs > MAX_RUNS:
         raise SweepError(f"{n_runs:,} runs: allowed is at most {MAX_RUNS:,}")
     for point in spec.points():
-        validate({**base, **fixed, **point})
+        # each point runs as a pair (the policy and its counterfactual) held at once
+        check_memory(validate({**base, **fixed, **point}), days, runs_at_once=2)
     return spec
 
 
