@@ -323,7 +323,10 @@ class LegalRoute(Agent):
         if self.record_target is None or model.day >= end or pass_prob == 0:
             return
         ahead = min(model.day + model.params["legal_route_check_days"], end - 1)
-        target = round(self.record_target(ahead)) * model.params["legal_route_share"] / pass_prob
+        admissions = round(self.record_target(ahead)) * model.params["legal_route_share"]
+        # Selections beyond everyone who ever came are pointless; the cap also keeps a tiny
+        # pass chance from asking for infinitely many.
+        target = min(admissions / pass_prob, admissions + len(model.population))
         if target > self.places_released:
             self._release(target - self.places_released)
 

@@ -180,19 +180,24 @@ class ChannelModel(Model):
         """The record's cumulative returns and admissions by day of the run, when followed.
 
         Both start from zero the day before the first return; after the last reported date
-        they grow at ``returns_after_record_per_week`` (places at parity with returns).
+        they grow at ``returns_after_record_per_week`` (places at parity with returns). A run
+        that starts after the first return counts only what the record adds from its start:
+        the returns and admissions made before it are not the run's to make.
         """
         if not self.params["returns_follow_record"]:
             return None, None
         record = pilot_record()
         origin = self.params["first_return_date"] - dt.timedelta(days=1)
         pace = self.params["returns_after_record_per_week"] / 7.0
+        start = self.start_date
         targets = []
         for column in ("returned", "admitted"):
             by_date = record.cumulative(column, origin, pace)
-            start = self.start_date
+            before = by_date(start - dt.timedelta(days=1))  # 0 when the run starts first
             targets.append(
-                lambda day, by_date=by_date, start=start: by_date(start + dt.timedelta(days=day))
+                lambda day, by_date=by_date, before=before: (
+                    by_date(start + dt.timedelta(days=day)) - before
+                )
             )
         return tuple(targets)
 

@@ -150,6 +150,13 @@ def validate(overrides: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _check_consistency(values: Mapping[str, Any]) -> None:
+    if values["first_return_date"] < values["pilot_start_date"]:
+        raise ParameterError(
+            f"first_return_date={values['first_return_date']} is before "
+            f"pilot_start_date={values['pilot_start_date']}: allowed is a first return on or "
+            "after the pilot's start"
+        )
+    _check_record_follows(values)
     if values["max_people_per_boat"] < values["initial_people_per_boat"]:
         raise ParameterError(
             f"max_people_per_boat={values['max_people_per_boat']} is below "
@@ -161,6 +168,21 @@ def _check_consistency(values: Mapping[str, Any]) -> None:
             f"max_worker_detection_per_week={values['max_worker_detection_per_week']} is below "
             f"base_worker_detection_per_week={values['base_worker_detection_per_week']}: "
             "allowed is a maximum at least the base"
+        )
+
+
+def _check_record_follows(values: Mapping[str, Any]) -> None:
+    """A pilot that follows the record must start returning before the record's first date."""
+    if not values["returns_follow_record"]:
+        return
+    from model.pilot_record import pilot_record  # the record's rows import this module
+
+    first_reported = pilot_record().dates[0]
+    if values["first_return_date"] >= first_reported:
+        raise ParameterError(
+            f"first_return_date={values['first_return_date']} is not before the record's first "
+            f"reported returns ({first_reported}): allowed with returns_follow_record=true is a "
+            f"first return up to {first_reported - dt.timedelta(days=1)}"
         )
 
 

@@ -203,3 +203,16 @@ def test_missing_scenarios_are_refused(tmp_path):
     with pytest.raises(ParameterError) as error:
         load_scenario(tmp_path / "missing.toml")
     assert_one_line_naming(error, "missing.toml")
+
+
+def test_following_the_record_needs_a_first_return_before_it():
+    import datetime as dt
+
+    from model.parameters import ParameterError, validate
+
+    with pytest.raises(ParameterError, match="not before the record's first reported returns"):
+        validate({"returns_follow_record": True, "first_return_date": dt.date(2026, 1, 1)})
+    with pytest.raises(ParameterError, match="first return on or after the pilot's start"):
+        validate(
+            {"pilot_start_date": dt.date(2025, 10, 1), "first_return_date": dt.date(2025, 9, 1)}
+        )
