@@ -90,6 +90,8 @@ def test_both_sizes_are_valid_and_the_way_to_the_coast_is_fitted():
         ({"budget": {"min_acceptance_rate": 1.0}}, "min_acceptance_rate=1.0 is not valid"),
         ({"budget": {"min_epsilon": -1}}, "min_epsilon=-1 is not valid"),
         ({"master_seed": -3}, "master_seed=-3 is not valid"),
+        ({"budget": {"max_generation": 3}}, "unknown key 'max_generation' in [calibration.budget]"),
+        ({"draws": 512}, "unknown key 'draws' in [calibration]: allowed are years"),
     ],
 )
 def test_bad_settings_are_one_line_errors(change, message):

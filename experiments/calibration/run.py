@@ -121,7 +121,7 @@ def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFr
 def compute(experiment: Experiment, workers: int = 1) -> dict[str, Path]:
     """Fit by ABC-SMC (or resume, or read a finished fit), then the posterior-predictive runs.
 
-    The checks are rerun only when the fit has changed since they were made.
+    The checks are rerun only when the fit, or their number, has changed since they were made.
     """
     settings = settings_from(experiment.config["calibration"])
     out = experiment.results_dir
@@ -131,7 +131,12 @@ def compute(experiment: Experiment, workers: int = 1) -> dict[str, Path]:
     )
     write_draws(posterior, out / POSTERIOR_DRAWS)
     checks = out / PREDICTIVE_RUNS
-    if not checks.is_file() or checks.stat().st_mtime < (out / FINISHED).stat().st_mtime:
+    wanted = settings.predictive_draws * len(settings.years)
+    if (
+        not checks.is_file()
+        or checks.stat().st_mtime < (out / FINISHED).stat().st_mtime
+        or len(pd.read_csv(checks)) != wanted
+    ):
         runs = predictive_runs(
             posterior, settings.years, settings.predictive_draws, settings.master_seed, workers
         )
@@ -288,7 +293,7 @@ def posterior_figure(posterior: Posterior, settings: Settings, path: Path) -> Pa
     weights = posterior.draws[WEIGHT]
     for axis, (name, (low, high)) in zip(axes.flat, settings.prior.items(), strict=False):
         bins = [low + (high - low) * i / 10 for i in range(11)]
-        axis.axhline(0.1, color="lightgray", lw=3, label="uniform prior")
+        axis.axhline(0.1, color="lightgray", lw=3, label="uniform prior (0.1 a bin)")
         axis.hist(
             posterior.draws[name],
             bins=bins,
@@ -299,7 +304,7 @@ def posterior_figure(posterior: Posterior, settings: Settings, path: Path) -> Pa
         axis.set_xlim(low, high)
         axis.set_title(name.replace("_", " "), fontsize=8)
         axis.tick_params(labelsize=7)
-        axis.set_ylabel("weight a tenth of the range", fontsize=6)
+        axis.set_ylabel("posterior weight a bin", fontsize=6)
     for axis in axes.flat[len(settings.prior) :]:
         axis.set_visible(False)
     axes.flat[0].legend(fontsize=6)

@@ -60,9 +60,23 @@ def load_settings(size: str = "full") -> Settings:
     return settings_from(config)
 
 
+CALIBRATION_KEYS = (
+    "years",
+    "master_seed",
+    "validation_seeds",
+    "predictive_draws",
+    INFLOW,
+    "budget",
+    "prior",
+)
+BUDGET_KEYS = tuple(Budget.__dataclass_fields__)
+
+
 def settings_from(config: dict[str, Any]) -> Settings:
     """The settings of a ``[calibration]`` table, checked (see the module docstring)."""
+    known_keys(config, CALIBRATION_KEYS, "[calibration]")
     budget = config.get("budget", {})
+    known_keys(budget, BUDGET_KEYS, "[calibration.budget]")
     return Settings(
         years=check_years(config.get("years")),
         prior=check_prior({**config.get("prior", {}), INFLOW: config.get(INFLOW)}),
@@ -71,6 +85,13 @@ def settings_from(config: dict[str, Any]) -> Settings:
         validation_seeds=whole(config, "validation_seeds", 1),
         predictive_draws=whole(config, "predictive_draws", 1),
     )
+
+
+def known_keys(table: dict[str, Any], allowed: tuple[str, ...], where: str) -> None:
+    """A one-line error for the first key of ``table`` that is not ``allowed``."""
+    for key in table:
+        if key not in allowed:
+            raise SweepError(f"unknown key {key!r} in {where}: allowed are {', '.join(allowed)}")
 
 
 def whole(table: dict[str, Any], key: str, low: int) -> int:
