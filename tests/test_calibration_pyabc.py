@@ -75,6 +75,12 @@ def test_both_sizes_are_valid_and_the_way_to_the_coast_is_fitted():
     for name in ("transit_diversion_per_week", "poor_day_travel_share", "transit_days_to_coast"):
         assert name in full.prior
     assert full.prior["transit_days_to_coast"] == (1.0, 14.0)
+    # the rolling-origin fits: the full size's years and prior at a smaller budget
+    validation = load_settings("validation")
+    assert validation.prior == full.prior and validation.years == full.years
+    assert validation.budget.max_simulations < full.budget.max_simulations
+    with pytest.raises(SweepError, match="size='huge' is not valid: allowed are full, ci, vali"):
+        load_settings("huge")
 
 
 @pytest.mark.parametrize(
@@ -140,10 +146,10 @@ def tiny_fits(tmp_path_factory):
 
 def test_two_single_core_fits_with_one_master_seed_are_the_same(tiny_fits):
     first, second = tiny_fits
-    pd.testing.assert_frame_equal(first.draws, second.draws)
+    pd.testing.assert_frame_equal(first.particles, second.particles)
     assert first.simulations == second.simulations
     assert first.generations == TINY.max_generations
-    assert first.draws["weight"].sum() == pytest.approx(1.0)
+    assert first.particles["weight"].sum() == pytest.approx(1.0)
     assert set(first.fitted) == set(PRIOR)
     assert first.database.name == DATABASE and first.database.is_file()
 
@@ -163,7 +169,7 @@ def test_a_recorded_simulation_reruns_from_its_seed(tiny_fits):
 def test_a_finished_fit_is_read_and_other_settings_are_refused(tiny_fits):
     posterior = tiny_fits[0]
     again = calibrate(YEARS, TINY, 11, 1, posterior.database.parent, PRIOR)
-    pd.testing.assert_frame_equal(again.draws, posterior.draws)
+    pd.testing.assert_frame_equal(again.particles, posterior.particles)
     assert again.simulations == posterior.simulations  # nothing more was run
     with pytest.raises(SweepError, match="holds a run with other settings: allowed is resuming"):
         calibrate(YEARS, TINY, 12, 1, posterior.database.parent, PRIOR)
@@ -202,7 +208,7 @@ def test_an_interrupted_fit_keeps_its_generations_and_resumes(tmp_path, monkeypa
 def test_posterior_predictive_runs_use_fresh_seeds(tiny_fits):
     posterior = tiny_fits[0]
     runs = predictive_runs(posterior, YEARS, 3, master_seed=11)
-    assert len(runs) == 3 and not set(runs["seed"]) & set(posterior.draws[MODEL_SEED])
+    assert len(runs) == 3 and not set(runs["seed"]) & set(posterior.particles[MODEL_SEED])
     pd.testing.assert_frame_equal(runs, predictive_runs(posterior, YEARS, 3, master_seed=11))
     intervals = predictive_intervals(runs)
     assert set(intervals["target"]) == set(observed_targets(2024))

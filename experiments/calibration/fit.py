@@ -59,7 +59,7 @@ logger = logging.getLogger(__name__)
 
 def calibrate(
     years: Sequence[int],
-    budget: Budget,
+    budget: Budget | str,
     master_seed: int,
     workers: int,
     folder: Path,
@@ -67,16 +67,20 @@ def calibrate(
 ) -> Posterior:
     """Fit the prior's quantities to ``years`` by ABC-SMC at ``budget``; the last generation.
 
-    ``workers`` > 1 samples on that many local processes; 1 on this process only (exactly
-    repeatable). The history is kept in ``folder`` (see the module docstring): calling again
-    with the same arguments resumes an interrupted run, or reads a finished one; with a larger
-    stopping rule, it runs on from the last generation. ``prior`` defaults to the full-size
-    config's.
+    ``budget`` is a :class:`Budget` or the name of one of the config's sizes (``full``,
+    ``ci``, ``validation``), whose budget and prior are used. ``workers`` > 1 samples on that
+    many local processes; 1 on this process only (exactly repeatable). The history is kept in
+    ``folder`` (see the module docstring): calling again with the same arguments resumes an
+    interrupted run, or reads a finished one; with a larger stopping rule, it runs on from the
+    last generation. ``prior`` defaults to the config's (of the named size, else the full
+    size's).
     """
     years = check_years(list(years))
     if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
         raise SweepError(f"workers={workers!r} is not valid: allowed is a whole number >= 1")
-    prior = load_settings("full").prior if prior is None else prior
+    settings = load_settings(budget if isinstance(budget, str) else "full")
+    budget = settings.budget if isinstance(budget, str) else budget
+    prior = settings.prior if prior is None else prior
     folder.mkdir(parents=True, exist_ok=True)
     database, finished = folder / DATABASE, folder / FINISHED
     setup = run_setup(years, budget.population_size, master_seed, prior)
@@ -199,7 +203,7 @@ def read_posterior(path: Path) -> Posterior:
     draws[WEIGHT] /= draws[WEIGHT].sum()
     generations = history.get_all_populations()
     return Posterior(
-        draws=draws,
+        particles=draws,
         generations=history.n_populations,
         simulations=int(history.total_nr_simulations),
         epsilon=float(generations["epsilon"].iloc[-1]),

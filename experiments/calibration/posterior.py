@@ -26,11 +26,11 @@ WEIGHT = "weight"
 class Posterior:
     """The last generation's particles and what the run cost.
 
-    ``draws`` holds one row a particle: the fitted quantities, ``distance``, ``model_seed`` and
-    ``weight`` (summing to 1).
+    ``particles`` holds one row a particle: the fitted quantities, ``distance``, ``model_seed``
+    and ``weight`` (summing to 1).
     """
 
-    draws: pd.DataFrame
+    particles: pd.DataFrame
     generations: int
     simulations: int
     """Parameter vectors simulated in all, each in every year (the compute budget used)."""
@@ -42,16 +42,20 @@ class Posterior:
     @property
     def fitted(self) -> list[str]:
         """The fitted quantities' names."""
-        return [name for name in self.draws.columns if name not in (DISTANCE, MODEL_SEED, WEIGHT)]
+        return [
+            name for name in self.particles.columns if name not in (DISTANCE, MODEL_SEED, WEIGHT)
+        ]
 
     @property
     def effective_sample_size(self) -> float:
         """Kish's effective sample size of the particles' weights."""
-        return effective_sample_size(self.draws[WEIGHT].to_numpy())
+        return effective_sample_size(self.particles[WEIGHT].to_numpy())
 
     def quantile(self, name: str, q: float) -> float:
         """A weighted quantile of one fitted quantity."""
-        return weighted_quantile(self.draws[name].to_numpy(), self.draws[WEIGHT].to_numpy(), q)
+        return weighted_quantile(
+            self.particles[name].to_numpy(), self.particles[WEIGHT].to_numpy(), q
+        )
 
     def closest(self) -> pd.Series:
         """The particle nearest the data (the point estimate the scenarios carry).
@@ -60,7 +64,7 @@ class Posterior:
         reach the UK against a higher wish to leave, say), so medians taken one by one make a
         combination no particle had, which can fit worse than any of them.
         """
-        return self.draws.loc[self.draws[DISTANCE].idxmin()]
+        return self.particles.loc[self.particles[DISTANCE].idxmin()]
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -98,5 +102,5 @@ def fitted_inflow_multiplier(draws: pd.DataFrame) -> float:
 
 def write_draws(posterior: Posterior, path: Path) -> Path:
     """The particles as ``posterior_draws.csv`` (fitted quantities, distance, seed, weight)."""
-    posterior.draws.to_csv(path, index=False)
+    posterior.particles.to_csv(path, index=False)
     return path

@@ -59,9 +59,9 @@ def predictive_runs(
     target. ``workers`` > 1 runs them on that many local processes.
     """
     rng = np.random.default_rng([master_seed, PREDICTIVE_STREAM])
-    weights = posterior.draws[WEIGHT].to_numpy()
+    weights = posterior.particles[WEIGHT].to_numpy()
     picked = rng.choice(len(weights), size=draws, p=weights / weights.sum())
-    particles = posterior.draws[posterior.fitted].to_dict("records")
+    particles = posterior.particles[posterior.fitted].to_dict("records")
     jobs = [
         (int(index), particles[index], year, predictive_seed(master_seed, number))
         for number, index in enumerate(picked)

@@ -149,7 +149,7 @@ def budget_line(posterior: Posterior, out: Path) -> str:
     """The run's size in a sentence: generations, threshold, ESS, simulations and time."""
     seconds = json.loads((out / FINISHED).read_text())["seconds_this_call"]
     return (
-        f"{posterior.generations} generation(s) of {len(posterior.draws)} particles, last "
+        f"{posterior.generations} generation(s) of {len(posterior.particles)} particles, last "
         f"threshold {posterior.epsilon:.3g}, effective sample size "
         f"{posterior.effective_sample_size:.1f}, {posterior.simulations:,} simulations "
         f"(parameter vectors, each run in every year; {seconds:,.0f} s in its last call)"
@@ -205,7 +205,7 @@ def fit_provenance(settings: Settings, posterior: Posterior) -> str:
     years = settings.years
     return (
         f"fitted to {years[0]}-{years[-1]} by ABC-SMC (pyabc) in {posterior.generations} "
-        f"generation(s) of {len(posterior.draws)} particles, {posterior.simulations} "
+        f"generation(s) of {len(posterior.particles)} particles, {posterior.simulations} "
         "simulations; the particle closest to the data (experiments/calibration)"
     )
 
@@ -290,12 +290,12 @@ def posterior_figure(posterior: Posterior, settings: Settings, path: Path) -> Pa
     columns = 4
     rows = math.ceil(len(settings.prior) / columns)
     figure, axes = plt.subplots(rows, columns, figsize=(12, 2.4 * rows), squeeze=False)
-    weights = posterior.draws[WEIGHT]
+    weights = posterior.particles[WEIGHT]
     for axis, (name, (low, high)) in zip(axes.flat, settings.prior.items(), strict=False):
         bins = [low + (high - low) * i / 10 for i in range(11)]
         axis.axhline(0.1, color="lightgray", lw=3, label="uniform prior (0.1 a bin)")
         axis.hist(
-            posterior.draws[name],
+            posterior.particles[name],
             bins=bins,
             weights=weights,
             color="tab:blue",
@@ -371,7 +371,7 @@ def interpretation(
         f"{by_year.index[-1]} ({by_year.iloc[-1]:.2f}). {checks} ({settings.predictive_draws} "
         "posterior draws by weight, fresh seeds). The inflow to the coast is not observed: "
         "each year's is 2024's scaled by the year's arrivals, times one fitted multiplier "
-        f"({fitted_inflow_multiplier(posterior.draws):.2f} in the fit, posterior median "
+        f"({fitted_inflow_multiplier(posterior.particles):.2f} in the fit, posterior median "
         f"{posterior.quantile(INFLOW, 0.5):.2f}), so annual totals test the year-to-year "
         "pattern rather than the level; people per boat, the season, the prevention share and "
         "January-April against its red days are what the other parameters have to reproduce. "
@@ -407,8 +407,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     settings = settings_from(experiment.config["calibration"])
     out = experiment.results_dir
     posterior = read_posterior(out / DATABASE)
-    fitted = fitted_parameters(posterior.draws)
-    multiplier = fitted_inflow_multiplier(posterior.draws)
+    fitted = fitted_parameters(posterior.particles)
+    multiplier = fitted_inflow_multiplier(posterior.particles)
     provenance = fit_provenance(settings, posterior)
     write_scenario(fitted, multiplier, out / "calibrated.toml", provenance)
     if experiment.size == "full":

@@ -11,7 +11,7 @@ from typing import Any
 
 from experiments.calibration.targets import observed_by_year
 from experiments.engine.spec import SweepError
-from experiments.research import load_experiment
+from experiments.research import load_experiment, merged
 from model.parameters import PARAMETERS
 
 INFLOW = "inflow_multiplier"
@@ -54,10 +54,19 @@ class Settings:
     predictive_draws: int
 
 
+SIZES = ("full", "ci", "validation")
+"""The calibration's sizes: the main fit, CI's and the rolling-origin validation's fits (the
+full size with ``[validation.calibration]`` of the config merged over it)."""
+
+
 def load_settings(size: str = "full") -> Settings:
-    """The calibration's settings at ``size`` (``full`` or ``ci``), checked."""
-    config = load_experiment("calibration", size).config["calibration"]
-    return settings_from(config)
+    """The calibration's settings at ``size`` (one of :data:`SIZES`), checked."""
+    if size not in SIZES:
+        raise SweepError(f"size={size!r} is not valid: allowed are {', '.join(SIZES)}")
+    config = load_experiment("calibration", "ci" if size == "ci" else "full").config
+    if size == "validation":
+        config = merged(config, config.get("validation", {}))
+    return settings_from(config["calibration"])
 
 
 CALIBRATION_KEYS = (
