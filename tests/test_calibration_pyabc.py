@@ -109,6 +109,16 @@ def test_bad_settings_are_one_line_errors(change, message):
     assert "\n" not in str(error.value)
 
 
+def test_bad_arguments_of_a_fit_are_one_line_errors(tmp_path):
+    with pytest.raises(SweepError, match="master_seed=-1 is not valid: allowed is a whole"):
+        calibrate(YEARS, TINY, -1, 1, tmp_path, PRIOR)
+    with pytest.raises(SweepError, match="workers=0 is not valid: allowed is a whole number >= 1"):
+        calibrate(YEARS, TINY, 1, 0, tmp_path, PRIOR)
+    with pytest.raises(SweepError, match="size='huge' is not valid"):
+        calibrate(YEARS, "huge", 1, 1, tmp_path, PRIOR)
+    assert not list(tmp_path.iterdir())  # refused before anything is written
+
+
 def test_january_april_is_a_target_where_the_data_have_it():
     assert "january_april_arrivals" not in observed_targets(2021)
     assert observed_targets(2023)["january_april_arrivals"] == 5946

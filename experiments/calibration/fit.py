@@ -76,8 +76,9 @@ def calibrate(
     size's).
     """
     years = check_years(list(years))
-    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
-        raise SweepError(f"workers={workers!r} is not valid: allowed is a whole number >= 1")
+    for name, value, low in (("workers", workers, 1), ("master_seed", master_seed, 0)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise SweepError(f"{name}={value!r} is not valid: allowed is a whole number >= {low}")
     settings = load_settings(budget if isinstance(budget, str) else "full")
     budget = settings.budget if isinstance(budget, str) else budget
     prior = settings.prior if prior is None else prior
@@ -92,32 +93,48 @@ def calibrate(
     abc = abc_smc(years, prior, budget, master_seed, workers)
     history = open_history(abc, database, years, setup)
     start = time.perf_counter()
+    run_to_budget(abc, history, budget, master_seed)
+    posterior = read_posterior(database)
+    write_finished(finished, posterior, setup, stopping, time.perf_counter() - start)
+    return posterior
+
+
+def run_to_budget(abc: pyabc.ABCSMC, history, budget: Budget, master_seed: int) -> None:
+    """Run (or run on) until the stopping rule, if it is not reached already.
+
+    pyabc draws its proposals from numpy's global generator: it is seeded for the run (from
+    the master seed and the first generation to run) and given back its state afterwards.
+    """
     remaining = budget.max_generations - history.n_populations
-    if remaining > 0 and (history.total_nr_simulations or 0) < budget.max_simulations:
-        # pyabc draws from numpy's global generator: seed it, per first generation to run
-        np.random.seed(generation_seed(master_seed, history.n_populations))  # noqa: NPY002
+    if remaining <= 0 or (history.total_nr_simulations or 0) >= budget.max_simulations:
+        return
+    state = np.random.get_state()  # noqa: NPY002
+    np.random.seed(generation_seed(master_seed, history.n_populations))  # noqa: NPY002
+    try:
         abc.run(
             minimum_epsilon=budget.min_epsilon,
             max_nr_populations=remaining,
             min_acceptance_rate=budget.min_acceptance_rate,
             max_total_nr_simulations=budget.max_simulations,
         )
-    posterior = read_posterior(database)
-    finished.write_text(
-        json.dumps(
-            {
-                "setup": setup,
-                "stopping": stopping,
-                "generations": posterior.generations,
-                "simulations": posterior.simulations,
-                "epsilon": posterior.epsilon,
-                "effective_sample_size": posterior.effective_sample_size,
-                "seconds_this_call": round(time.perf_counter() - start, 1),
-            },
-            indent=1,
-        )
-    )
-    return posterior
+    finally:
+        np.random.set_state(state)  # noqa: NPY002
+
+
+def write_finished(
+    path: Path, posterior: Posterior, setup: str, stopping: str, seconds: float
+) -> None:
+    """Mark a run finished under its settings and stopping rule, with what it cost."""
+    summary = {
+        "setup": setup,
+        "stopping": stopping,
+        "generations": posterior.generations,
+        "simulations": posterior.simulations,
+        "epsilon": posterior.epsilon,
+        "effective_sample_size": posterior.effective_sample_size,
+        "seconds_this_call": round(seconds, 1),
+    }
+    path.write_text(json.dumps(summary, indent=1))
 
 
 def run_setup(years: Sequence[int], population_size: int, master_seed: int, prior: Prior) -> str:
