@@ -70,7 +70,7 @@ from model.markdown import markdown_table, replace_region
 from model.parameters import PARAMETERS
 from model.scenarios import SCENARIO_DIR, load_scenario, scenario_parameters
 
-__all__ = ["analyse", "compute"]
+__all__ = ["analyse", "calibrate", "compute"]  # compute and analyse: run_experiment calls them
 
 NAME = "calibration"
 SHIPPED_SCENARIO = SCENARIO_DIR / "calibrated.toml"
