@@ -26,7 +26,8 @@ sweep machinery, so it resumes like any sweep and ``deterrence sweep`` can rerun
 The experiment's ``run.py`` turns the sweeps' results into a :class:`Finding`: figures, tables
 and a short interpretation, which ``deterrence report`` collects (``analyse``). A ``run.py``
 may also define ``sweeps(experiment)``, returning the sweeps' sections built from the config in
-code, when writing them out by hand would repeat them (the calibration's one sweep a year).
+code, when writing them out by hand would repeat them, and ``compute(experiment, workers)``,
+for work that is not a sweep (the calibration's ABC-SMC), run before the analysis.
 """
 
 from __future__ import annotations
@@ -184,6 +185,9 @@ def run_experiment(
     # and one whose later sweeps follow from earlier results (rounds) with follow_up()
     while hasattr(script, "follow_up") and (more := script.follow_up(experiment, folders)):
         folders |= run_sweeps(experiment, workers, more)
+    # and one whose work is not sweeps (the calibration's ABC-SMC) with compute()
+    if hasattr(script, "compute"):
+        folders |= script.compute(experiment, workers)
     return script.analyse(experiment, folders)
 
 

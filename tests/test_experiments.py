@@ -5,7 +5,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import tomli_w
 
 from experiments.cli import main
 from experiments.costs import COSTS, cost_parameters, policy_costs
@@ -209,34 +208,16 @@ def test_cost_parameters_are_checked_against_their_declaration():
     assert all(parameter.source for parameter in COSTS.values())
 
 
-def test_calibration_errors_share_one_scale_and_are_capped():
-    from experiments.calibration.targets import ERROR_CAP, capped_error, scaled_error
+def test_calibration_errors_share_one_scale():
+    from experiments.calibration.targets import scaled_error, statistic
 
     assert scaled_error("arrivals", 110.0, 100.0) == pytest.approx(np.log(1.1))
+    assert scaled_error("january_april_arrivals", 50.0, 100.0) == pytest.approx(np.log(0.5))
     assert scaled_error("prevention_share", 0.55, 0.45) == pytest.approx(1.0)
-    assert capped_error("mean_people_per_boat", 40.0, 11.0) == ERROR_CAP
-    assert capped_error("second_half_share", 0.1, 0.65) == -ERROR_CAP
-    assert capped_error("arrivals", 105.0, 100.0) == scaled_error("arrivals", 105.0, 100.0)
-
-
-def test_calibration_inflow_multiplier_is_one_factor_across_years():
-    from experiments.calibration.rounds import INFLOW, sweeps
-    from experiments.calibration.targets import year_inputs
-    from experiments.engine.spec import parse_sweep
-
-    experiment = load_experiment("calibration", "ci")
-    low, high = experiment.config["calibration"][INFLOW]
-    by_year = {}
-    for name, sections in sweeps(experiment).items():
-        year = int(name.removeprefix("year_"))
-        points = parse_sweep(tomli_w.dumps(sections), name).points()
-        inflow = year_inputs(year)["arrivals_per_week"]
-        by_year[year] = [point.pop("arrivals_per_week") / inflow for point in points], points
-    (multipliers_a, behaviour_a), (multipliers_b, behaviour_b) = by_year.values()
-    assert multipliers_a == pytest.approx(multipliers_b)  # the same draw, the same factor
-    assert behaviour_a == behaviour_b
-    assert all(low <= m <= high for m in multipliers_a)
-    assert len(set(np.round(multipliers_a, 6))) == len(multipliers_a)  # it is varied
+    # the ABC compares counts as logs, so a difference is a log ratio there too
+    assert statistic("arrivals", 110.0) - statistic("arrivals", 100.0) == pytest.approx(
+        scaled_error("arrivals", 110.0, 100.0)
+    )
 
 
 def test_calibrated_year_inputs_carry_the_inflow_multiplier():
@@ -250,12 +231,18 @@ def test_calibrated_year_inputs_carry_the_inflow_multiplier():
 
 
 def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
-    from experiments.calibration.rounds import INFLOW
     from experiments.calibration.run import posterior_overrides
+    from experiments.calibration.settings import INFLOW
     from model.scenarios import load_scenario
 
     draws = pd.DataFrame(
-        {"weight_job": [1.5, 2.5], INFLOW: [0.8, 1.1], "distance": [0.1, 0.2], "weight": [0.3, 0.7]}
+        {
+            "weight_job": [1.5, 2.5],
+            INFLOW: [0.8, 1.1],
+            "distance": [0.1, 0.2],
+            "model_seed": [7, 8],
+            "weight": [0.3, 0.7],
+        }
     )
     draws.to_csv(tmp_path / "posterior.csv", index=False)
     overrides = posterior_overrides("pilot", tmp_path / "posterior.csv")
@@ -271,48 +258,24 @@ def test_posterior_draws_become_overrides_with_their_own_inflow(tmp_path):
         posterior_overrides("pilot_calibrated", tmp_path / "posterior.csv")
 
 
-def test_calibration_runs_its_rounds_and_weighs_the_posterior(ci_results):
-    from experiments.calibration.rounds import follow_up, rounds_run, sweep_name
-    from experiments.engine.spec import load_sweep
+def test_calibration_runs_abc_smc_and_checks_the_posterior(ci_results):
+    from experiments.calibration.settings import load_settings
 
-    run_experiment("calibration", "ci", ci_results)  # resumes: only the fitted model's runs
+    run_experiment("calibration", "ci", ci_results)  # reads the finished fit: no ABC run
     out = ci_results / "calibration" / "ci"
-    experiment = load_experiment("calibration", "ci", ci_results)
-    config = experiment.config["calibration"]
-    folders = {path.name: path for path in out.iterdir() if path.is_dir()}
-    assert rounds_run(folders, config) == config["rounds"] == 2
-    assert follow_up(experiment, folders) == {}  # nothing after the last round
-    # a later round's proposals are the same parameter vectors in every year
-    first, second = (load_sweep(out / f"{sweep_name(2, year)}.toml") for year in config["years"])
-    assert first.design == second.design == "paired"
-    behaviour = [{k: v for k, v in p.items() if k != "arrivals_per_week"} for p in first.points()]
-    assert behaviour == [
-        {k: v for k, v in p.items() if k != "arrivals_per_week"} for p in second.points()
-    ]
-    every_draw = pd.read_csv(out / "draws_and_distances.csv")
-    assert sorted(every_draw["round"].unique()) == [1, 2]
+    settings = load_settings("ci")
+    assert (out / "abc_history.db").is_file()
     posterior = pd.read_csv(out / "posterior_draws.csv")
+    assert len(posterior) == settings.budget.population_size
     assert posterior["weight"].sum() == pytest.approx(1.0)
     assert (posterior["weight"] > 0).all()
-    assert len(posterior) == round(config["accept_share"] * config["draws"])
-
-
-def test_the_fit_is_the_closest_kept_draw_not_the_medians():
-    from experiments.calibration.rounds import INFLOW, fitted_inflow_multiplier, fitted_parameters
-
-    # two parameters that trade off: the medians (2.0, 2.0) are a vector no draw had
-    accepted = pd.DataFrame(
-        {
-            "weight_job": [1.0, 3.0, 2.5],
-            "weight_price": [3.0, 1.0, 1.5],
-            INFLOW: [0.9, 1.1, 1.0],
-            "distance": [0.30, 0.25, 0.28],
-            "weight": [1 / 3, 1 / 3, 1 / 3],
-        }
-    )
-    prior = {"weight_job": [1.0, 3.0], "weight_price": [0.75, 2.25]}
-    assert fitted_parameters(accepted, prior) == {"weight_job": 3.0, "weight_price": 1.0}
-    assert fitted_inflow_multiplier(accepted) == 1.1
+    assert list(posterior.columns) == [*sorted(settings.prior), "distance", "model_seed", "weight"]
+    checks = pd.read_csv(out / "predictive_checks.csv")
+    # every observed (year, target), January-April included
+    assert len(checks) == 10 and "January-April arrivals" in set(checks["target"])
+    assert set(checks["data inside"]) <= {"yes", "NO"}
+    runs = pd.read_csv(out / "predictive_runs.csv")
+    assert len(runs) == settings.predictive_draws * len(settings.years)
 
 
 def test_break_even_headline_gives_the_cap_for_each_case_of_the_band():

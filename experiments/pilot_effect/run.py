@@ -23,7 +23,7 @@ matplotlib.use("Agg")  # files only
 import matplotlib.pyplot as plt
 import pandas as pd
 
-from experiments.calibration.abc import weighted_quantile
+from experiments.calibration.posterior import weighted_quantile
 from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.costs import policy_costs
 from experiments.engine.analysis import load_points, load_results

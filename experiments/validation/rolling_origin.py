@@ -136,7 +136,7 @@ def calibration_fit(settings: dict[str, Any], workers: int) -> Fit:
     def fit(years: list[int], window: ValidationWindow, folder: Path) -> pd.DataFrame:
         return calibrate(
             years=years,
-            size=settings["calibration_size"],
+            budget=settings["calibration_size"],  # a size of the calibration's config
             master_seed=settings["master_seed"],
             workers=workers,
             folder=folder,
