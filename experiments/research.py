@@ -51,6 +51,7 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parent
 EXPERIMENTS = (
     "calibration",
     "pilot_effect",
+    "albania_backcast",
     "break_even_cap",
     "crackdown_alone",
     "information",
@@ -62,6 +63,7 @@ calibration first, since the others run over its posterior."""
 
 REPORT_ORDER = (
     "pilot_effect",
+    "albania_backcast",
     "calibration",
     "break_even_cap",
     "crackdown_alone",
