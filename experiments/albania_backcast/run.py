@@ -173,6 +173,16 @@ def yearly_table(years: pd.DataFrame, observed: dict) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def write_monthly_means(months: pd.DataFrame, path: Path) -> Path:
+    """The monthly means over seeds as a CSV file (people a month; price in GBP)."""
+    columns = [*FLOWS, "smuggler_price_gbp"]
+    means = months.groupby(["arrangement", "month"])[columns].mean().reset_index()
+    means["month"] = means["month"].astype(str)
+    means = means.rename(columns={"albanian": "albanian_arrivals", "others": "other_arrivals"})
+    means.round(1).to_csv(path, index=False)
+    return path
+
+
 def figure(months: pd.DataFrame, observed: dict, path: Path) -> Path:
     """Albanian and other arrivals by month with and without the arrangement, and the price."""
     means = months.groupby(["arrangement", "month"])[[*FLOWS, "smuggler_price_gbp"]].mean()
@@ -263,6 +273,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     years = by_year(months)
     per_seed = falls(years)
     path = figure(months, observed, experiment.results_dir / "albania_backcast.png")
+    write_monthly_means(months, experiment.results_dir / "albania_backcast_by_month.csv")
     return experiment.finding(
         interpretation(per_seed, observed, len(per_seed)),
         headline=headline(per_seed, observed),
