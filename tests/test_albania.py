@@ -220,7 +220,9 @@ def test_the_backcast_runs_at_ci_size_with_its_figure_and_finding(tmp_path):
     assert finding.figures and all(path.stat().st_size > 10_000 for path in finding.figures)
     assert "90% fall in Albanian crossings" in finding.headline
     assert "May-October" in finding.headline and "nan" not in finding.headline
-    yearly, monthly = (table for _, table in finding.tables)
+    yearly, assumptions, monthly = (table for _, table in finding.tables)
+    assert list(assumptions["removal chance"]) == ["0.7", "0.5", "0.9", "0.7"]
+    assert list(assumptions["publicised"]) == ["yes", "yes", "yes", "no"]
     assert list(yearly["year"]) == ["2022", "2023"]
     assert len(monthly) == 24 and monthly["month"].iloc[0] == "2022-01"
     assert REPORT_ORDER.index("albania_backcast") == REPORT_ORDER.index("pilot_effect") + 1
