@@ -102,9 +102,9 @@ def falls(years: pd.DataFrame) -> pd.DataFrame:
 
 
 def percent(values: pd.Series) -> str:
-    """'mean% (low% to high% over seeds)'."""
+    """'mean% (seeds only, 2.5-97.5 percentiles: low% to high%)'."""
     mean, low, high = seed_interval(values)
-    return f"{mean:+.0%} ({low:+.0%} to {high:+.0%} over seeds)"
+    return f"{mean:+.0%} (seeds only, 2.5-97.5 percentiles: {low:+.0%} to {high:+.0%})"
 
 
 def gap_words(model: float, observed: float, tolerance: float, short: str, over: str) -> str:
@@ -352,7 +352,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
         tables=[
             (
                 "Albanian and other arrivals by year, with and without the arrangement (mean "
-                "over seeds, 2.5-97.5 percentiles over seeds), beside the record",
+                "over seeds; in brackets the 2.5-97.5 percentiles over seeds only, no parameter "
+                "uncertainty), beside the record",
                 yearly_table(years, observed),
             ),
             (
