@@ -69,6 +69,8 @@ class Coast:
         self.reset_day()
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
         self.mean_perceived_place_prob = math.nan
+        self.mean_perceived_return_prob_arrangement_groups = math.nan
+        self.mean_perceived_return_prob_other_groups = math.nan
 
     def reset_day(self) -> None:
         """Zero the day's flows."""
@@ -217,10 +219,14 @@ class Coast:
             getattr(population, column)[:] *= self.news_decay
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
         self.mean_perceived_place_prob = math.nan
+        self.mean_perceived_return_prob_arrangement_groups = math.nan
+        self.mean_perceived_return_prob_other_groups = math.nan
         if len(rows) == 0:
             return
         misinformation = p["smuggler_misinformation"]
-        official_return = world.returns_unit.published_return_rate()
+        official_return = world.arrangements.official_return_signal(
+            world.returns_unit.published_return_rate(), population.nationality.take(rows)
+        )
         perceived_return = self._update_belief(
             rows,
             "perceived_return_prob",
@@ -231,6 +237,7 @@ class Coast:
         )
         self._know_own_return_risk(rows, perceived_return)
         population.perceived_return_prob[rows] = perceived_return
+        self._mean_return_belief_by_arrangement(rows, perceived_return)
         found = population.heard_job_found.take(rows)
         perceived_job = self._update_belief(
             rows,
@@ -256,6 +263,14 @@ class Coast:
         self.mean_perceived_return_prob = float(perceived_return.mean())
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
+
+    def _mean_return_belief_by_arrangement(self, rows: np.ndarray, belief: np.ndarray) -> None:
+        """Mean return belief of the groups with a returns arrangement, and of the others."""
+        listed = self.world.arrangements.listed[self.population.nationality.take(rows)]
+        if listed.any():
+            self.mean_perceived_return_prob_arrangement_groups = float(belief[listed].mean())
+        if not listed.all():
+            self.mean_perceived_return_prob_other_groups = float(belief[~listed].mean())
 
     def _update_belief(
         self,

@@ -78,7 +78,8 @@ class UKBorderForce(Agent):
     def step(self) -> None:
         """Pick up today's boats: a few people have died at sea, the rest arrive.
 
-        Arrivals are recorded and handed to the returns unit; their contacts hear they made it.
+        Arrivals are recorded and handed to the returns unit, then to the returns arrangements
+        with home countries; their contacts hear they made it.
         """
         model = self.model
         self.arrived_on.pop(model.day - self.log_days(), None)
@@ -101,3 +102,4 @@ class UKBorderForce(Agent):
         self.arrived_on[model.day] = arrived
         model.coast.spread_news(arrived, "heard_crossed")
         model.returns_unit.consider_for_return(arrived)
+        model.arrangements.consider_for_removal(arrived)

@@ -37,7 +37,10 @@ class MigrantState(IntEnum):
     DIED = 5
     """Died at sea."""
     REMOVED = 6
-    """Removed from the UK after being caught working illegally."""
+    """Removed from the UK to the home country: caught working illegally, or under a returns
+    arrangement with that country."""
+    AWAITING_REMOVAL = 7
+    """Detained in the UK under a returns arrangement with the home country, to be removed."""
 
 
 NO_GANG = -1
@@ -51,7 +54,8 @@ ALLOWED_MOVES: dict[MigrantState, frozenset[MigrantState]] = {
     MigrantState.LEGAL_UK: frozenset({MigrantState.IN_FRANCE}),
     MigrantState.LEFT: frozenset({MigrantState.IN_FRANCE}),
     MigrantState.DIED: frozenset({MigrantState.IN_FRANCE}),
-    MigrantState.REMOVED: frozenset({MigrantState.IN_UK}),
+    MigrantState.REMOVED: frozenset({MigrantState.IN_UK, MigrantState.AWAITING_REMOVAL}),
+    MigrantState.AWAITING_REMOVAL: frozenset({MigrantState.IN_UK}),
 }
 """The states a person may move into each state from (the ODD's life cycle, section 2.2)."""
 
@@ -248,6 +252,14 @@ class MigrantPopulation:
 
     def remove_from_uk(self, rows: np.ndarray) -> None:
         """``rows``, caught working illegally, are removed from the UK."""
+        self.move(rows, MigrantState.REMOVED)
+
+    def detain_for_removal(self, rows: np.ndarray) -> None:
+        """``rows`` are detained for removal to their home country (a returns arrangement)."""
+        self.move(rows, MigrantState.AWAITING_REMOVAL)
+
+    def remove_to_home_country(self, rows: np.ndarray) -> None:
+        """``rows``, detained under a returns arrangement, are removed to their home country."""
         self.move(rows, MigrantState.REMOVED)
 
     def state_counts(self) -> np.ndarray:

@@ -62,7 +62,8 @@ class World(Protocol):
     """The model as the agents see it.
 
     The run's parameters, today's day and date, the random streams, the calendar of the
-    policy, the coast's people, the weather and nationalities, and the other agents.
+    policy, the coast's people, the weather and nationalities (with the mix of the run), and
+    the other agents.
     """
 
     params: Mapping[str, Any]
@@ -78,6 +79,7 @@ class World(Protocol):
     police: Any  # agents.enforcement.FrenchCoastalPolice
     border_force: Any  # agents.enforcement.UKBorderForce
     returns_unit: Any  # agents.returns.ReturnsUnit
+    arrangements: Any  # agents.arrangements.ReturnsArrangements
     legal_route: Any  # agents.returns.LegalRoute
     market: Any  # agents.employers.IllegalWorkMarket
     work_enforcement: Any  # agents.employers.IllegalWorkingEnforcement

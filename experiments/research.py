@@ -52,6 +52,7 @@ EXPERIMENTS_DIR = Path(__file__).resolve().parent
 EXPERIMENTS = (
     "calibration",
     "pilot_effect",
+    "albania_backcast",
     "break_even_cap",
     "crackdown_alone",
     "information",
@@ -63,6 +64,7 @@ calibration first, since the others run over its posterior."""
 
 REPORT_ORDER = (
     "pilot_effect",
+    "albania_backcast",
     "calibration",
     "break_even_cap",
     "crackdown_alone",

@@ -21,6 +21,7 @@ import numpy as np
 from mesa import Model
 from mesa.datacollection import DataCollector
 
+from agents.arrangements import ReturnsArrangements
 from agents.coast import Coast
 from agents.employers import (
     EMPLOYERS_PER_SECTOR,
@@ -37,9 +38,11 @@ from agents.world import PolicyCalendar
 from model import reporters
 from model.data import load_nationalities, load_sectors
 from model.memory_budget import check_memory
+from model.nationality_mix import mix_of_year
 from model.observed import red_days
 from model.parameters import check_seed, validate
 from model.pilot_record import pilot_record
+from model.returns_arrangements import NEVER_IN_FORCE, in_force_days, shipped_arrangements
 from model.weather import Weather
 
 RANDOM_STREAMS = (
@@ -53,10 +56,12 @@ RANDOM_STREAMS = (
     "market",
     "movement",
     "legal_route",
+    "arrangements",
 )
 """Independent random streams spawned from the model's seeded generator. Weather and arrivals
 draw from their own streams, so a policy run and its counterfactual with the same seed share
-the same weather and the same people arriving (common random numbers)."""
+the same weather and the same people arriving (common random numbers). A new stream goes at
+the end, so that the others' draws stay the same."""
 
 NO_POLICY = MappingProxyType(
     {
@@ -72,7 +77,12 @@ FORKABLE = frozenset({*NO_POLICY, "legal_route_share"})
 """Parameters that act only from the policy's first day, so that a run forked there may differ
 in them: the levers, and the legal route's places per return (no one registers before it)."""
 
-REPORTED_STOCKS = (MigrantState.IN_FRANCE, MigrantState.AWAITING_RETURN, MigrantState.IN_UK)
+REPORTED_STOCKS = (
+    MigrantState.IN_FRANCE,
+    MigrantState.AWAITING_RETURN,
+    MigrantState.IN_UK,
+    MigrantState.AWAITING_REMOVAL,
+)
 """States whose head counts the daily series report."""
 
 GANG_DAY_RECORDS = (
@@ -117,7 +127,7 @@ class ChannelModel(Model):
         self.start_date: dt.date = values["start_date"]
         self.day = 0
         self.calendar = PolicyCalendar.of(self.start_date, values)
-        self.nationalities = load_nationalities()
+        self.nationalities = mix_of_year(load_nationalities(), values["nationality_mix_year"])
         self.weather = Weather(
             self.start_date,
             values["calm_day_share_winter"],
@@ -135,6 +145,7 @@ class ChannelModel(Model):
         returns_target, admissions_target = self._record_targets()
         self.returns_unit = ReturnsUnit(self, returns_target)
         self.legal_route = LegalRoute(self, admissions_target)
+        self.arrangements = self._create_arrangements()
         self.work_enforcement = IllegalWorkingEnforcement(self)
         self.employers_list = self._create_employers()
         self.market = IllegalWorkMarket(self)
@@ -201,6 +212,12 @@ class ChannelModel(Model):
             )
         return tuple(targets)
 
+    def _create_arrangements(self) -> ReturnsArrangements:
+        """The returns arrangements of ``returns_arrangements.csv``, by day of the run."""
+        names = self.nationalities.names
+        days = in_force_days(shipped_arrangements(names), names, self.start_date)
+        return ReturnsArrangements(self, days, listed=days != NEVER_IN_FORCE)
+
     def _expected_migrants(self, horizon_days: int | None) -> int:
         """People expected to reach the coast by the horizon (a year if not given), plus 10%."""
         p = self.params
@@ -251,6 +268,7 @@ class ChannelModel(Model):
             self.gangs.shuffle_do("step")
         self.border_force.step()
         self.returns_unit.step()
+        self.arrangements.step()
         self.legal_route.step()
         self.market.step()
         self.work_enforcement.step()
@@ -266,6 +284,7 @@ class ChannelModel(Model):
         for agent in (
             self.border_force,
             self.returns_unit,
+            self.arrangements,
             self.legal_route,
             self.work_enforcement,
             *self.gangs,

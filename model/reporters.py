@@ -110,6 +110,21 @@ def pilot_week(model: ChannelModel) -> int:
     return model.returns_unit.pilot_week
 
 
+def arrivals_of_arrangement_groups(model: ChannelModel) -> int:
+    """Arrivals today of the groups with a returns arrangement (in force yet or not)."""
+    return model.arrangements.listed_arrivals
+
+
+def arrangement_detentions(model: ChannelModel) -> int:
+    """Arrivals detained today for removal to their home country (returns arrangements)."""
+    return model.arrangements.detentions
+
+
+def arrangement_removals(model: ChannelModel) -> int:
+    """People removed to their home country today under returns arrangements."""
+    return model.arrangements.removals
+
+
 def legal_admissions(model: ChannelModel) -> int:
     """People admitted to the UK by the legal route today."""
     return model.legal_route.admissions
@@ -179,6 +194,11 @@ def in_uk(model: ChannelModel) -> int:
     return _count(model, MigrantState.IN_UK)
 
 
+def awaiting_removal(model: ChannelModel) -> int:
+    """People detained in the UK under returns arrangements, to be removed home."""
+    return _count(model, MigrantState.AWAITING_REMOVAL)
+
+
 def registered_applicants(model: ChannelModel) -> int:
     """Applicants registered with the legal route and still eligible (not yet selected)."""
     return model.legal_route.n_applicants
@@ -187,6 +207,16 @@ def registered_applicants(model: ChannelModel) -> int:
 def perceived_return_prob(model: ChannelModel) -> float:
     """Mean perceived chance of being returned, among people on the coast after learning."""
     return model.coast.mean_perceived_return_prob
+
+
+def perceived_return_prob_arrangement_groups(model: ChannelModel) -> float:
+    """Mean perceived return chance on the coast, among groups with a returns arrangement."""
+    return model.coast.mean_perceived_return_prob_arrangement_groups
+
+
+def perceived_return_prob_other_groups(model: ChannelModel) -> float:
+    """Mean perceived return chance on the coast, among groups without a returns arrangement."""
+    return model.coast.mean_perceived_return_prob_other_groups
 
 
 def actual_return_prob(model: ChannelModel) -> float:
@@ -316,6 +346,12 @@ DAILY_REPORTERS = {
         active_gangs,
         taxi_boat_share,
         target_people_per_boat,
+        arrivals_of_arrangement_groups,
+        arrangement_detentions,
+        arrangement_removals,
+        awaiting_removal,
+        perceived_return_prob_arrangement_groups,
+        perceived_return_prob_other_groups,
     )
 }
 """Every daily series, by name: the DataCollector's model reporters."""
@@ -351,6 +387,9 @@ WEEKLY_AGGREGATION = (
             "workers_removed",
             "legal_route_selections",
             "smuggler_revenue_gbp",
+            "arrivals_of_arrangement_groups",
+            "arrangement_detentions",
+            "arrangement_removals",
         )
     }
     | {
@@ -366,6 +405,7 @@ WEEKLY_AGGREGATION = (
             "job_seekers",
             "illegal_vacancies",
             "active_gangs",
+            "awaiting_removal",
         )
     }
     | {
@@ -381,6 +421,8 @@ WEEKLY_AGGREGATION = (
             "smuggler_price_gbp",
             "taxi_boat_share",
             "target_people_per_boat",
+            "perceived_return_prob_arrangement_groups",
+            "perceived_return_prob_other_groups",
         )
     }
 )

@@ -71,7 +71,13 @@ def _snapshot(model: ChannelModel) -> dict:
         else np.zeros(0, dtype=np.int64)
     )
     arrived_and_staying = np.isin(
-        state, [MigrantState.AWAITING_RETURN, MigrantState.IN_UK, MigrantState.REMOVED]
+        state,
+        [
+            MigrantState.AWAITING_RETURN,
+            MigrantState.IN_UK,
+            MigrantState.REMOVED,
+            MigrantState.AWAITING_REMOVAL,
+        ],
     )
     record = {f"count_{s.name}": int(counts[s]) for s in MigrantState}
     record.update(
@@ -92,6 +98,7 @@ def _snapshot(model: ChannelModel) -> dict:
             np.count_nonzero(state[model.returns_unit.detained] != MigrantState.AWAITING_RETURN)
         ),
         removed_today=int(model.work_enforcement.removed),
+        removed_home_today=int(model.arrangements.removals),
         booked_not_in_france=int(np.count_nonzero(state[in_books] != MigrantState.IN_FRANCE)),
         booked_twice=len(in_books) - len(np.unique(in_books)),
         legal_with_attempt=int(

@@ -96,6 +96,7 @@ def test_reported_stocks_are_the_state_counts(conservation_trace):
     _assert_every_day(daily["waiting_in_france"], days["count_IN_FRANCE"], "waiting_in_france")
     _assert_every_day(daily["awaiting_return"], days["count_AWAITING_RETURN"], "awaiting_return")
     _assert_every_day(daily["in_uk"], days["count_IN_UK"], "in_uk")
+    _assert_every_day(daily["awaiting_removal"], days["count_AWAITING_REMOVAL"], "awaiting_removal")
 
 
 def test_left_and_died_accumulate(conservation_trace):
@@ -109,8 +110,17 @@ def test_left_and_died_accumulate(conservation_trace):
     )
     _assert_every_day(daily["deaths"].cumsum(), days["count_DIED"], "deaths vs DIED")
     _assert_every_day(daily["workers_removed"], days["removed_today"], "workers_removed")
+    _assert_every_day(daily["arrangement_removals"], days["removed_home_today"], "removed home")
+    assert daily["arrangement_removals"].sum() > 0  # the returns arrangement is exercised too
     _assert_every_day(
-        daily["workers_removed"].cumsum(), days["count_REMOVED"], "workers removed vs REMOVED"
+        (daily["workers_removed"] + daily["arrangement_removals"]).cumsum(),
+        days["count_REMOVED"],
+        "workers removed + removed under an arrangement vs REMOVED",
+    )
+    _assert_every_day(
+        (daily["arrangement_detentions"] - daily["arrangement_removals"]).cumsum(),
+        days["count_AWAITING_REMOVAL"],
+        "held - removed under an arrangement vs AWAITING_REMOVAL",
     )
     assert (daily["workers_removed"] <= daily["workers_caught"]).all()
 
