@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model.data import Nationalities
+from model.data import Nationalities, load_nationalities
 from model.data_rows import RELIABILITIES, RecordError, field, one_of, read_rows, sourced
 from model.parameters import ParameterError
 
@@ -87,6 +87,21 @@ def _shipped(groups: tuple[str, ...]) -> dict[int, dict[str, float]]:
     return read_shares_by_year(SHARES_FILE, groups)
 
 
+def documented_mix_years() -> tuple[int, ...]:
+    """The years with documented shares (``nationality_mix_year`` may be one of them, or 0)."""
+    return tuple(sorted(_shipped(load_nationalities().names)))
+
+
+def check_mix_year(year: int) -> None:
+    """Refuse a ``nationality_mix_year`` with no documented shares, in one line."""
+    if year != DEFAULT_MIX and year not in documented_mix_years():
+        allowed = ", ".join(str(known) for known in documented_mix_years())
+        raise ParameterError(
+            f"nationality_mix_year={year} is not valid: allowed are {DEFAULT_MIX} (the shares "
+            f"of nationalities.csv) or a year of {SHARES_FILE.name} ({allowed})"
+        )
+
+
 def mix_of_year(nationalities: Nationalities, year: int) -> Nationalities:
     """The mix for ``nationality_mix_year = year`` (``DEFAULT_MIX``: the default shares).
 
@@ -95,11 +110,5 @@ def mix_of_year(nationalities: Nationalities, year: int) -> Nationalities:
     """
     if year == DEFAULT_MIX:
         return nationalities
-    by_year = _shipped(nationalities.names)
-    if year not in by_year:
-        allowed = ", ".join(str(known) for known in sorted(by_year))
-        raise ParameterError(
-            f"nationality_mix_year={year} is not valid: allowed are {DEFAULT_MIX} (the shares "
-            f"of nationalities.csv) or a year of {SHARES_FILE.name} ({allowed})"
-        )
-    return with_shares(nationalities, by_year[year])
+    check_mix_year(year)
+    return with_shares(nationalities, _shipped(nationalities.names)[year])

@@ -157,6 +157,9 @@ def _check_consistency(values: Mapping[str, Any]) -> None:
             "after the pilot's start"
         )
     _check_record_follows(values)
+    from model.nationality_mix import check_mix_year  # its rows import this module
+
+    check_mix_year(values["nationality_mix_year"])
     if values["max_people_per_boat"] < values["initial_people_per_boat"]:
         raise ParameterError(
             f"max_people_per_boat={values['max_people_per_boat']} is below "

@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 
 from model.memory_budget import LIMIT_VARIABLE, MemoryBudgetError
 from model.model import ChannelModel
+from model.nationality_mix import documented_mix_years
 from model.parameters import PARAMETERS
 from model.pilot_record import pilot_record
 from model.run import daily_series
@@ -43,6 +44,8 @@ UNDEFINED_WHEN_EMPTY = {
     "people_per_boat",
     "taxi_boat_share",
     "target_people_per_boat",
+    "perceived_return_prob_arrangement_groups",
+    "perceived_return_prob_other_groups",
 }
 """Daily figures that are NaN by definition on a day with no one to average over (no one on the
 coast, no arrivals, no boats, no gangs)."""
@@ -115,6 +118,8 @@ def in_bounds_parameters(draw) -> tuple[dict, int]:
             values["first_return_date"], first_reported - dt.timedelta(days=1)
         )
         values["pilot_start_date"] = min(values["pilot_start_date"], values["first_return_date"])
+    # a mix year must have documented shares (validate refuses the others, in one line)
+    values["nationality_mix_year"] = draw(st.sampled_from((0, *documented_mix_years())))
     # the declared orderings (validate refuses the others, in one line)
     for low, high in (
         ("initial_people_per_boat", "max_people_per_boat"),
