@@ -134,3 +134,23 @@ def test_fit_years_are_before_the_window_and_the_config_sizes_exist():
         assert set(settings["windows"]) <= labels and settings["seeds"] >= 1
     with pytest.raises(ValueError, match="size='huge'"):
         load_config("huge")
+
+
+def test_the_ci_size_runs_end_to_end_with_the_tables_shape():
+    """As CI runs it: a fit before January-June 2025, the model's runs, the three predictors."""
+    from experiments.validation.rolling_origin import RESULTS, main
+
+    assert main(["--size", "ci", "--workers", "1"]) == 0
+    folder = RESULTS / "ci"
+    predictions = pd.read_csv(folder / "predictions.csv")
+    scores = pd.read_csv(folder / "scores.csv")
+    runs = pd.read_csv(folder / "model_runs.csv")
+    window = "2025-01-01 to 2025-06-30"
+    assert set(predictions["window"]) == {window}
+    assert set(predictions["target"]) == {TOTAL, JANUARY_APRIL}
+    assert set(predictions["predictor"]) == {"model", "persistence", "count model (red days)"}
+    model = predictions[predictions["predictor"] == "model"]
+    assert (model["low"] <= model["median"]).all() and (model["median"] <= model["high"]).all()
+    assert set(model["observed"]) == {19_982, 11_074}
+    assert len(scores) == 6 and {"model", "persistence"} <= set(scores["predictor"])
+    assert (runs[TOTAL] >= runs[JANUARY_APRIL]).all() and runs["weight"].sum() == pytest.approx(1)
