@@ -342,3 +342,22 @@ def test_the_information_sweeps_hold_the_same_levers():
     config = tomllib.loads(path.read_text())
     fixed = [sweep["fixed"] for sweep in config["sweeps"].values()]
     assert all(table == fixed[0] for table in fixed) and fixed[0]
+
+
+def test_the_pilots_posterior_spread_covers_draws_and_seeds_together():
+    from experiments.pilot_effect.run import over_draws, posterior_effects
+
+    results = pd.DataFrame(
+        {
+            "status": ["ok"] * 4 + ["failed"],
+            "point": [0, 0, 1, 1, 1],
+            "deterrence_effect_during_pilot": [0.05, 0.15, 0.30, 0.30, 9.0],
+            "deterrence_effect": [0.0] * 5,
+            "crossings_deterred": [0.0] * 5,
+        }
+    )
+    runs = posterior_effects(results, pd.Series([0.75, 0.25]))
+    assert len(runs) == 4  # one row a run that finished, not one a draw
+    assert runs["weight"].tolist() == pytest.approx([0.375, 0.375, 0.125, 0.125])
+    # draw 0's seeds differ: its 5% quantile is its low seed, not the draw's mean of 0.10
+    assert over_draws(runs, "deterrence_effect_during_pilot", 0.05) == pytest.approx(0.05)

@@ -258,21 +258,25 @@ def _gbp(value: float) -> str:
 
 
 def posterior_effects(results: pd.DataFrame, weights: pd.Series) -> pd.DataFrame:
-    """Each accepted calibration draw's mean over its replicates (one row per draw).
+    """Every run over the accepted calibration draws: one row a draw and seed.
 
-    With the draw's posterior weight, renormalised over the draws that ran.
+    Each run carries its draw's posterior weight shared among the draw's seeds (renormalised
+    over the runs that finished), so that quantiles over the rows are over parameter
+    uncertainty and seed noise together: the posterior predictive spread of the effect.
     """
     runs = results[results["status"] == "ok"]
     metrics = ["deterrence_effect_during_pilot", "deterrence_effect", "crossings_deterred"]
-    by_draw = runs.groupby("point")[metrics].mean()
-    by_draw["replicates"] = runs.groupby("point").size()
-    by_draw["weight"] = weights.reset_index(drop=True).loc[by_draw.index].to_numpy()
-    by_draw["weight"] /= by_draw["weight"].sum()
-    return by_draw
+    by_run = runs[["point", *metrics]].reset_index(drop=True)
+    replicates = by_run.groupby("point")["point"].transform("size")
+    by_run["replicates"] = replicates
+    draw_weight = weights.reset_index(drop=True).loc[by_run["point"]].to_numpy()
+    by_run["weight"] = draw_weight / replicates.to_numpy()
+    by_run["weight"] /= by_run["weight"].sum()
+    return by_run
 
 
 def over_draws(by_draw: pd.DataFrame, column: str, q: float) -> float:
-    """A weighted quantile of a metric over the posterior draws."""
+    """A weighted quantile of a metric over the posterior draws and their seeds."""
     return weighted_quantile(by_draw[column].to_numpy(), by_draw["weight"].to_numpy(), q)
 
 
@@ -297,7 +301,7 @@ POSTERIOR_SPREAD = (0.05, 0.95)
 def posterior_table(by_draw: pd.DataFrame) -> pd.DataFrame:
     """The spread of the delivered pilot's effect over the accepted draws, in one row."""
     rows = {
-        "accepted draws run": len(by_draw),
+        "accepted draws run": by_draw["point"].nunique(),
         "replicates per draw": int(by_draw["replicates"].min()),
     }
     for column, title in (
@@ -430,7 +434,7 @@ def posterior_figure(by_draw: pd.DataFrame, path: Path) -> Path:
         weights=by_draw["weight"] * len(by_draw),
         color="tab:blue",
         alpha=0.7,
-        label=f"accepted calibration draws ({len(by_draw)}, weighted)",
+        label=f"runs over {by_draw['point'].nunique()} accepted draws x seeds (weighted)",
     )
     mark_break_even(axis, vertical=True)
     axis.xaxis.set_major_formatter(matplotlib.ticker.PercentFormatter(1.0))
@@ -454,13 +458,14 @@ def reading(points: pd.DataFrame, by_draw: pd.DataFrame, accepted: int) -> str:
         return with_interval(row, "deterrence_effect_during_pilot", percent=True)
 
     spread = [over_draws(by_draw, "deterrence_effect_during_pilot", q) for q in POSTERIOR_SPREAD]
-    ran = "all" if len(by_draw) == accepted else f"{len(by_draw)} of the"
+    draws = by_draw["point"].nunique()
+    ran = "all" if draws == accepted else f"{draws} of the"
     return (
         f"**As delivered**, with returns and admissions following the record to 10 June 2026 "
         f"and an assumed 42 returns a week to an assumed end on 31 October 2026, the model makes "
         f"{delivered['returns_mean']:,.0f} returns and cuts arrivals up to the pilot's end by "
-        f"{effect(delivered)} (interval over seeds); over {ran} {accepted} draws the "
-        f"calibration accepted, the central 90% lies between {spread[0]:.1%} and "
+        f"{effect(delivered)} (interval over seeds only); over {ran} {accepted} draws the "
+        f"calibration accepted and their seeds, the central 90% lies between {spread[0]:.1%} and "
         f"{spread[1]:.1%}. {decomposition_reading(delivered, point(points, 'delivered', 0.0))} "
         f"**As announced** (a flat 50 a week to 11 June 2026) the cut is {effect(announced)} "
         f"for {announced['returns_mean']:,.0f} returns. **With an assumed growth** of 2 a week, "
@@ -515,8 +520,9 @@ def headline(points: pd.DataFrame, by_draw: pd.DataFrame) -> str:
     return (
         "Up to its end, the pilot as delivered cuts arrivals by "
         f"{delivered['deterrence_effect_during_pilot_mean']:.1%} in the model "
-        f"(calibration posterior, 90%: {low:.1%} to {high:.1%}; chance of reaching each "
-        f"break-even case of the 2023 impact assessment: {chances_of_break_even(by_draw)}); "
+        f"(90% over calibration posterior draws and seeds: {low:.1%} to {high:.1%}; chance of "
+        "reaching each break-even case of the 2023 impact assessment: "
+        f"{chances_of_break_even(by_draw)}); "
         "as announced, "
         f"{point(points, 'announced')['deterrence_effect_during_pilot_mean']:.1%}; with an "
         "assumed growth of 2 a week, "
