@@ -176,6 +176,40 @@ def _report_options(report: argparse.ArgumentParser) -> None:
     _add_size_and_workers(report)
 
 
+def check_metric(metric: str) -> None:
+    """Refuse a metric that is not declared in model/metrics.toml, in one line."""
+    from model.metrics import METRICS
+
+    if metric not in METRICS:
+        raise ParameterError(
+            f"--metric {metric!r} is not a summary metric: allowed are those of "
+            "model/metrics.toml, such as deterrence_effect, arrivals, returns"
+        )
+
+
+def check_writable_folder(folder: Path | None) -> None:
+    """Refuse, before any run, an output folder that cannot be made or written to.
+
+    Made now if need be (it would be at the first result anyway), and a probe file written and
+    removed, so that a full disk, a read-only place or a path below a file fail in one line
+    before hours of simulation, not after.
+    """
+    if folder is None:
+        return
+    if folder.exists() and not folder.is_dir():
+        raise ParameterError(f"--out {str(folder)!r} is a file: allowed is a folder")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-check"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise ParameterError(
+            f"--out {str(folder)!r} cannot be written: {error.strerror or error}: allowed is a "
+            "folder this user can write to"
+        ) from None
+
+
 def _day(text: str) -> dt.date:
     """A day on the command line, YYYY-MM-DD (argparse refuses anything else in one line)."""
     try:
@@ -282,8 +316,7 @@ def _run(args: argparse.Namespace) -> int:
     check_days(args.days)
     check_seed(args.seed)
     values = scenario_parameters(args.scenario, **overrides)
-    if args.out is not None and args.out.exists() and not args.out.is_dir():
-        raise ParameterError(f"--out {str(args.out)!r} is a file: allowed is a folder")
+    check_writable_folder(args.out)
     runs = 1 if args.no_counterfactual else 2
     variants = mechanism_variants(values)
     decomposing = not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1
@@ -328,15 +361,23 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from experiments.engine.analysis import figures_for
     from experiments.engine.runner import run_sweep
-    from experiments.engine.spec import load_sweep
+    from experiments.engine.spec import load_sweep, points_without_effect
 
     spec = load_sweep(args.sweep_file)
+    check_metric(args.metric)
+    check_writable_folder(args.out)
     runs = len(spec.runs())
     engine = f"Dask at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"
     print(
         f"Sweep {spec.name!r}: {runs} runs ({runs // spec.replicates} points x "
         f"{spec.replicates} replicates), {spec.days} days each, on {engine}"
     )
+    undefined = points_without_effect(spec)
+    if undefined:
+        print(
+            f"Note: at {undefined} point(s) the {spec.days} days end before the policy's first "
+            "day: their deterrence effect is undefined (n/a), not zero."
+        )
     try:
         results = run_sweep(
             spec,

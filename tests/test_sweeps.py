@@ -129,6 +129,27 @@ BAD_FILES = {
     "unknown scenario": "[sweep]\nscenario = 'nope'\n[vary.return_cap_per_week]\nvalues = [1]\n",
     "unknown output": "[sweep]\noutputs = ['arrivals', 'arivals']\n"
     "[vary.return_cap_per_week]\nvalues = [1]\n",
+    "nested thousands deep": "a = " + "[" * 5000 + "]" * 5000 + "\n",
+    "range of text": "[vary.return_cap_per_week]\nrange = {start='abc', stop=10, steps=3}\n",
+    "range rounding to repeats": "[vary.return_cap_per_week]\n"
+    "range = {start=0, stop=3, steps=10}\n",
+    "repeated values": "[vary.patrol_intensity]\nvalues = [0.5, 0.5]\n",
+    "one-parameter sobol": "[sweep]\ndesign = 'sobol'\nsamples = 8\n"
+    "[vary.return_cap_per_week]\nlow = 0\nhigh = 100\n",
+    "grid past the run limit": "".join(
+        f"[vary.{name}]\nrange = {{start={low}, stop={high}, steps=10000}}\n"
+        for name, low, high in (
+            ("patrol_intensity", 0, 1),
+            ("crackdown_intensity", 0, 1),
+            ("smuggler_misinformation", 0, 1),
+        )
+    ),
+    "effect asked of a horizon before the policy": "[sweep]\ndays = 30\n"
+    "outputs = ['deterrence_effect']\n[vary.return_cap_per_week]\nvalues = [10, 50]\n",
+}
+BAD_BYTES = {
+    "binary": b"\x00\x01binary\xff\xfe",
+    "latin-1": "[vary.return_cap_per_week]\nvalues = [1] # caf\u00e9\n".encode("latin-1"),
 }
 
 
@@ -313,6 +334,31 @@ high = 800
 low = 2
 high = 20
 """
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BYTES))
+def test_sweep_files_that_are_not_utf8_text_are_refused_in_one_line(tmp_path, capsys, case):
+    path = tmp_path / "bad.toml"
+    path.write_bytes(BAD_BYTES[case])
+    out = tmp_path / "results"
+    assert cli(["sweep", str(path), "--out", str(out), "--workers", "1", "--quiet"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "is not UTF-8 text" in err[0]
+    assert not out.exists()
+
+
+def test_an_unknown_metric_or_an_unwritable_folder_is_refused_before_any_run(tmp_path, capsys):
+    path = write(tmp_path, "[sweep]\ndays = 5\n[vary.return_cap_per_week]\nvalues = [1, 2]\n")
+    out = tmp_path / "results"
+    assert cli(["sweep", str(path), "--out", str(out), "--metric", "nonsense", "--quiet"]) == 2
+    assert "--metric 'nonsense' is not a summary metric" in capsys.readouterr().err
+    assert not out.exists()
+    below_a_file = tmp_path / "a-file"
+    below_a_file.write_text("")
+    assert cli(["sweep", str(path), "--out", str(below_a_file / "out"), "--quiet"]) == 2
+    assert "cannot be written" in capsys.readouterr().err
+    assert cli(["run", "--days", "5", "--out", str(below_a_file / "out"), "--quiet"]) == 2
+    assert "cannot be written" in capsys.readouterr().err
 
 
 def test_sobol_design_and_indices(tmp_path):

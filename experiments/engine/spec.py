@@ -29,7 +29,9 @@ and parameters, values out of bounds and malformed files get a one-line error.
 from __future__ import annotations
 
 import itertools
+import math
 import tomllib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,9 +146,33 @@ def load_sweep(path: str | Path) -> SweepSpec:
     if not path.is_file():
         raise SweepError(f"sweep file {str(path)!r} does not exist")
     try:
-        return parse_sweep(path.read_text(), path.stem)
+        return parse_sweep(_read_text(path), path.stem)
     except SweepError as error:
         raise SweepError(f"sweep file {path.name}: {error}") from None
+
+
+MAX_FILE_BYTES = 1_000_000
+"""Largest sweep file read (a sweep file is a few hundred bytes to a few kilobytes)."""
+
+
+def _read_text(path: Path) -> str:
+    """The file's text, or a one-line error: unreadable, too large, or not UTF-8."""
+    try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise SweepError(
+                f"is {path.stat().st_size:,} bytes: allowed is a TOML file of at most "
+                f"{MAX_FILE_BYTES:,} bytes"
+            )
+        data = path.read_bytes()
+    except OSError as error:
+        raise SweepError(f"cannot be read: {error.strerror or error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise SweepError(
+            f"is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}): "
+            "allowed is a UTF-8 TOML file"
+        ) from None
 
 
 def parse_sweep(text: str, name: str) -> SweepSpec:
@@ -158,6 +184,10 @@ def parse_sweep(text: str, name: str) -> SweepSpec:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise SweepError(f"not valid TOML: {error}") from None
+    except RecursionError:
+        raise SweepError(
+            "not valid TOML: nested too deeply: allowed are the few levels of a sweep file"
+        ) from None
     try:
         return _check(document, name, text)
     except ParameterError as error:
@@ -198,6 +228,14 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     samples = _whole(sweep, "samples", 0, 0, MAX_RUNS)
     if design in SAMPLED_DESIGNS and samples < 1:
         raise SweepError(f"samples is missing: a {design} design needs samples >= 1")
+    if design == "sobol" and len(varied) < 2:
+        raise SweepError(
+            f"a sobol design varies {len(varied)} parameter: allowed are at least 2 (with one, "
+            "its indices are not defined; use a grid to see one parameter's effect)"
+        )
+    grid_runs = math.prod(len(values) for values in varied.values()) * replicates
+    if design == "grid" and grid_runs > MAX_RUNS:  # checked before the grid is built
+        raise SweepError(f"{grid_runs:,} runs: allowed is at most {MAX_RUNS:,}")
     if design == "sobol" and samples & (samples - 1):
         raise SweepError(f"samples={samples} is not valid: a sobol design needs a power of 2")
     outputs = sweep.get("outputs")
@@ -230,7 +268,38 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     for point in spec.points():
         # each point runs as a pair (the policy and its counterfactual) held at once
         check_memory(validate({**base, **fixed, **point}), days, runs_at_once=2)
+    asked = [name for name in outputs or () if name in EFFECT_METRICS]
+    undefined = points_without_effect(spec)
+    if asked and undefined:
+        raise SweepError(
+            f"outputs {asked} are undefined at {undefined} of {len(spec.points())} points: "
+            f"their {days} days end before the policy's first day; allowed is a horizon past it"
+        )
     return spec
+
+
+EFFECT_METRICS = frozenset(
+    {
+        "deterrence_effect",
+        "deterrence_effect_during_pilot",
+        "crossings_deterred",
+        "crossings_deterred_during_pilot",
+        "attempts_deterrence_effect",
+    }
+)
+"""Metrics of the policy's effect: undefined when a run ends before the policy acts."""
+
+
+def points_without_effect(spec: SweepSpec) -> int:
+    """Points with a policy whose horizon ends before its first day (their effect is undefined)."""
+    from model.run import has_policy, shared_days
+
+    base = load_scenario(spec.scenario)
+    count = 0
+    for point in spec.points():
+        values = validate({**base, **spec.fixed, **point})
+        count += has_policy(values) and shared_days(values, spec.days) >= spec.days
+    return count
 
 
 def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
@@ -254,17 +323,39 @@ def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
         values = spec["values"]
         if not isinstance(values, list) or not values:
             raise SweepError(f"[vary.{parameter}] values must be a non-empty list")
-        return [declared.coerce(value) for value in values]
+        return _distinct(parameter, [declared.coerce(value) for value in values])
     bounds = spec["range"]
     if not isinstance(bounds, dict):
         raise SweepError(f"[vary.{parameter}] range must be {{ start, stop, steps }}")
     _only_keys(bounds, {"start", "stop", "steps"}, f"[vary.{parameter}] range")
     steps = _whole(bounds, "steps", 0, 2, 10_000)
-    start, stop = float(bounds.get("start", declared.low)), float(bounds.get("stop", declared.high))
-    grid = np.linspace(start, stop, steps)
+    ends = []
+    for key, default in (("start", declared.low), ("stop", declared.high)):
+        value = bounds.get(key, default)
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SweepError(
+                f"[vary.{parameter}] range {key}={value!r} is not valid: allowed is "
+                f"{declared.allowed()}"
+            )
+        ends.append(float(declared.coerce(value)))
+    grid = np.linspace(ends[0], ends[1], steps)
     if declared.kind is int:
         grid = np.round(grid)
-    return [declared.coerce(value) for value in grid.tolist()]
+    return _distinct(parameter, [declared.coerce(value) for value in grid.tolist()])
+
+
+def _distinct(parameter: str, values: list[Any]) -> list[Any]:
+    """``values``, refused in one line if any repeats (a range that rounds to the same point)."""
+    repeated = [value for value, count in Counter(values).items() if count > 1]
+    if repeated:
+        shown = ", ".join(map(str, repeated[:5])) + (
+            f" (and {len(repeated) - 5} others)" if len(repeated) > 5 else ""
+        )
+        raise SweepError(
+            f"[vary.{parameter}] gives {shown} more than once: allowed are distinct values "
+            "(fewer steps, or a wider range, for a whole-number parameter)"
+        )
+    return values
 
 
 def _table(document: dict, key: str) -> dict:
