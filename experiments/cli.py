@@ -360,11 +360,13 @@ def _run(args: argparse.Namespace) -> int:
 
 def _sweep(args: argparse.Namespace) -> int:
     from experiments.engine.analysis import figures_for
-    from experiments.engine.runner import run_sweep
+    from experiments.engine.runner import check_scheduler, run_sweep
     from experiments.engine.spec import load_sweep, points_without_effect
 
     spec = load_sweep(args.sweep_file)
     check_metric(args.metric)
+    if args.scheduler:
+        check_scheduler(args.scheduler)
     check_writable_folder(args.out)
     runs = len(spec.runs())
     engine = f"Dask at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"

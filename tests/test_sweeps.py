@@ -9,7 +9,7 @@ import pytest
 
 import experiments.engine.runner as sweep_module
 from experiments.cli import main as cli
-from experiments.engine.runner import ResultsStore, run_sweep, summarise_points
+from experiments.engine.runner import ResultsStore, check_scheduler, run_sweep, summarise_points
 from experiments.engine.spec import SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
@@ -303,10 +303,23 @@ def test_dask_cluster_gives_the_same_rows_as_local_runs(tmp_path):
     with LocalCluster(
         n_workers=2, threads_per_worker=1, host="127.0.0.1", dashboard_address=":0", processes=True
     ) as cluster:
+        check_scheduler(cluster.scheduler_address)  # a scheduler says so
         on_dask = run_sweep(
             spec, tmp_path / "dask", progress=False, scheduler=cluster.scheduler_address
         )
+        # the dashboard's port answers HTTP, not Dask: refused within seconds, not minutes
+        dashboard_port = cluster.dashboard_link.split(":")[-1].split("/")[0]
+        with pytest.raises(SweepError, match="no Dask scheduler answers there within 5 s"):
+            check_scheduler(f"tcp://127.0.0.1:{dashboard_port}")
     pd.testing.assert_frame_equal(comparable(serial), comparable(on_dask))
+
+
+@pytest.mark.parametrize(
+    "address", ["notaurl", "http://127.0.0.1:8786", "tls://127.0.0.1:8786", "tcp://host:port"]
+)
+def test_a_scheduler_address_of_another_form_is_refused_at_once(address):
+    with pytest.raises(SweepError, match="allowed is a Dask scheduler's address, tcp://HOST:PORT"):
+        check_scheduler(address)
 
 
 def test_an_unreachable_scheduler_is_a_clear_error(tmp_path, monkeypatch):

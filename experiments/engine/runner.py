@@ -284,6 +284,54 @@ def _outcomes(
                 future.cancel()
 
 
+SCHEDULER_ANSWER_SECONDS = 5.0
+"""How long a Dask scheduler has to say who it is when a sweep starts."""
+
+
+def check_scheduler(address: str) -> None:
+    """Refuse, in one line and within seconds, an address that is not a Dask scheduler's.
+
+    Only ``tcp://HOST:PORT`` (or ``HOST:PORT``) is allowed. Whatever listens there must answer
+    Dask's identity request as a scheduler within ``SCHEDULER_ANSWER_SECONDS``: a wrong port
+    (the dashboard's, another service) otherwise hangs the client for minutes.
+    """
+    import asyncio
+
+    scheme, _, rest = address.rpartition("://")
+    host, _, port = rest.rpartition(":")
+    if scheme not in ("", "tcp") or not host or not port.isdigit():
+        raise SweepError(
+            f"--scheduler {address!r} is not valid: allowed is a Dask scheduler's address, "
+            "tcp://HOST:PORT (TLS and other protocols are not supported)"
+        )
+    try:
+        identity = asyncio.run(
+            asyncio.wait_for(_identity(f"tcp://{rest}"), SCHEDULER_ANSWER_SECONDS)
+        )
+    except (OSError, TimeoutError, EOFError) as error:
+        raise SweepError(
+            f"--scheduler {address!r}: no Dask scheduler answers there within "
+            f"{SCHEDULER_ANSWER_SECONDS:g} s ({type(error).__name__})"
+        ) from None
+    kind = identity.get("type") if isinstance(identity, dict) else None
+    if kind != "Scheduler":
+        raise SweepError(
+            f"--scheduler {address!r} answers as {kind or 'something else'}, not a Dask "
+            "scheduler: allowed is a scheduler's address (not a worker's or the dashboard's)"
+        )
+
+
+async def _identity(address: str) -> Any:
+    from distributed.comm import connect
+
+    comm = await connect(address, timeout=SCHEDULER_ANSWER_SECONDS)
+    try:
+        await comm.write({"op": "identity", "reply": True})
+        return await comm.read()
+    finally:
+        comm.abort()
+
+
 def _outcomes_on_dask(
     spec: SweepSpec, runs: list[Run], scheduler: str
 ) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
