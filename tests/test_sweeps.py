@@ -525,6 +525,55 @@ def test_a_resumed_store_keeps_the_code_version_that_started_it(tmp_path, monkey
     versions = (tmp_path / "out" / "code_version.txt").read_text().split()
     assert len(versions) == 2 and versions[-1] == "0.1.0+later"
     assert versions[0] != "0.1.0+later"  # the first run's version is not overwritten
+    store.close()
+
+
+def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_the_holder(tmp_path, capsys):
+    path = write(tmp_path, TINY)
+    spec = load_sweep(path)
+    first = ResultsStore(tmp_path / "out", spec)
+    try:
+        with pytest.raises(SweepError, match=r"is being written by another sweep \(pid \d+"):
+            run_sweep(spec, tmp_path / "out", progress=False)
+        # another process, through the command line: one line, exit 2
+        completed = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "experiments.cli",
+                "sweep",
+                str(path),
+                "--out",
+                str(tmp_path / "out"),
+                "--workers",
+                "1",
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert completed.returncode == 2, completed.stderr
+        assert completed.stderr.strip().count("\n") == 0
+        assert "is being written by another sweep" in completed.stderr
+    finally:
+        first.close()
+    results = run_sweep(spec, tmp_path / "out", progress=False)  # free again once closed
+    assert (results["status"] == "ok").all()
+
+
+def test_a_corrupt_run_file_is_quarantined_and_its_run_redone(tmp_path, capsys):
+    spec = load_sweep(write(tmp_path, TINY))
+    folder = tmp_path / "out"
+    first = run_sweep(spec, folder, progress=False)
+    damaged = sorted((folder / "runs").glob("*.parquet"))[0]
+    damaged.write_bytes(b"PAR1 not really")
+    again = run_sweep(spec, folder, progress=False)
+    assert "could not be read" in capsys.readouterr().err
+    assert (folder / "quarantine" / damaged.name).exists()
+    assert sorted(again["run_id"]) == sorted(first["run_id"])
+    pd.testing.assert_frame_equal(comparable(first), comparable(again))
+    assert not list(folder.glob("runs/*.partial")) and not list(folder.glob("runs/.*partial"))
 
 
 def test_resuming_after_the_base_scenario_changed_is_refused(tmp_path):

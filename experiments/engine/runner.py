@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import sys
 import threading
 import time
 import tomllib
@@ -86,10 +87,30 @@ class ResultsStore:
     """The folder a sweep writes to (see the module docstring)."""
 
     def __init__(self, folder: Path, spec: SweepSpec) -> None:
-        """Open ``folder`` for ``spec``, refusing a folder that holds another sweep."""
+        """Open ``folder`` for ``spec``, refusing a folder that holds another sweep.
+
+        The folder is locked while the store is open: a second sweep into it (another
+        process, or another store in this one) is refused, naming who holds it.
+        """
         self.folder = Path(folder)
         if self.folder.exists() and not self.folder.is_dir():
             raise SweepError(f"--out {str(folder)!r} is a file: allowed is a folder")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock_folder(self.folder)
+        try:
+            self._open(spec)
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        """Release the folder's lock (also released when the process ends)."""
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
+
+    def _open(self, spec: SweepSpec) -> None:
+        folder = self.folder
         saved = self.folder / "sweep.toml"
         if saved.exists() and saved.read_text() != spec.text:
             raise SweepError(
@@ -128,12 +149,31 @@ class ResultsStore:
             path.write_text("".join(f"{version}\n" for version in [*versions, code_version()]))
 
     def finished(self) -> set[str]:
-        """Run ids already stored with status ok."""
+        """Run ids already stored with status ok (an unreadable run file is quarantined)."""
         done = set()
-        for path in (self.folder / "runs").glob("*.parquet"):
-            if pd.read_parquet(path, columns=["status"])["status"].iloc[0] == "ok":
+        for path in sorted((self.folder / "runs").glob("*.parquet")):
+            row = self._read_run(path, columns=["status"])
+            if row is not None and row["status"].iloc[0] == "ok":
                 done.add(path.stem)
         return done
+
+    def _read_run(self, path: Path, columns: list[str] | None = None) -> pd.DataFrame | None:
+        """A stored run's row, or None after moving an unreadable file aside (it is rerun)."""
+        try:
+            return pd.read_parquet(path, columns=columns)
+        except Exception as error:  # any way a half-written or damaged file fails to read
+            quarantine = self.folder / "quarantine"
+            quarantine.mkdir(exist_ok=True)
+            os.replace(path, quarantine / path.name)
+            weekly = self.folder / "weekly" / path.name
+            if weekly.exists():
+                os.replace(weekly, quarantine / f"weekly-{path.name}")
+            print(
+                f"deterrence: warning: run file {path.name} could not be read "
+                f"({type(error).__name__}); moved to {quarantine.name}/ and the run is redone",
+                file=sys.stderr,
+            )
+            return None
 
     def save(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
         """Store one run's row (and weekly series), each written whole or not at all."""
@@ -144,9 +184,10 @@ class ResultsStore:
     def results(self) -> pd.DataFrame:
         """Every stored run, one row each, in run order."""
         paths = sorted((self.folder / "runs").glob("*.parquet"))
-        if not paths:
+        rows = [row for row in map(self._read_run, paths) if row is not None]
+        if not rows:
             return pd.DataFrame(columns=list(RUN_COLUMNS))
-        return pd.concat([pd.read_parquet(path) for path in paths], ignore_index=True)
+        return pd.concat(rows, ignore_index=True)
 
     def consolidate(self, spec: SweepSpec) -> pd.DataFrame:
         """Write the results table and the per-point summary; returns the results."""
@@ -160,9 +201,54 @@ class ResultsStore:
 
 
 def _write_atomically(table: pd.DataFrame, path: Path) -> None:
-    partial = path.with_suffix(".partial")
+    """Write ``table`` to ``path`` whole or not at all, and durably.
+
+    Into a temporary file of this process's own name, synced to disk, then renamed over the
+    target, and the folder synced, so that neither a crash nor a second writer leaves a
+    half-written file under the target's name.
+    """
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
     table.to_parquet(partial, index=False)
+    with partial.open("rb+") as handle:
+        os.fsync(handle.fileno())
     os.replace(partial, path)
+    _sync_folder(path.parent)
+
+
+def _sync_folder(folder: Path) -> None:
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+LOCK_FILE = ".sweep.lock"
+
+
+def _lock_folder(folder: Path):
+    """An exclusive lock on ``folder`` held by the returned open file, or a one-line refusal."""
+    import fcntl
+    import socket
+
+    handle = (folder / LOCK_FILE).open("a+")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise SweepError(
+            f"{str(folder)!r} is being written by another sweep ({holder}): allowed is one "
+            "sweep a folder at a time; wait for it to finish, or choose another folder"
+        ) from None
+    handle.seek(0)
+    handle.truncate()
+    handle.write(
+        f"pid {os.getpid()} on {socket.gethostname()} since {time.strftime('%Y-%m-%d %H:%M:%S')}"
+    )
+    handle.flush()
+    return handle
 
 
 def summarise_points(results: pd.DataFrame, varied: list[str]) -> pd.DataFrame:
@@ -221,6 +307,12 @@ def run_sweep(
     if workers < 1:
         raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
     store = ResultsStore(folder, spec)
+    with closing(store):
+        return _run_into(store, spec, workers, progress, scheduler, on_result, stop)
+
+
+def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.DataFrame:
+    """:func:`run_sweep`'s work, in an open (locked) store."""
     done = store.finished()
     # Seed by seed, so that a worker's next run most often shares its prefix (PREFIXES).
     pending = sorted(
