@@ -20,6 +20,20 @@ def scenario_names() -> list[str]:
     return sorted(path.stem for path in SCENARIO_DIR.glob("*.toml"))
 
 
+def check_shipped(name: object) -> str:
+    """``name`` if it names a shipped scenario; else a one-line refusal.
+
+    The app takes scenario names from the browser, which must never reach a file path: a
+    crafted name such as ``../x.toml`` would otherwise read a file outside ``scenarios/``.
+    """
+    if not isinstance(name, str) or name not in scenario_names():
+        raise ParameterError(
+            f"scenario {str(name)[:60]!r} is not a shipped scenario: allowed are "
+            + ", ".join(scenario_names())
+        )
+    return name
+
+
 def scenario_path(name_or_path: str | Path) -> Path:
     """Resolve a shipped scenario name or a path to a scenario file."""
     path = Path(name_or_path)

@@ -21,7 +21,7 @@ from agents.migrants import MigrantState
 from model.model import FORKABLE, ChannelModel
 from model.parameters import check_seed
 from model.run import MAX_DAYS, counterfactual_of, daily_series, shared_days, weekly_series
-from model.scenarios import scenario_parameters
+from model.scenarios import check_shipped, scenario_parameters
 
 DAYS_PER_STEP = 7
 
@@ -57,6 +57,7 @@ class LiveRun:
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
         check_seed(self.seed)
+        check_shipped(self.scenario)
         self.parameters = scenario_parameters(self.scenario, **self.overrides)
         self.fork_day = shared_days(self.parameters, MAX_DAYS)
         self.counterfactual = ChannelModel(seed=self.seed, **counterfactual_of(self.parameters))

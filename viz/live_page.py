@@ -17,7 +17,7 @@ import solara.lab
 
 from model.data import load_observed_arrivals
 from model.parameters import PARAMETERS, ParameterError
-from model.scenarios import scenario_names, scenario_parameters
+from model.scenarios import check_shipped, scenario_names, scenario_parameters
 from viz.charts import PANEL_HEIGHT, network_chart, weekly_panels
 from viz.echarts_panel import ChartOption, EchartsPanel
 from viz.live import DAYS_PER_STEP, LiveRun
@@ -57,7 +57,7 @@ REDRAWS = itertools.count(1)
 
 def scenario_defaults(scenario: str) -> dict:
     """Every lever's value in a scenario (its override, else the declared default)."""
-    values = scenario_parameters(scenario)
+    values = scenario_parameters(check_shipped(scenario))
     return {name: values[name] for name in LEVERS}
 
 

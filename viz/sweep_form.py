@@ -12,7 +12,8 @@ import json
 from dataclasses import dataclass, field
 
 from experiments.engine.spec import SweepError, SweepSpec, parse_sweep
-from model.parameters import PARAMETERS
+from model.parameters import PARAMETERS, ParameterError
+from model.scenarios import check_shipped
 
 MAX_PAGE_RUNS = 400
 """The most runs a sweep started from the page may have; larger ones belong on the command line."""
@@ -115,6 +116,10 @@ def build_spec(choice: SweepChoice) -> SweepSpec:
     """The checked sweep of ``choice``; raises :class:`SweepError` (one line) if it can't run."""
     if not 1 <= len(choice.axes) <= 2:
         raise SweepError("choose one or two parameters to vary")
+    try:
+        check_shipped(choice.scenario)
+    except ParameterError as error:
+        raise SweepError(str(error)) from None
     if len(set(choice.varied)) < len(choice.varied):
         raise SweepError(f"{choice.varied[0]} is chosen twice: choose two different parameters")
     # Checked before parsing, which would build every point of a huge grid.
