@@ -591,3 +591,44 @@ def test_resuming_after_the_base_scenario_changed_is_refused(tmp_path):
         run_sweep(load_sweep(write(tmp_path, text)), out, workers=1, progress=False)
     assert "\n" not in str(refused.value)
     assert len(list((out / "runs").glob("*.parquet"))) == 2  # the old runs are kept
+
+
+def test_sigterm_to_a_sweep_stops_its_workers_within_seconds(tmp_path):
+    import signal
+    import time
+
+    import psutil
+
+    slow = "[sweep]\ndays = 2000\nreplicates = 2\n[vary.return_cap_per_week]\nvalues = [1, 2]\n"
+    path = write(tmp_path, slow)
+    sweep = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "experiments.cli",
+            "sweep",
+            str(path),
+            "--out",
+            str(tmp_path / "out"),
+            "--workers",
+            "2",
+            "--quiet",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        parent = psutil.Process(sweep.pid)
+        deadline = time.monotonic() + 60
+        workers = []
+        while len(workers) < 2 and time.monotonic() < deadline:  # spawned workers under way
+            workers = [child for child in parent.children(recursive=True) if child.is_running()]
+            time.sleep(0.5)
+        assert len(workers) >= 2, "the sweep's workers did not start"
+        time.sleep(2)  # let them start their runs (each takes far longer than this test)
+        sweep.send_signal(signal.SIGTERM)
+        sweep.wait(timeout=10)
+        _, alive = psutil.wait_procs(workers, timeout=5)
+        assert not alive, f"{len(alive)} worker(s) still running 5 s after SIGTERM"
+    finally:
+        sweep.kill()

@@ -349,6 +349,25 @@ def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.
     return store.consolidate(spec)
 
 
+PARENT_CHECK_SECONDS = 0.5
+"""How often a worker checks that the sweep that started it is still there."""
+
+
+def _exit_with_parent(parent_pid: int) -> None:
+    """In a worker process: end within a second of the sweep's own end.
+
+    A sweep stopped by SIGTERM (or killed) ends at once, but a worker would otherwise finish
+    its run, minutes later, for nothing: its result has no one to go to.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_CHECK_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+
+
 def _outcomes(
     spec: SweepSpec, runs: list[Run], workers: int
 ) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
@@ -357,7 +376,12 @@ def _outcomes(
             yield execute(spec, run)
         return
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=context,
+        initializer=_exit_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         waiting = {pool.submit(execute, spec, run): run for run in runs}
         try:
             while waiting:
