@@ -31,30 +31,33 @@ def _jan_apr(values: dict, seed: int) -> tuple[int, int]:
     return int(daily["calm_day"].sum()), int(daily["arrivals"].sum())
 
 
-def test_no_one_is_lost_on_the_way_without_diversion():
-    model = ChannelModel(seed=3, **_baseline(2024, transit_diversion_per_week=0.0))
-    on_the_way_at_start = model.coast.in_transit
-    set_out = reached = stayed = 0
-    for _ in range(60):
+def _books_of_the_way(diversion: float, seed: int, days: int = 60) -> dict[str, int]:
+    """Over ``days``: people on the way at the start, set out, reached, stayed away, left on it."""
+    model = ChannelModel(seed=seed, **_baseline(2024, transit_diversion_per_week=diversion))
+    books = {"at_start": model.coast.in_transit, "set_out": 0, "reached": 0, "stayed": 0}
+    for _ in range(days):
         model.step()
-        set_out += model.coast.set_out
-        stayed += model.coast.stayed_elsewhere
-        reached += model.coast.new_on_coast
-    assert stayed == 0 and set_out > 0
-    assert on_the_way_at_start + set_out == reached + model.coast.in_transit
+        books["set_out"] += model.coast.set_out
+        books["stayed"] += model.coast.stayed_elsewhere
+        books["reached"] += model.coast.new_on_coast
+    return books | {"still_on_the_way": model.coast.in_transit}
+
+
+def _balance(books: dict[str, int]) -> bool:
+    arrived_or_gone = books["reached"] + books["stayed"] + books["still_on_the_way"]
+    return books["at_start"] + books["set_out"] == arrived_or_gone
+
+
+def test_no_one_is_lost_on_the_way_without_diversion():
+    books = _books_of_the_way(diversion=0.0, seed=3)
+    assert books["stayed"] == 0 and books["set_out"] > 0
+    assert _balance(books)
 
 
 def test_with_diversion_the_books_of_the_way_balance():
-    model = ChannelModel(seed=4, **_baseline(2024, transit_diversion_per_week=0.5))
-    on_the_way_at_start = model.coast.in_transit
-    set_out = reached = stayed = 0
-    for _ in range(60):
-        model.step()
-        set_out += model.coast.set_out
-        stayed += model.coast.stayed_elsewhere
-        reached += model.coast.new_on_coast
-    assert stayed > 0
-    assert on_the_way_at_start + set_out == reached + stayed + model.coast.in_transit
+    books = _books_of_the_way(diversion=0.5, seed=4)
+    assert books["stayed"] > 0
+    assert _balance(books)
 
 
 @pytest.mark.parametrize("seed", [1, 2])

@@ -9,20 +9,25 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def code_version() -> str:
-    """The package version, with the git commit when run from a checkout."""
+def git_output(*arguments: str) -> str | None:
+    """What ``git`` prints for ``arguments`` in the project's checkout, or None if it can't."""
     try:
-        version = metadata.version("channel-deterrence")
-    except metadata.PackageNotFoundError:
-        version = "unknown"
-    try:
-        commit = subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), "describe", "--always", "--dirty"],
+        return subprocess.run(
+            ["git", "-C", str(PROJECT_ROOT), *arguments],
             capture_output=True,
             text=True,
             timeout=5,
             check=True,
         ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
-        return version
+        return None
+
+
+def code_version() -> str:
+    """The package version, with the git commit when run from a checkout."""
+    try:
+        version = metadata.version("channel-deterrence")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    commit = git_output("describe", "--always", "--dirty")
     return f"{version}+{commit}" if commit else version

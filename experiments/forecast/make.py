@@ -16,7 +16,6 @@ already fitted), the runs are seeds of the scenario alone, and the row says "see
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
 import tomllib
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -26,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from experiments.engine.provenance import PROJECT_ROOT, code_version
+from experiments.engine.provenance import PROJECT_ROOT, code_version, git_output
 from experiments.forecast.log import (
     LOG_FILE,
     NOT_FITTED,
@@ -192,18 +191,8 @@ def forecast_code_version() -> str:
 def changed_besides_log() -> bool:
     """Whether any tracked file but the committed log differs from the last commit."""
     log = LOG_FILE.relative_to(PROJECT_ROOT).as_posix()
-    command = ["git", "-C", str(PROJECT_ROOT), "diff", "--name-only", "HEAD"]
-    try:
-        changed = subprocess.run(
-            [*command, "--", ".", f":(exclude){log}"],
-            capture_output=True,
-            text=True,
-            timeout=5,
-            check=True,
-        ).stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return True  # unknown: keep the mark
-    return bool(changed)
+    changed = git_output("diff", "--name-only", "HEAD", "--", ".", f":(exclude){log}")
+    return changed is None or bool(changed)  # unknown: keep the mark
 
 
 def check_periods(
