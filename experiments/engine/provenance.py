@@ -9,11 +9,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
-def git_output(*arguments: str) -> str | None:
-    """What ``git`` prints for ``arguments`` in the project's checkout, or None if it can't."""
+def git_output(*arguments: str, root: Path = PROJECT_ROOT) -> str | None:
+    """What ``git`` prints for ``arguments`` in the checkout at ``root``, or None if it can't."""
     try:
         return subprocess.run(
-            ["git", "-C", str(PROJECT_ROOT), *arguments],
+            ["git", "-C", str(root), *arguments],
             capture_output=True,
             text=True,
             timeout=5,

@@ -191,7 +191,9 @@ def forecast_code_version() -> str:
 def changed_besides_log() -> bool:
     """Whether any tracked file but the committed log differs from the last commit."""
     log = LOG_FILE.relative_to(PROJECT_ROOT).as_posix()
-    changed = git_output("diff", "--name-only", "HEAD", "--", ".", f":(exclude){log}")
+    changed = git_output(
+        "diff", "--name-only", "HEAD", "--", ".", f":(exclude){log}", root=PROJECT_ROOT
+    )
     return changed is None or bool(changed)  # unknown: keep the mark
 
 
