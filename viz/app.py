@@ -10,8 +10,11 @@ from __future__ import annotations
 import solara
 import solara.lab
 
+from viz.guard import guard_solara_server
 from viz.live_page import LivePage
 from viz.sweep_page import SweepPage
+
+guard_solara_server()  # in the server: same-origin websockets only, no framing
 
 
 @solara.component
