@@ -632,3 +632,29 @@ def test_sigterm_to_a_sweep_stops_its_workers_within_seconds(tmp_path):
         assert not alive, f"{len(alive)} worker(s) still running 5 s after SIGTERM"
     finally:
         sweep.kill()
+
+
+def test_a_full_disk_stops_the_sweep_in_one_line_keeping_what_was_written(tmp_path, monkeypatch):
+    import errno
+
+    spec = load_sweep(write(tmp_path, TINY))
+    real_write = sweep_module._write_atomically
+    written = []
+
+    def fills_up(table, path):
+        if len(written) >= 2:  # the disk fills after the first run's two files
+            raise OSError(errno.ENOSPC, "No space left on device")
+        written.append(path)
+        real_write(table, path)
+
+    monkeypatch.setattr(sweep_module, "_write_atomically", fills_up)
+    with pytest.raises(SweepError) as stopped:
+        run_sweep(spec, tmp_path / "out", progress=False)
+    message = str(stopped.value)
+    assert "\n" not in message and "No space left on device" in message
+    assert "run the same command again" in message
+    monkeypatch.setattr(sweep_module, "_write_atomically", real_write)
+    kept = {path.stem for path in (tmp_path / "out" / "runs").glob("*.parquet")}
+    assert len(kept) == 1  # the first run, whole
+    finished = run_sweep(spec, tmp_path / "out", progress=False)  # space freed: it completes
+    assert sorted(finished["run_id"]) == sorted(run.run_id for run in spec.runs())

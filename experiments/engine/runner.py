@@ -338,7 +338,14 @@ def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.
         ) as bar,
     ):
         for row, weekly in outcomes:
-            store.save(row, weekly)
+            try:
+                store.save(row, weekly)
+            except OSError as error:  # a full disk, a folder removed under the sweep
+                raise SweepError(
+                    f"run {row['run_id']} could not be written to {str(store.folder)!r}: "
+                    f"{error.strerror or error}; the runs written before it are kept: free "
+                    "the space and run the same command again to finish the rest"
+                ) from None
             failed += row["status"] == "failed"
             bar.set_postfix(failed=failed)
             bar.update()
