@@ -361,7 +361,7 @@ def _run(args: argparse.Namespace) -> int:
 def _sweep(args: argparse.Namespace) -> int:
     from experiments.engine.analysis import figures_for
     from experiments.engine.runner import check_scheduler, run_sweep
-    from experiments.engine.spec import load_sweep, points_without_effect
+    from experiments.engine.spec import load_sweep
 
     spec = load_sweep(args.sweep_file)
     check_metric(args.metric)
@@ -374,11 +374,10 @@ def _sweep(args: argparse.Namespace) -> int:
         f"Sweep {spec.name!r}: {runs} runs ({runs // spec.replicates} points x "
         f"{spec.replicates} replicates), {spec.days} days each, on {engine}"
     )
-    undefined = points_without_effect(spec)
-    if undefined:
+    if spec.points_without_effect:
         print(
-            f"Note: at {undefined} point(s) the {spec.days} days end before the policy's first "
-            "day: their deterrence effect is undefined (n/a), not zero."
+            f"Note: at {spec.points_without_effect} point(s) the {spec.days} days end before "
+            "the policy's first day: their deterrence effect is undefined (n/a), not zero."
         )
     try:
         results = run_sweep(

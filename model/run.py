@@ -27,7 +27,7 @@ from model.effects import (
 )
 from model.memory_budget import check_memory
 from model.model import FORKABLE, NO_POLICY, ChannelModel
-from model.parameters import ParameterError, check_seed, validate
+from model.parameters import ParameterError, check_seed
 from model.reporters import WEEKLY_AGGREGATION
 from model.scenarios import scenario_parameters
 
@@ -216,7 +216,7 @@ def simulate_forked(
     check_days(days)
     check_seed(seed)
     # The counterfactual and every variant are held at once; each model checks itself too.
-    check_memory(validate(variants[0]), days, runs_at_once=len(variants) + 1)
+    check_memory(variants[0], days, runs_at_once=len(variants) + 1)
     cache = prefixes or PrefixCache(size=0)
     shared = min(shared_days(values, days) for values in variants)
     without = counterfactual_of(variants[0])

@@ -528,6 +528,22 @@ def test_a_resumed_store_keeps_the_code_version_that_started_it(tmp_path, monkey
     store.close()
 
 
+def _sweep_command(path: Path, out: Path, workers: int) -> list[str]:
+    """``deterrence sweep`` as a separate process runs it."""
+    return [
+        sys.executable,
+        "-m",
+        "experiments.cli",
+        "sweep",
+        str(path),
+        "--out",
+        str(out),
+        "--workers",
+        str(workers),
+        "--quiet",
+    ]
+
+
 def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_the_holder(tmp_path, capsys):
     path = write(tmp_path, TINY)
     spec = load_sweep(path)
@@ -537,18 +553,7 @@ def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_the_holder(tmp_pa
             run_sweep(spec, tmp_path / "out", progress=False)
         # another process, through the command line: one line, exit 2
         completed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "experiments.cli",
-                "sweep",
-                str(path),
-                "--out",
-                str(tmp_path / "out"),
-                "--workers",
-                "1",
-                "--quiet",
-            ],
+            _sweep_command(path, tmp_path / "out", workers=1),
             capture_output=True,
             text=True,
             check=False,
@@ -602,18 +607,7 @@ def test_sigterm_to_a_sweep_stops_its_workers_within_seconds(tmp_path):
     slow = "[sweep]\ndays = 2000\nreplicates = 2\n[vary.return_cap_per_week]\nvalues = [1, 2]\n"
     path = write(tmp_path, slow)
     sweep = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "experiments.cli",
-            "sweep",
-            str(path),
-            "--out",
-            str(tmp_path / "out"),
-            "--workers",
-            "2",
-            "--quiet",
-        ],
+        _sweep_command(path, tmp_path / "out", workers=2),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

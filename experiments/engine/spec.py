@@ -32,7 +32,7 @@ import itertools
 import math
 import tomllib
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ from scipy.stats import qmc
 from model.memory_budget import check_memory
 from model.metrics import METRICS
 from model.parameters import PARAMETERS, ParameterError, validate
-from model.run import check_days
+from model.run import check_days, has_policy, shared_days
 from model.scenarios import load_scenario
 
 DESIGNS = ("grid", "paired", "latin_hypercube", "sobol")
@@ -86,6 +86,9 @@ class SweepSpec:
     samples: int
     outputs: tuple[str, ...] | None
     text: str
+    points_without_effect: int = 0
+    """Points with a policy whose horizon ends before its first day (their effect is
+    undefined), counted when the sweep is checked."""
 
     def points(self) -> list[dict[str, Any]]:
         """The parameter points of the design, in a fixed order."""
@@ -262,20 +265,23 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
         outputs=None if outputs is None else tuple(outputs),
         text=text,
     )
-    n_runs = len(spec.points()) * replicates
+    points = spec.points()
+    n_runs = len(points) * replicates
     if n_runs > MAX_RUNS:
         raise SweepError(f"{n_runs:,} runs: allowed is at most {MAX_RUNS:,}")
-    for point in spec.points():
+    undefined = 0
+    for point in points:
+        values = validate({**base, **fixed, **point})
         # each point runs as a pair (the policy and its counterfactual) held at once
-        check_memory(validate({**base, **fixed, **point}), days, runs_at_once=2)
+        check_memory(values, days, runs_at_once=2)
+        undefined += has_policy(values) and shared_days(values, days) >= days
     asked = [name for name in outputs or () if name in EFFECT_METRICS]
-    undefined = points_without_effect(spec)
     if asked and undefined:
         raise SweepError(
-            f"outputs {asked} are undefined at {undefined} of {len(spec.points())} points: "
+            f"outputs {asked} are undefined at {undefined} of {len(points)} points: "
             f"their {days} days end before the policy's first day; allowed is a horizon past it"
         )
-    return spec
+    return replace(spec, points_without_effect=undefined)
 
 
 EFFECT_METRICS = frozenset(
@@ -288,18 +294,6 @@ EFFECT_METRICS = frozenset(
     }
 )
 """Metrics of the policy's effect: undefined when a run ends before the policy acts."""
-
-
-def points_without_effect(spec: SweepSpec) -> int:
-    """Points with a policy whose horizon ends before its first day (their effect is undefined)."""
-    from model.run import has_policy, shared_days
-
-    base = load_scenario(spec.scenario)
-    count = 0
-    for point in spec.points():
-        values = validate({**base, **spec.fixed, **point})
-        count += has_policy(values) and shared_days(values, spec.days) >= spec.days
-    return count
 
 
 def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:

@@ -30,6 +30,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from experiments.calibration.posterior import WEIGHT
+from experiments.calibration.settings import INFLOW
 from experiments.validation.persistence import log_changes
 from experiments.validation.prediction import INTERVAL, Prediction, rows_ending_before
 from experiments.validation.windows import (
@@ -43,9 +45,6 @@ from model.observed import PeriodCount, observed_arrivals
 from model.parameters import PARAMETERS
 
 PREDICTOR = "model"
-WEIGHT = "weight"
-INFLOW = "inflow_multiplier"
-"""The posterior's factor on the flow (``experiments/calibration``), not a model parameter."""
 
 
 @dataclass(frozen=True)
