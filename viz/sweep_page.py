@@ -184,8 +184,10 @@ def KeepResults(session: SweepSession):
 @solara.component
 def SweepPage():
     """The sweep page: controls on the left, the session's sweep on the right."""
+    # Known while drawn from the kernel's own thread, not from the follower's.
+    session_id = solara.use_memo(solara.get_session_id, [])
     try:
-        session = SESSIONS.session(solara.get_session_id())
+        session = SESSIONS.session(session_id)
     except SweepError as full:
         solara.Error(str(full))
         return
