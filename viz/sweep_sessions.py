@@ -79,11 +79,15 @@ class SweepSession:
             self._changed.wait_for(lambda: self.progress is not seen, timeout)
             return self.progress
 
+    def join(self, timeout: float) -> None:
+        """Wait up to ``timeout`` seconds for the sweep's thread to end."""
+        if self._thread is not None:
+            self._thread.join(timeout)
+
     def end(self) -> None:
         """Cancel the sweep and, unless kept, remove every results folder of the session."""
         self.cancel()
-        if self._thread is not None:
-            self._thread.join(STOP_WAIT_SECONDS)  # so that nothing writes into a removed folder
+        self.join(STOP_WAIT_SECONDS)  # so that nothing writes into a removed folder
         if not self.keep_results:
             for folder in self.folders:
                 shutil.rmtree(folder, ignore_errors=True)
