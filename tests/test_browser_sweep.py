@@ -74,18 +74,29 @@ def test_a_small_sweep_fills_its_heatmap_and_downloads_its_rows_offline(tmp_path
         run_started = time.monotonic()
         page.get_by_text("of 18 runs done").wait_for(timeout=30_000)
 
-        # While it runs, the page answers and another tab is a session of its own.
+        # While it runs, the page answers; another browser is a session of its own.
         enter(page, "Replicates (runs per point)", "1")
         page.get_by_text(f"9 runs: 9 points x 1 replicates, {DAYS} days each").wait_for()
-        other = page.context.new_page()
+        other = page.context.browser.new_context().new_page()
         other.goto(url + SWEEP_PATH)
         other.get_by_text("50 runs: 25 points x 2 replicates, 365 days each").wait_for(
             timeout=LOAD_TIMEOUT_MS
         )
         assert other.get_by_text("runs done").count() == 0
-        other.close()
+        other.context.close()
         enter(page, "Replicates (runs per point)", "2")
         screenshot(page, "sweep_page_running")
+
+        # Another tab of the app and back, then a reload: the sweep runs on and is followed.
+        page.get_by_role("tab", name="Live run").click()
+        page.get_by_role("button", name="Reset").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.get_by_role("tab", name="Parameter sweep").click()
+        page.get_by_text("of 18 runs done").wait_for(timeout=LOAD_TIMEOUT_MS)
+        page.reload()
+        page.get_by_text("of 18 runs").wait_for(timeout=LOAD_TIMEOUT_MS)
+        assert page.get_by_label("Days (horizon of each run)", exact=True).input_value() == str(
+            DAYS
+        )
 
         page.get_by_text("18 of 18 runs done, 0 failed - finished").wait_for(
             timeout=SWEEP_TIMEOUT_MS
@@ -113,3 +124,44 @@ def test_a_small_sweep_fills_its_heatmap_and_downloads_its_rows_offline(tmp_path
         f"sweep page browser test: {time.monotonic() - started:.1f} s in all, "
         f"{sweep_seconds:.1f} s from Run sweep to the finished heatmap"
     )
+
+
+HOLES = [
+    ("Days (horizon of each run)", 0, "abc", 'Days: "abc" is not a number'),
+    ("to (returns/week)", 0, "6000", 'return cap per week, to: "6000" is out of range'),
+    ("to (0-1)", 0, "0", "crackdown intensity: from and to are both 0"),
+    ("to (returns/week)", 0, "3", "5 steps from 0 to 3 repeat values"),
+    ("Days (horizon of each run)", 0, "200", "points end before the policy's first day"),
+]
+"""A field, what is typed into it, and the message it must give (issue 14, point 5)."""
+
+
+def test_each_hole_in_the_form_gives_its_message_and_cancel_says_where(tmp_path, monkeypatch):
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    with serve_app(APP, free_port()) as url, browser_page(viewport=(1280, 1400)) as (page, net):
+        page.goto(url + SWEEP_PATH)
+        page.get_by_text("50 runs: 25 points x 2 replicates, 365 days each").wait_for(
+            timeout=LOAD_TIMEOUT_MS
+        )
+        run = page.get_by_role("button", name="Run sweep")
+        for label, nth, typed, message in HOLES:
+            field = page.get_by_label(label, exact=True).nth(nth)
+            before = field.input_value()
+            enter(page, label, typed, nth)
+            page.get_by_text(message).first.wait_for(timeout=30_000)
+            assert run.is_disabled(), label
+            enter(page, label, before, nth)
+            page.get_by_text("50 runs: 25 points x 2 replicates").wait_for(timeout=30_000)
+            assert run.is_enabled()
+        screenshot(page, "sweep_page_checked")
+
+        enter(page, "Days (horizon of each run)", "300")
+        run.click()
+        page.get_by_text("of 50 runs done").wait_for(timeout=30_000)
+        page.get_by_role("button", name="Cancel").click()
+        page.get_by_text("Cancelled at").wait_for(timeout=30_000)
+        line = page.get_by_text("Cancelled at").inner_text()
+        assert "of 50 runs" in line and not line.startswith("Cancelled at 50")
+        assert page.get_by_text("Keep results after this browser session ends").count() == 1
+        screenshot(page, "sweep_page_cancelled")
+        assert net.offline_problems() == [] and net.page_errors == []

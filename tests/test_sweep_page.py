@@ -1,20 +1,30 @@
-"""The sweep page, rendered in-process (no browser): its controls and their defaults, the sweep
-file it builds, bad values shown as messages, the chart options, and real small sweeps run
-through its background runner."""
+"""The sweep page, rendered in-process (no browser) inside solara kernel contexts of chosen
+browser sessions: its controls and their defaults, the sweep file it builds, bad values shown as
+messages quoting what was typed, the chart options, and real small sweeps run through its
+background runner; a sweep that outlives its page and a session's end."""
 
+import asyncio
 import dataclasses
 import json
 import math
+import multiprocessing
 import tempfile
+import threading
 import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 
 import ipyvuetify as v
 import pandas as pd
 import pytest
 import solara
 from solara.components.echarts import EchartsWidget
+from solara.server import kernel, kernel_context
 
 import experiments.engine.runner as sweep_module
+import viz.sweep_page as sweep_page
+import viz.sweep_runner as sweep_runner
 from experiments.engine.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, METRIC_LABELS
 from experiments.engine.spec import SweepError, parse_sweep
 from model.parameters import PARAMETERS
@@ -23,9 +33,18 @@ from viz.sweep_charts import (
     heatmap_option,
     response_option,
 )
-from viz.sweep_form import MAX_PAGE_RUNS, Axis, SweepChoice, build_spec, numeric_parameters
-from viz.sweep_page import DEFAULT_WORKERS, MAX_WORKERS, SweepPage
+from viz.sweep_form import (
+    DEFAULT_WORKERS,
+    MAX_PAGE_RUNS,
+    MAX_WORKERS,
+    Axis,
+    SweepChoice,
+    build_spec,
+    numeric_parameters,
+)
+from viz.sweep_page import SweepPage
 from viz.sweep_runner import CANCELLED, FAILED, FINISHED, BackgroundSweep
+from viz.sweep_sessions import SweepSessions
 
 QUICK = SweepChoice(
     axes=(Axis("return_cap_per_week", 0, 400, 2),),
@@ -35,10 +54,68 @@ QUICK = SweepChoice(
 """Two runs of 30 days: enough to go through the machinery, quick enough for every test run."""
 
 
+def thread_pool(workers: int):
+    """A pool of threads in this process, so that a test's stand-ins reach the runs."""
+    return ThreadPoolExecutor(workers), lambda: None
+
+
 @pytest.fixture(autouse=True)
 def results_under_tmp_path(tmp_path, monkeypatch):
     """The page's results folders go to this test's folder, not the system's temporary one."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+
+
+@pytest.fixture(autouse=True)
+def sessions(monkeypatch):
+    """A registry of the test's own, ending a session as soon as its last kernel closes."""
+    registry = SweepSessions(limit=4, end_grace_seconds=0.0)
+    monkeypatch.setattr(sweep_page, "SESSIONS", registry)
+    yield registry
+    registry.end_all()
+
+
+@pytest.fixture
+def open_kernel():
+    """Open kernels (tabs) of browser sessions; each page rendered in one is closed after."""
+    opened = []
+
+    def open_one(session_id: str = "browser-1"):
+        context = kernel_context.VirtualKernelContext(
+            id=str(uuid.uuid4()),
+            session_id=session_id,
+            kernel=kernel.Kernel(),
+            event_loop=asyncio.new_event_loop(),
+        )
+        opened.append(context)
+        return context
+
+    yield open_one
+    for context in opened:
+        context.event_loop.close()
+
+
+@pytest.fixture
+def show(open_kernel):
+    """Render the sweep page in a new kernel of a browser session, which stays current.
+
+    ``show.kernel(rc)`` is the kernel of a page rendered before, to act on it again.
+    Every page is unmounted after the test.
+    """
+    pages = {}
+
+    def show_in(session_id: str = "browser-1"):
+        context = open_kernel(session_id)
+        context.__enter__()
+        _, rc = solara.render(SweepPage(), handle_error=False)
+        pages[id(rc)] = (context, rc)
+        return rc
+
+    show_in.kernel = lambda rc: pages[id(rc)][0]
+    yield show_in
+    for context, rc in reversed(list(pages.values())):
+        with context:
+            rc.close()
+        context.__exit__(None, None, None)
 
 
 def texts(rc) -> list[str]:
@@ -63,7 +140,7 @@ def select(rc, label: str):
 
 
 def enter(widget, text: str) -> None:
-    """Type into a number field and press Enter, as a person would."""
+    """Type into a field and press Enter, as a person would."""
     widget.v_model = text
     widget.fire_event("keyup.enter", None)
 
@@ -72,18 +149,23 @@ def button(rc, label: str):
     return rc.find(v.Btn, children=[label]).widget
 
 
+def status(rc) -> str:
+    lines = [t for t in texts(rc) if " runs" in t and (" of " in t)]
+    return lines[0] if lines else ""
+
+
 def wait_until_done(rc, timeout: float = 120.0) -> str:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        status = [t for t in texts(rc) if "runs done" in t]
-        if status and (status[0].endswith("finished") or status[0].endswith("cancelled")):
-            return status[0]
+        line = status(rc)
+        if line.endswith("finished") or line.startswith("Cancelled"):
+            return line
         time.sleep(0.2)
     raise AssertionError(f"the sweep did not finish: {texts(rc)}")
 
 
-def test_controls_default_to_cap_by_crackdown_on_the_pilot():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_controls_default_to_cap_by_crackdown_on_the_pilot(show):
+    rc = show()
     assert select(rc, "Scenario").v_model == "pilot"
     assert select(rc, "First parameter").v_model == "return_cap_per_week"
     assert select(rc, "Second parameter").v_model == "crackdown_intensity"
@@ -101,17 +183,20 @@ def test_controls_default_to_cap_by_crackdown_on_the_pilot():
     assert not button(rc, "Run sweep").disabled and button(rc, "Cancel").disabled
 
 
-def test_parameter_choices_are_the_declared_numbers():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_parameter_choices_are_the_declared_numbers(show):
+    rc = show()
     first, second = select(rc, "First parameter"), select(rc, "Second parameter")
-    assert first.items == numeric_parameters()
-    assert second.items == ["none", *numeric_parameters()]
-    assert "start_date" not in first.items and "patrol_intensity" in first.items
+    offered = [item["value"] for item in first.items if "value" in item]
+    assert sorted(offered) == sorted(
+        name for name, declared in PARAMETERS.items() if declared.kind in (int, float)
+    )
+    assert offered == numeric_parameters() and "start_date" not in offered
+    assert [item["value"] for item in second.items if "value" in item] == ["none", *offered]
     assert select(rc, "Metric").items == list(METRIC_LABELS)
 
 
-def test_choosing_a_parameter_sets_its_range_from_its_bounds():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_choosing_a_parameter_sets_its_range_from_its_bounds(show):
+    rc = show()
     select(rc, "Second parameter").v_model = "patrol_intensity"
     patrol = PARAMETERS["patrol_intensity"]
     assert float(field(rc, f"from ({patrol.unit})").v_model) == patrol.low
@@ -163,26 +248,26 @@ def test_impossible_choices_are_refused_in_one_line(choice, expected):
     assert expected in str(refused.value) and "\n" not in str(refused.value)
 
 
-def test_a_bad_range_is_a_message_on_the_page_and_blocks_the_run():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_a_bad_range_is_a_message_on_the_page_and_blocks_the_run(show):
+    rc = show()
     enter(field(rc, "from (returns/week)"), "-10")
     (message,) = [text for text in alerts(rc) if "out of range" in text]
-    assert message.startswith("return_cap_per_week=-10 is out of range")  # as typed
+    assert message.startswith('return cap per week, from: "-10" is out of range')  # as typed
     assert button(rc, "Run sweep").disabled
     enter(field(rc, "from (returns/week)"), "0")
     assert not [text for text in alerts(rc) if "out of range" in text]
     assert not button(rc, "Run sweep").disabled
 
 
-def test_more_workers_than_cores_is_a_message_on_the_page():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_more_workers_than_cores_is_a_message_on_the_page(show):
+    rc = show()
     enter(field(rc, "Workers (processes)"), str(MAX_WORKERS + 1))
-    assert any("(cores)" in text for text in alerts(rc))
+    assert any(f"allowed is a whole number from 1 to {MAX_WORKERS}" in text for text in alerts(rc))
     assert button(rc, "Run sweep").disabled
 
 
-def test_too_many_runs_is_a_message_on_the_page():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def test_too_many_runs_is_a_message_on_the_page(show):
+    rc = show()
     enter(field(rc, "steps", 1), "50")
     assert any(f"the page runs at most {MAX_PAGE_RUNS}" in text for text in alerts(rc))
     assert button(rc, "Run sweep").disabled
@@ -305,14 +390,58 @@ def test_background_sweep_publishes_each_run_and_finishes(tmp_path):
     assert final.resume_command().startswith(f"deterrence sweep {sweep.folder}/sweep.toml")
 
 
-def test_a_cancelled_background_sweep_keeps_what_finished():
+def quick_row(spec, run):
+    """A run's row as the engine makes it, made at once (no model run)."""
+    row = {"run_id": run.run_id, "point": run.point, "replicate": run.replicate, "seed": run.seed}
+    row.update({name: run.overrides[name] for name in spec.varied})
+    row.update(status="ok", error="", wall_seconds=0.0, arrivals=float(run.point))
+    return row, None
+
+
+def test_no_run_starts_after_a_cancel(monkeypatch):
+    """Cancelled after its first run, a sweep hands out nothing more and waits for nothing."""
+    started, release = [], threading.Event()
+
+    def first_quick_then_slow(spec, run):
+        started.append(run.run_id)
+        if len(started) > 1:
+            release.wait(60)  # under way until the test lets it go
+        return quick_row(spec, run)
+
+    monkeypatch.setattr(sweep_runner, "execute", first_quick_then_slow)
+    choice = dataclasses.replace(QUICK, axes=(Axis("return_cap_per_week", 0, 500, 6),))
+
     def cancel_at_first_row(progress):
         if progress.done == 1:
             sweep.cancel()
 
-    sweep = BackgroundSweep(build_spec(QUICK), workers=1, on_progress=cancel_at_first_row)
-    final = sweep.run()
-    assert final.state == CANCELLED and final.done == 1 < final.total
+    sweep = BackgroundSweep(build_spec(choice), 2, cancel_at_first_row, pool=thread_pool)
+    try:
+        final = sweep.run()  # returns with the second run still under way
+        assert not release.is_set()
+    finally:
+        release.set()
+    assert final.state == CANCELLED and final.done == 1 and final.total == 6
+    assert started == ["p00000-r000", "p00001-r000"]  # one a worker; none after the cancel
+
+
+def test_a_cancel_ends_the_worker_processes_and_keeps_what_finished():
+    """Cancelled while its first run is under way, a sweep stops its workers (not waiting)."""
+    choice = dataclasses.replace(QUICK, days=365)
+    first_publish = threading.Event()
+    sweep = BackgroundSweep(build_spec(choice), 1, lambda progress: first_publish.set())
+    runner = threading.Thread(target=sweep.run)
+    runner.start()
+    first_publish.wait(30)
+    time.sleep(1.0)  # the worker process has started its year
+    sweep.cancel()
+    runner.join(120)
+    assert sweep.progress.state == CANCELLED and sweep.progress.done == 0
+    deadline = time.monotonic() + 30
+    while multiprocessing.active_children() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert multiprocessing.active_children() == []
+    print(f"cancel to the sweep's end: {sweep.cancel_seconds:.2f} s")
 
 
 def test_failed_runs_and_a_failed_sweep_are_messages_not_exceptions(monkeypatch):
@@ -320,27 +449,33 @@ def test_failed_runs_and_a_failed_sweep_are_messages_not_exceptions(monkeypatch)
         raise RuntimeError("no boats today\ntraceback-like detail")
 
     monkeypatch.setattr(sweep_module, "run_scenario", boom)
-    final = BackgroundSweep(build_spec(QUICK), 1, lambda progress: None).run()
+    final = BackgroundSweep(build_spec(QUICK), 1, lambda progress: None, pool=thread_pool).run()
     assert final.state == FINISHED and final.failed == 2
     assert final.rows[0]["error"] == "RuntimeError: no boats today"
 
-    def sweep_breaks(*args, **kwargs):
-        raise SweepError("a worker process died during run p00000-r000")
+    def worker_dies(*args, **kwargs):
+        raise BrokenProcessPool("gone")
 
-    monkeypatch.setattr("viz.sweep_runner.run_sweep", sweep_breaks)
-    final = BackgroundSweep(build_spec(QUICK), 1, lambda progress: None).run()
+    monkeypatch.setattr(sweep_runner, "execute", worker_dies)
+    final = BackgroundSweep(build_spec(QUICK), 1, lambda progress: None, pool=thread_pool).run()
     assert final.state == FAILED
-    assert final.message == "SweepError: a worker process died during run p00000-r000"
+    assert final.message.startswith("SweepError: a worker process died during run p00000-r000")
 
 
-def test_a_small_sweep_runs_to_completion_through_the_page():
-    _, rc = solara.render(SweepPage(), handle_error=False)
+def short_sweep(rc, steps: int) -> None:
+    """Set the page to ``steps`` runs of 30 days (arrivals: the policy starts later)."""
     enter(field(rc, "to (returns/week)"), "400")
-    enter(field(rc, "steps", 0), "2")
+    enter(field(rc, "steps", 0), str(steps))
     select(rc, "Second parameter").v_model = "none"
     enter(field(rc, "Replicates (runs per point)"), "1")
     enter(field(rc, "Days (horizon of each run)"), "30")
     enter(field(rc, "Workers (processes)"), "1")
+    select(rc, "Metric").v_model = "arrivals"
+
+
+def test_a_small_sweep_runs_to_completion_through_the_page(show):
+    rc = show()
+    short_sweep(rc, 2)
     assert "2 runs: 2 points x 1 replicates, 30 days each" in texts(rc)
     button(rc, "Run sweep").click()
     assert wait_until_done(rc) == "2 of 2 runs done, 0 failed - finished"
@@ -350,23 +485,89 @@ def test_a_small_sweep_runs_to_completion_through_the_page():
     assert any("Download results (CSV)" in str(w.children) for w in rc.find(v.Btn).widgets)
 
 
-def test_cancel_on_the_page_stops_the_sweep_and_keeps_what_finished():
-    _, rc = solara.render(SweepPage(), handle_error=False)
-    enter(field(rc, "to (returns/week)"), "400")
-    enter(field(rc, "steps", 0), "6")
-    select(rc, "Second parameter").v_model = "none"
-    enter(field(rc, "Replicates (runs per point)"), "1")
-    enter(field(rc, "Days (horizon of each run)"), "30")
-    enter(field(rc, "Workers (processes)"), "1")
+def test_cancel_on_the_page_says_where_it_stopped(show):
+    rc = show()
+    short_sweep(rc, 6)
     button(rc, "Run sweep").click()
     button(rc, "Cancel").click()  # long before the six runs are done
-    status = wait_until_done(rc)
-    assert status.endswith("cancelled") and not status.startswith("6 of 6"), status
+    line = wait_until_done(rc)
+    assert line.startswith("Cancelled at ") and "of 6 runs" in line, line
+    assert not line.startswith("Cancelled at 6 of 6")
+    (bar,) = rc.find(v.ProgressLinear).widgets
+    assert bar.value < 100 and bar.color == "warning"  # not a full bar
 
 
-def test_tabs_have_their_own_sweep_settings():
-    _, first = solara.render(SweepPage(), handle_error=False)
-    _, second = solara.render(SweepPage(), handle_error=False)
-    enter(field(first, "Replicates (runs per point)"), "1")
+def test_a_running_sweep_outlives_its_page_and_the_next_page_follows_it(show, sessions):
+    first = show("browser-1")
+    short_sweep(first, 3)
+    button(first, "Run sweep").click()
+    with show.kernel(first):
+        first.close()  # another tab of the app, or a reload: the page is gone
+    session = sessions.session("browser-1")
+    assert session.running or session.progress.state == FINISHED  # it ran on
+
+    again = show("browser-1")  # the page drawn again, in a new kernel of the same browser
+    assert field(again, "steps", 0).v_model == "3"  # the form as it was left
+    assert select(again, "Metric").v_model == "arrivals"
+    assert wait_until_done(again) == "3 of 3 runs done, 0 failed - finished"
+    assert any(str(session.folders[0]) in html for html in markdowns(again))
+
+    other = show("browser-2")  # another browser: a session of its own
+    assert status(other) == "" and field(other, "steps", 0).v_model == "5"
+
+
+def markdowns(rc) -> list[str]:
+    """The HTML of the page's Markdown blocks."""
+    return [str(w.template) for w in rc.find(v.VuetifyTemplate).widgets]
+
+
+@pytest.mark.parametrize(
+    ("label", "nth", "typed", "expected"),
+    [
+        ("Days (horizon of each run)", 0, "abc", 'Days: "abc" is not a number'),
+        ("Replicates (runs per point)", 0, "2.5", 'Replicates: "2.5" is not valid'),
+        ("to (returns/week)", 0, "5000.5", 'return cap per week, to: "5000.5" is out of range'),
+        ("from (0-1)", 0, "1.5", 'crackdown intensity, from: "1.5" is out of range'),
+        ("to (0-1)", 0, "0", "crackdown intensity: from and to are both 0"),
+        ("to (returns/week)", 0, "3", "5 steps from 0 to 3 repeat values"),
+        ("Days (horizon of each run)", 0, "200", "points end before the policy's first day"),
+        ("Workers (processes)", 0, "x", 'Workers: "x" is not a number'),
+    ],
+)
+def test_each_hole_in_the_form_is_a_message_that_blocks_the_run(show, label, nth, typed, expected):
+    rc = show()
+    enter(field(rc, label, nth), typed)
+    assert any(expected in text for text in alerts(rc)), alerts(rc)
+    assert button(rc, "Run sweep").disabled
+    assert field(rc, label, nth).v_model == typed  # kept as typed, to be put right
+
+
+def test_a_horizon_before_the_policy_is_only_a_note_for_other_metrics(show):
+    rc = show()
+    enter(field(rc, "Days (horizon of each run)"), "200")
+    select(rc, "Metric").v_model = "arrivals"
+    assert any("(at least 218 days)" in text for text in alerts(rc)), alerts(rc)
+    assert not button(rc, "Run sweep").disabled
+
+
+def test_menus_are_grouped_policy_first_with_readable_labels(show):
+    rc = show()
+    items = select(rc, "First parameter").items
+    assert items[0] == {"header": "Policy levers"}
+    headers = [item["header"] for item in items if "header" in item]
+    assert len(headers) == len(set(headers)) >= 5  # each group once
+    cap = next(item for item in items if item.get("value") == "return_cap_per_week")
+    assert cap["text"] == "return cap per week (returns/week)"
+    assert items.index(cap) < 10  # among the policy's levers, near the top
+    assert select(rc, "First parameter").hint == PARAMETERS["return_cap_per_week"].description
+
+
+def test_browser_sessions_have_their_own_form_and_a_reload_keeps_it(show):
+    first = show("browser-1")
+    second = show("browser-2")
+    with show.kernel(first):
+        enter(field(first, "Replicates (runs per point)"), "1")
     assert "25 points x 1 replicates" in " ".join(texts(first))
     assert "25 points x 2 replicates" in " ".join(texts(second))
+    reloaded = show("browser-1")
+    assert "25 points x 1 replicates" in " ".join(texts(reloaded))

@@ -1,16 +1,19 @@
 """The sweep page: vary one or two parameters, run the sweep in the background, watch it fill in.
 
-Serve it alone with ``solara run viz/sweep_page.py``. The controls are written as a sweep file
-and checked as sweep files are (:mod:`viz.sweep_form`); the sweep runs on the sweep machinery
-in a background task (:mod:`viz.sweep_runner`), so the page stays usable while it runs, and its
-results folder can be resumed from the command line. Each browser tab has its own sweep. Bad
-values and failed runs are shown as messages, never as a traceback.
+Serve it alone with ``solara run viz/sweep_page.py``. The fields keep what was typed and are
+checked as sweep files are (:mod:`viz.sweep_form`): anything that cannot run is one message and
+keeps Run off. The form, the sweep and its results folders belong to the browser session, not
+to the page (:mod:`viz.sweep_sessions`): another tab of the app, or a reload, loses nothing, and
+a running sweep runs on while the page is away. The sweep runs on the sweep machinery
+(:mod:`viz.sweep_runner`), so its results folder can be resumed from the command line; the
+folders are removed when the session ends unless the user keeps them.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import os
+import atexit
+import threading
+from dataclasses import replace
 
 import solara
 import solara.lab
@@ -20,66 +23,90 @@ from experiments.engine.runner import summarise_points
 from experiments.engine.spec import SweepError, SweepSpec
 from model.parameters import PARAMETERS
 from model.scenarios import scenario_names
-from viz.sweep_charts import (
-    DETERRENCE,
-    heatmap_option,
-    response_option,
-)
+from viz.sweep_charts import DETERRENCE, heatmap_option, response_option
 from viz.sweep_form import (
-    CRACKDOWN,
     MAX_PAGE_RUNS,
-    RETURN_CAP,
-    Axis,
-    SweepChoice,
+    MAX_WORKERS,
+    AxisForm,
+    SweepForm,
     build_spec,
-    numeric_parameters,
+    horizon_problem,
+    parameter_menu,
+    refuses_effect,
 )
-from viz.sweep_runner import CANCELLED, FAILED, BackgroundSweep, SweepProgress
+from viz.sweep_runner import CANCELLED, FAILED, FINISHED, SweepProgress
+from viz.sweep_sessions import SESSIONS, SweepSession
 
 NO_PARAMETER = "none"
-MAX_WORKERS = os.cpu_count() or 1
-DEFAULT_WORKERS = min(2, MAX_WORKERS)
 CHART_STYLE = {"style": "height: 460px; width: 100%;"}
+FOLLOW_SECONDS = 1.0
+"""How long the page's follower waits for news of the sweep before looking again."""
+BAR_COLOURS = {FINISHED: "success", CANCELLED: "warning", FAILED: "error"}
 
 
-def checked(choice: SweepChoice) -> SweepSpec | str:
-    """The sweep of ``choice``, or why it cannot run (one line)."""
+def _follow_kernel():
+    """Count each kernel (tab, reload) of a browser session, so its end is known."""
+    session_id, kernel_id = solara.get_session_id(), solara.get_kernel_id()
+    SESSIONS.kernel_opened(session_id, kernel_id)
+    return lambda: SESSIONS.kernel_closed(session_id, kernel_id)
+
+
+solara.lab.on_kernel_start(_follow_kernel)
+atexit.register(SESSIONS.end_all)  # a stopped server leaves no unkept results folder
+
+
+def checked(form: SweepForm) -> tuple[SweepSpec | None, int, str, str]:
+    """The form's sweep and workers, why it cannot run (one line), and a note on its horizon."""
     try:
-        return build_spec(choice)
+        spec = build_spec(form.choice())
+        workers = form.worker_count(MAX_WORKERS)
     except SweepError as problem:
-        return str(problem)
+        return None, 0, str(problem), ""
+    horizon = horizon_problem(spec)
+    if horizon and refuses_effect(form.metric):
+        label = METRIC_LABELS.get(form.metric, form.metric)
+        return spec, workers, f"{label}: {horizon}", ""
+    return spec, workers, "", horizon
 
 
 @solara.component
-def AxisControls(title: str, axis: solara.Reactive, optional: bool):
+def NumberField(label: str, text: str, on_text):
+    """A number typed as text: kept as typed, read (and refused in words) by the form."""
+    solara.InputText(label, value=text, on_value=on_text, continuous_update=False)
+
+
+@solara.component
+def AxisControls(title: str, axis: AxisForm | None, on_axis, optional: bool):
     """Choose a parameter to vary (or none, if ``optional``) and its range."""
-    names = ([NO_PARAMETER] if optional else []) + numeric_parameters()
-    current = axis.value
+    items = ([{"text": "none", "value": NO_PARAMETER}] if optional else []) + parameter_menu()
 
     def choose(name: str) -> None:
-        axis.set(None if name == NO_PARAMETER else Axis.spanning(name))
+        on_axis(None if name == NO_PARAMETER else AxisForm.spanning(name))
 
     def change(part: str):
-        return lambda value: axis.set(dataclasses.replace(axis.value, **{part: value}))
+        return lambda text: on_axis(replace(axis, **{part: text}))
 
-    solara.Select(
-        title,
-        values=names,
-        value=NO_PARAMETER if current is None else current.parameter,
-        on_value=choose,
+    solara.v.Select(
+        label=title,
+        items=items,
+        v_model=NO_PARAMETER if axis is None else axis.parameter,
+        on_v_model=choose,
+        hint="" if axis is None else PARAMETERS[axis.parameter].description,
+        persistent_hint=True,
+        menu_props={"maxHeight": 420},
     )
-    if current is not None:
-        unit = PARAMETERS[current.parameter].unit
+    if axis is not None:
+        unit = PARAMETERS[axis.parameter].unit
         with solara.Row():
-            solara.InputFloat(f"from ({unit})", value=current.start, on_value=change("start"))
-            solara.InputFloat(f"to ({unit})", value=current.stop, on_value=change("stop"))
-            solara.InputInt("steps", value=current.steps, on_value=change("steps"))
+            NumberField(f"from ({unit})", axis.start, change("start"))
+            NumberField(f"to ({unit})", axis.stop, change("stop"))
+            NumberField("steps", axis.steps, change("steps"))
 
 
 @solara.component
-def SweepChart(sweep: BackgroundSweep, progress: SweepProgress, metric: str):
+def SweepChart(spec: SweepSpec, progress: SweepProgress, metric: str):
     """The response curve or heatmap of the runs finished so far, with its caption."""
-    varied = sweep.spec.varied
+    varied = spec.varied
     names = list(varied)
     results = progress.results()
     points = summarise_points(results, names) if len(results) else results
@@ -104,19 +131,26 @@ def SweepChart(sweep: BackgroundSweep, progress: SweepProgress, metric: str):
     solara.Text(caption)
 
 
+def status_line(progress: SweepProgress, cancelling: bool) -> str:
+    """Where the sweep stands in words: running, cancelling, cancelled at, finished, failed."""
+    counts = f"{progress.done} of {progress.total} runs"
+    failed = f", {progress.failed} failed"
+    if progress.state == CANCELLED:
+        return f"Cancelled at {counts}{failed}; the finished runs are kept"
+    if progress.state == FAILED:
+        return f"Stopped at {counts}{failed}"
+    if progress.running:
+        return f"{counts} done{failed}" + (" - cancelling" if cancelling else "")
+    return f"{counts} done{failed} - finished"
+
+
 @solara.component
-def SweepStatus(sweep: BackgroundSweep, progress: SweepProgress, cancel_asked: bool):
-    """Progress bar, counts, messages and the results folder of the current sweep."""
+def SweepStatus(session: SweepSession, progress: SweepProgress):
+    """Progress bar, counts, messages and the results folder of the session's sweep."""
     percent = 100 * progress.done / progress.total if progress.total else 100
-    solara.ProgressLinear(value=percent if progress.running else 100)
-    text = f"{progress.done} of {progress.total} runs done, {progress.failed} failed"
-    if progress.running and cancel_asked:
-        text += " - cancelling after the runs under way"
-    elif progress.state == CANCELLED:
-        text += " - cancelled"
-    elif not progress.running and progress.state != FAILED:
-        text += " - finished"
-    solara.Text(text)
+    solara.ProgressLinear(value=percent, color=BAR_COLOURS.get(progress.state, "primary"))
+    cancelling = session.sweep is not None and session.sweep.cancelling
+    solara.Text(status_line(progress, cancelling))
     if progress.state == FAILED:
         solara.Error(f"The sweep stopped: {progress.message}. Finished runs are kept.")
     if progress.failed:
@@ -131,63 +165,92 @@ def SweepStatus(sweep: BackgroundSweep, progress: SweepProgress, cancel_asked: b
 
 
 @solara.component
+def KeepResults(session: SweepSession):
+    """Whether the session's results folders outlive it, and where they are."""
+    keep = solara.use_reactive(
+        session.keep_results, on_change=lambda value: setattr(session, "keep_results", value)
+    )
+    solara.Checkbox(label="Keep results after this browser session ends", value=keep)
+    folders = ", ".join(f"`{folder}`" for folder in session.folders)
+    if keep.value:
+        solara.Markdown(f"Kept in {folders}: remove them yourself when done.")
+    else:
+        solara.Markdown(
+            f"The results in {folders} are removed when this browser session ends (all its "
+            "tabs closed for a minute); tick the box to keep them."
+        )
+
+
+@solara.component
 def SweepPage():
-    """The sweep page: controls on the left, the running or finished sweep on the right."""
-    scenario = solara.use_reactive("pilot")
-    first = solara.use_reactive(Axis.spanning(RETURN_CAP))
-    second = solara.use_reactive(Axis.spanning(CRACKDOWN))
-    replicates = solara.use_reactive(2)
-    days = solara.use_reactive(365)
-    metric = solara.use_reactive(DETERRENCE)
-    workers = solara.use_reactive(DEFAULT_WORKERS)
-    sweep = solara.use_reactive(None)  # the BackgroundSweep of this tab, once started
-    progress = solara.use_reactive(None)  # its latest SweepProgress, set by the sweep's thread
-    cancel_asked = solara.use_reactive(False)
+    """The sweep page: controls on the left, the session's sweep on the right."""
+    # Known while drawn from the kernel's own thread, not from the follower's.
+    session_id = solara.use_memo(solara.get_session_id, [])
+    try:
+        session = SESSIONS.session(session_id)
+    except SweepError as full:
+        solara.Error(str(full))
+        return
+    form = solara.use_reactive(session.form, on_change=lambda new: setattr(session, "form", new))
+    progress = solara.use_reactive(session.progress)
+    _, redraw = solara.use_state(0)
 
-    axes = tuple(axis for axis in (first.value, second.value) if axis is not None)
-    choice = SweepChoice(scenario.value, axes, replicates.value, days.value)
-    spec = solara.use_memo(lambda: checked(choice), dependencies=[choice])
-    problem = spec if isinstance(spec, str) else ""
-    if not problem and not 1 <= workers.value <= MAX_WORKERS:
-        problem = f"workers={workers.value} is not valid: allowed is 1 to {MAX_WORKERS} (cores)"
-    running = progress.value is not None and progress.value.running
+    def follow(stop: threading.Event) -> None:
+        # The sweep's own thread belongs to no page: this one brings its news to this page.
+        seen = session.progress
+        progress.set(seen)
+        while not stop.is_set():
+            latest = session.wait_for_news(seen, FOLLOW_SECONDS)
+            if latest is not seen:
+                progress.set(latest)
+                seen = latest
 
-    def run_in_background() -> None:
-        if sweep.value is not None:
-            sweep.value.run()
+    solara.use_thread(follow, dependencies=[session])
 
-    task = solara.lab.use_task(run_in_background, dependencies=None, raise_error=False)
+    spec, workers, problem, note = solara.use_memo(lambda: checked(form.value), [form.value])
+    running = session.running
+
+    def edit(**changes) -> None:
+        form.set(replace(form.value, **changes))
 
     def start() -> None:
-        if problem or running:
+        if problem or session.running:
             return
-        cancel_asked.set(False)
-        new_sweep = BackgroundSweep(spec, workers.value, progress.set)
-        sweep.set(new_sweep)
-        progress.set(new_sweep.progress)  # running from now on: a second click starts nothing
-        task()
+        session.start(spec, workers)
+        progress.set(session.progress)
 
     def cancel() -> None:
-        if sweep.value is not None:
-            sweep.value.cancel()
-            cancel_asked.set(True)
-
-    def cancel_on_close():
-        # A closed tab stops its sweep after the runs under way, rather than running on unseen.
-        return lambda: sweep.value.cancel() if sweep.value is not None else None
-
-    solara.use_effect(cancel_on_close, [])
+        session.cancel()
+        redraw(lambda count: count + 1)
 
     solara.Title("Channel deterrence model: parameter sweep")
     with solara.Columns([1, 2]):
         with solara.Column():
-            solara.Select("Scenario", values=scenario_names(), value=scenario)
-            AxisControls("First parameter", first, optional=False)
-            AxisControls("Second parameter", second, optional=True)
-            solara.InputInt("Replicates (runs per point)", value=replicates)
-            solara.InputInt("Days (horizon of each run)", value=days)
-            solara.Select("Metric", values=list(METRIC_LABELS), value=metric)
-            solara.InputInt("Workers (processes)", value=workers)
+            solara.Select(
+                "Scenario",
+                values=scenario_names(),
+                value=form.value.scenario,
+                on_value=lambda name: edit(scenario=name),
+            )
+            AxisControls(
+                "First parameter", form.value.first, lambda a: edit(first=a), optional=False
+            )
+            AxisControls(
+                "Second parameter", form.value.second, lambda a: edit(second=a), optional=True
+            )
+            NumberField(
+                "Replicates (runs per point)",
+                form.value.replicates,
+                lambda text: edit(replicates=text),
+            )
+            NumberField("Days (horizon of each run)", form.value.days, lambda text: edit(days=text))
+            solara.Select(
+                "Metric",
+                values=list(METRIC_LABELS),
+                value=form.value.metric,
+                on_value=lambda metric: edit(metric=metric),
+            )
+            NumberField("Workers (processes)", form.value.workers, lambda t: edit(workers=t))
         with solara.Column():
             solara.Markdown("## Parameter sweep")
             solara.Markdown(
@@ -195,7 +258,7 @@ def SweepPage():
                 f"deterrence effect is the policy's alone. At most {MAX_PAGE_RUNS} runs from "
                 "the page; larger sweeps run with `deterrence sweep`."
             )
-            if choice.fixes_cap_growth():
+            if spec is not None and spec.fixed:
                 solara.Info(
                     "The return cap is varied, so its weekly growth is fixed at 0: each point "
                     "keeps its cap all pilot long (as in "
@@ -208,6 +271,8 @@ def SweepPage():
                     f"{len(spec.runs())} runs: {len(spec.points())} points x "
                     f"{spec.replicates} replicates, {spec.days} days each"
                 )
+            if note:
+                solara.Warning(note)
             with solara.Row():
                 solara.Button(
                     "Run sweep",
@@ -216,16 +281,19 @@ def SweepPage():
                     disabled=bool(problem) or running,
                 )
                 solara.Button("Cancel", on_click=cancel, disabled=not running)
-            if progress.value is not None:
-                SweepStatus(sweep.value, progress.value, cancel_asked.value)
-                SweepChart(sweep.value, progress.value, metric.value)
-                if progress.value.done:
-                    results = progress.value.results()
+            shown = progress.value
+            if shown is not None and session.sweep is not None:
+                SweepStatus(session, shown)
+                SweepChart(session.sweep.spec, shown, form.value.metric)
+                if shown.done:
+                    results = shown.results()
                     solara.FileDownload(
                         lambda: results.to_csv(index=False),
                         filename="sweep-results.csv",
                         label="Download results (CSV)",
                     )
+            if session.folders:
+                KeepResults(session)
 
 
 Page = SweepPage
