@@ -28,6 +28,8 @@ POLICY_BLUE = "#5b9bd5"
 COUNTERFACTUAL_INK = "#222222"
 MARK_INK = "#b03a2e"
 
+LABEL_HEIGHTS = ("insideEndTop", "insideMiddleTop")
+
 MARK_MARGIN_DAYS = 21
 """Days of axis after the last policy date, so that its mark and label stay inside the chart."""
 
@@ -56,10 +58,15 @@ def policy_mark_lines(timeline: Timeline) -> dict:
         "silent": True,
         "symbol": "none",
         "lineStyle": {"color": MARK_INK, "type": "solid", "width": 1},
-        "label": {"position": "insideEndTop", "fontSize": 10, "color": MARK_INK},
+        "label": {"fontSize": 10, "color": MARK_INK},
         "data": [
-            {"name": what, "xAxis": date.isoformat(), "label": {"formatter": what}}
-            for what, date in timeline.marks
+            {
+                "name": what,
+                "xAxis": date.isoformat(),
+                # alternate heights, so that the labels of dates close together do not overlap
+                "label": {"formatter": what, "position": LABEL_HEIGHTS[index % 2]},
+            }
+            for index, (what, date) in enumerate(timeline.marks)
         ],
     }
 

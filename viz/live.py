@@ -213,17 +213,28 @@ class LiveRun:
 def coast_neighbourhood(model: ChannelModel, size: int) -> np.ndarray:
     """Up to ``size`` people on the coast, found by following ties from the longest-waiting.
 
-    Following ties (rather than drawing at random) keeps the sample's contacts in view.
+    Following ties (rather than drawing at random) keeps the sample's contacts in view; when
+    the people reached have no more contacts on the coast, the next longest-waiting person
+    not yet shown starts another group.
     """
     coast = model.population.in_state(MigrantState.IN_FRANCE)
     if len(coast) == 0:
         return coast
     on_coast = np.zeros(len(model.population), dtype=bool)
     on_coast[coast] = True
-    chosen = [int(coast[0])]
-    seen = set(chosen)
-    frontier = np.array(chosen)
-    while len(chosen) < size and len(frontier):
+    chosen: list[int] = []
+    seen: set[int] = set()
+    frontier = np.array([], dtype=np.int64)
+    waiting = iter(coast.tolist())
+    while len(chosen) < size:
+        if not len(frontier):
+            newcomer = next((person for person in waiting if person not in seen), None)
+            if newcomer is None:
+                break
+            chosen.append(newcomer)
+            seen.add(newcomer)
+            frontier = np.array([newcomer], dtype=np.int64)
+            continue
         nearby = np.unique(model.network.neighbours_of(frontier))
         nearby = [int(n) for n in nearby[on_coast[nearby]] if int(n) not in seen]
         nearby = nearby[: size - len(chosen)]

@@ -110,11 +110,12 @@ def from_query(query: str) -> LiveSettings:
     scenario = check_shipped(pairs.get("scenario", DEFAULT_SCENARIO))
     seed_text = pairs.get("seed", str(DEFAULT_SEED))
     try:
-        seed = check_seed(int(seed_text))
+        seed = int(seed_text)
     except ValueError:
         raise ParameterError(
             f"seed={seed_text!r} is not valid: allowed is a whole number >= 0"
         ) from None
+    check_seed(seed)
     levers = scenario_defaults(scenario)
     for name in set(pairs) & set(LEVERS):
         levers[name] = PARAMETERS[name].coerce(pairs[name])
