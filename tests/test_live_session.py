@@ -136,6 +136,7 @@ def test_a_link_opens_at_day_0_and_waits_for_apply_during_a_run():
 def test_apply_goes_on_from_the_policy_start_or_restarts_and_says_which():
     session = LiveSession.fresh(LiveSettings.of_scenario("pilot", 4))
     session.advance(250)
+    before = session.run.effect()
     session.edit(session.pending.with_lever("return_cap_per_week", 300))
     assert session.run.weekly()[0]["return_cap_this_week"].max() == 50  # pending: not yet
     session.apply()
@@ -144,6 +145,7 @@ def test_apply_goes_on_from_the_policy_start_or_restarts_and_says_which():
     fresh = LiveRun("pilot", 4, {"return_cap_per_week": 300})
     fresh.advance(250)
     pd.testing.assert_frame_equal(session.run.weekly()[0], fresh.weekly()[0], check_exact=True)
+    assert session.run.effect() == fresh.effect() != before  # the effect is the new run's
     session.edit(LiveSettings(session.pending.scenario, 5, session.pending.levers))
     session.apply()
     assert session.run.day == 0 and "restarted at day 0, since the seed changed" in session.note

@@ -75,6 +75,8 @@ class LiveRun:
         # The play thread advances while the page reads: each holds the lock for a whole week
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
+        # the effect's daily series, kept for the day and policy run they were built from
+        self._effect_series: tuple = (None, None, None, None)
         check_seed(self.seed)
         check_shipped(self.scenario)
         self.parameters = scenario_parameters(self.scenario, **self.overrides)
@@ -190,8 +192,11 @@ class LiveRun:
         with self._lock:
             if self._forked is None or self.day == 0:
                 return None
-            policy = daily_series(self._forked, EFFECT_RECORDS)
-            counterfactual = daily_series(self.counterfactual, EFFECT_RECORDS)
+            day, run, policy, counterfactual = self._effect_series
+            if day != self.day or run is not self._forked:  # the page asks twice a step
+                policy = daily_series(self._forked, EFFECT_RECORDS)
+                counterfactual = daily_series(self.counterfactual, EFFECT_RECORDS)
+                self._effect_series = (self.day, self._forked, policy, counterfactual)
         from_date = pd.Timestamp(policy_start_date(self.parameters))
         to_date = policy["date"].iloc[-1]
         if last_days is not None:
