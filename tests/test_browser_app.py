@@ -74,6 +74,18 @@ def marked_dates(page) -> list[list[str]]:
     )
 
 
+def wait_for_charts(page, count: int = 6) -> None:
+    """Until ECharts has set up every chart (it loads asynchronously: leaving the page before
+    then makes solara's chart component fail with 'invalid dom')."""
+    page.wait_for_function(
+        f"""() => {{
+            const charts = [...document.querySelectorAll('{CHARTS}')];
+            return charts.length >= {count} && charts.every(e => e.__vue__ && e.__vue__.chart);
+        }}""",
+        timeout=60_000,
+    )
+
+
 def jump_and_run_to(page, day: int) -> None:
     page.get_by_role("button", name=re.compile(r"^Jump to the policy's start")).click()
     page.get_by_text(re.compile(r"^Day 217:")).wait_for(timeout=60_000)
@@ -91,13 +103,7 @@ def test_live_page_draws_steps_plays_and_marks_the_policy(app_url):
         page.get_by_text(
             re.compile(r"pilot starts 2025-08-06 \(day 217\); first returns 2025-09-18")
         ).wait_for()
-        page.wait_for_function(
-            f"document.querySelectorAll('{CHARTS} canvas').length >= 6", timeout=30_000
-        )
-        page.wait_for_function(
-            f"[...document.querySelectorAll('{CHARTS}')].every(e => e.__vue__ && e.__vue__.chart)",
-            timeout=30_000,
-        )
+        wait_for_charts(page)
         marks = marked_dates(page)
         assert len(marks) == 5  # arrivals, the effect, the pilot, beliefs, smugglers
         assert all(
@@ -183,12 +189,15 @@ def test_the_effect_on_the_page_is_the_summary_and_a_tab_switch_or_reload_keeps_
         )
         effect_said(page, "In the last 13 weeks")  # said, in the same form
 
+        wait_for_charts(page)
         page.get_by_role("tab", name="Parameter sweep").click()  # the app's other page
         page.get_by_role("button", name="Run sweep").wait_for(timeout=30_000)
         page.get_by_role("tab", name="Live run").click()
         page.get_by_text(re.compile(r"^Day 308:")).wait_for(timeout=30_000)
+        wait_for_charts(page)
         page.reload()
         page.get_by_text(re.compile(r"^Day 308:")).wait_for(timeout=LOAD_TIMEOUT_MS)
+        wait_for_charts(page)
         assert net.offline_problems() == []
         assert net.page_errors == []
 
@@ -199,7 +208,7 @@ def test_a_link_reopens_its_settings_and_the_exported_scenario_runs(app_url, tmp
         open_live_page(page, app_url + query)
         page.get_by_text(re.compile(r"^Scenario pilot_crackdown\.")).wait_for(timeout=30_000)
         page.get_by_text(re.compile(r"^return cap per week \(.*\): 120$")).wait_for()
-        assert page.get_by_label("Seed").input_value() == "3"
+        assert page.get_by_role("textbox", name="Seed", exact=True).input_value() == "3"
         assert day_of(page) == 0
         page.get_by_role("button", name="Step a week").click()
         page.get_by_text(re.compile(r"^Day 7:")).wait_for(timeout=30_000)
