@@ -1,5 +1,5 @@
-"""The live page, rendered in-process (no browser): stepping advances the run, levers rebuild it,
-and each rendered page has its own model."""
+"""The live page, rendered in-process (no browser): stepping advances the run, a lever change
+waits for Apply, and each rendered page has its own model."""
 
 import threading
 import time
@@ -24,6 +24,22 @@ def day_text(rc) -> str:
     return texts[0]
 
 
+def errors(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "error"]
+
+
+def notes(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "info"]
+
+
+def pending(rc) -> list[str]:
+    return [str(w.children) for w in rc.find(v.Alert).widgets if w.type == "warning"]
+
+
+def click(rc, label: str) -> None:
+    rc.find(v.Btn, children=[label]).widget.click()
+
+
 def slider(rc, name):
     label = name.replace("_", " ") + " ("
     (found,) = [w for w in rc.find(v.Slider).widgets if w.label.startswith(label)]
@@ -45,10 +61,20 @@ def test_moving_a_policy_lever_keeps_the_day_and_a_behaviour_lever_starts_again(
     cap = slider(rc, "return_cap_per_week")
     assert cap.v_model == scenario_defaults("pilot")["return_cap_per_week"]
     cap.v_model = 400
+    assert slider(rc, "return_cap_per_week").label.endswith("(pending)")
+    (waiting,) = pending(rc)
+    assert "return cap per week 50 → 400" in waiting
+    click(rc, "Apply")
     assert day_text(rc).startswith("Day 7")  # the pilot has not started: nothing to redo
+    assert pending(rc) == []
+    assert "the policy has not started yet" in notes(rc)[0]
     assert slider(rc, "return_cap_per_week").v_model == 400
-    slider(rc, "belief_weight_network").v_model = 0.5  # acts from day 0: a new run
+    slider(rc, "belief_weight_network").v_model = 0.5  # acts from day 0: a new run, on Apply
+    click(rc, "Step a week")
+    assert day_text(rc).startswith("Day 14")  # pending: the run goes on as it was
+    click(rc, "Apply")
     assert day_text(rc).startswith("Day 0")
+    assert "restarted at day 0, since belief weight network acts before" in notes(rc)[0]
 
 
 def test_a_lever_moved_after_the_fork_goes_on_from_the_fork_to_the_same_day():
@@ -93,6 +119,7 @@ def test_following_the_record_from_its_checkbox_changes_the_run():
     _, rc = solara.render(Page(), handle_error=False)
     rc.find(v.Btn, children=["Step a week"]).widget.click()
     labelled(rc, v.Checkbox, "returns_follow_record").v_model = True
+    click(rc, "Apply")
     assert day_text(rc).startswith("Day 7")  # a policy lever: the run goes on
     assert labelled(rc, v.Checkbox, "returns_follow_record").v_model is True
 
@@ -178,18 +205,22 @@ def test_a_failing_run_is_a_message_not_a_traceback(monkeypatch):
 
     monkeypatch.setattr(LiveRun, "advance", broken)
     rc.find(v.Btn, children=["Step a week"]).widget.click()
-    (alert,) = rc.find(v.Alert).widgets
-    assert "The run failed after day 0: RuntimeError: boom" in str(alert.children)
+    (alert,) = errors(rc)
+    assert "The run failed after day 0: RuntimeError: boom" in alert
 
 
 def test_a_bad_seed_is_a_message_and_a_good_one_recovers():
     _, rc = solara.render(Page(), handle_error=False)
     seed = rc.find(v.TextField, label="Seed").widget
     seed.v_model = "-3"
-    seed.fire_event("keyup.enter", None)  # the seed takes effect on Enter, as in the browser
-    (alert,) = rc.find(v.Alert).widgets
-    assert "seed=-3 is not valid: allowed is a whole number >= 0" in str(alert.children)
+    seed.fire_event("keyup.enter", None)  # the seed is read on Enter, as in the browser
+    assert "seed 1 → -3" in pending(rc)[0]
+    click(rc, "Apply")
+    (alert,) = errors(rc)
+    assert "seed=-3 is not valid: allowed is a whole number >= 0" in alert
     seed.v_model = "4"
     seed.fire_event("keyup.enter", None)
-    assert not rc.find(v.Alert).widgets
+    click(rc, "Apply")
+    assert errors(rc) == []
     assert day_text(rc).startswith("Day 0")
+    assert "restarted at day 0, since the seed changed" in notes(rc)[0]

@@ -47,23 +47,25 @@ def test_plain_makes_numbers_json_ready():
 def test_weekly_panels_carry_the_tables_values():
     policy = weekly_table([100, 200, 300], returns=(0, 5, 9))
     counterfactual = weekly_table([110, 230, 330])
-    arrivals, pilot, beliefs, smugglers = weekly_panels(policy, counterfactual)
+    arrivals, difference, pilot, beliefs, smugglers = weekly_panels(policy, counterfactual)
     assert series_named(arrivals, "with the policy")["data"] == [
         ["2025-01-01", 100],
         ["2025-01-08", 200],
         ["2025-01-15", 300],
     ]
-    assert [y for _, y in series_named(arrivals, "without (same seed)")["data"]] == [110, 230, 330]
+    without = series_named(arrivals, "without the policy (same seed)")
+    assert [y for _, y in without["data"]] == [110, 230, 330]
+    assert [y for _, y in series_named(difference, "with minus without")["data"]] == [-10, -30, -30]
     assert [y for _, y in series_named(pilot, "returns")["data"]] == [0, 5, 9]
     assert series_named(beliefs, "working illegally (right)")["yAxisIndex"] == 1
     # a week with no boat has no people-per-boat figure: a gap, not a zero
     assert [y for _, y in series_named(smugglers, "people per boat")["data"]] == [50.0, None, 52.0]
-    json.dumps([arrivals, pilot, beliefs, smugglers], allow_nan=False)
+    json.dumps([arrivals, difference, pilot, beliefs, smugglers], allow_nan=False)
 
 
 def test_weekly_panels_before_the_first_day_are_empty():
     panels = weekly_panels(pd.DataFrame(), pd.DataFrame())
-    assert len(panels) == 4
+    assert len(panels) == 5
     assert all(series["data"] == [] for panel in panels for series in panel["series"])
 
 

@@ -7,8 +7,10 @@ rendered image. Every builder here is a pure function: tables in, a JSON-ready d
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -22,6 +24,51 @@ VIRIDIS = ["#440154", "#3b528b", "#21918c", "#5ec962", "#fde725"]
 """Viridis, low to high: colour scales of both pages (and of the command line's heatmaps)."""
 
 GREY = "#888888"
+POLICY_BLUE = "#5b9bd5"
+COUNTERFACTUAL_INK = "#222222"
+MARK_INK = "#b03a2e"
+
+LABEL_HEIGHTS = ("insideEndTop", "insideMiddleTop")
+
+MARK_MARGIN_DAYS = 21
+"""Days of axis after the last policy date, so that its mark and label stay inside the chart."""
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The run's calendar, for every time chart: its first day and the policy's dates."""
+
+    start: dt.date
+    marks: tuple[tuple[str, dt.date], ...] = ()
+    """(what happens, date) of each policy event, in order (``viz.live_settings.policy_dates``)."""
+    has_policy: bool = True
+    """Whether a policy lever is on; without one there is no counterfactual to draw."""
+
+    def axis_end(self, weekly: pd.DataFrame) -> dt.date | None:
+        """The x axis's last day: the data's end or past the last mark, whichever is later."""
+        ends = [date + dt.timedelta(days=MARK_MARGIN_DAYS) for _, date in self.marks]
+        if len(weekly):
+            ends.append(pd.Timestamp(weekly["week_start"].iloc[-1]).date() + dt.timedelta(days=7))
+        return max(ends) if ends else None
+
+
+def policy_mark_lines(timeline: Timeline) -> dict:
+    """ECharts markLine for the policy's dates: a vertical line each, labelled with the event."""
+    return {
+        "silent": True,
+        "symbol": "none",
+        "lineStyle": {"color": MARK_INK, "type": "solid", "width": 1},
+        "label": {"fontSize": 10, "color": MARK_INK},
+        "data": [
+            {
+                "name": what,
+                "xAxis": date.isoformat(),
+                # alternate heights, so that the labels of dates close together do not overlap
+                "label": {"formatter": what, "position": LABEL_HEIGHTS[index % 2]},
+            }
+            for index, (what, date) in enumerate(timeline.marks)
+        ],
+    }
 
 
 def plain_number(value: Any) -> float | int | None:
@@ -48,18 +95,39 @@ def _line(name: str, weekly: pd.DataFrame, column: str, **style) -> dict:
         points = []  # before the first day the table has no columns yet
     else:
         points = [list(pair) for pair in zip(_dates(weekly), plain(weekly[column]), strict=True)]
-    return {"type": "line", "name": name, "data": points, "showSymbol": False, **style}
+    # a lone week would be an invisible line of one point: show the points until there are two
+    return {"type": "line", "name": name, "data": points, "showSymbol": len(points) < 2, **style}
 
 
-def _panel(title: str, y_names: Sequence[str], series: list[dict]) -> dict:
-    """A time-series panel with one or two y axes (the second on the right)."""
+def _panel(
+    title: str,
+    y_names: Sequence[str],
+    series: list[dict],
+    timeline: Timeline | None = None,
+    weekly: pd.DataFrame | None = None,
+) -> dict:
+    """A time-series panel with one or two y axes (the second on the right).
+
+    With a ``timeline``, the axis runs from the run's first day to past the policy's last date
+    (or the data's end), and the policy's dates are marked; a toolbox saves the chart as PNG.
+    """
+    x_axis: dict[str, Any] = {"type": "time", "axisLabel": {"hideOverlap": True}}
+    if timeline is not None:
+        x_axis["min"] = timeline.start.isoformat()
+        end = timeline.axis_end(weekly if weekly is not None else pd.DataFrame())
+        if end is not None:
+            x_axis["max"] = end.isoformat()
+        if timeline.marks and series:
+            series[0] = {**series[0], "markLine": policy_mark_lines(timeline)}
     return {
         "animation": False,
+        "aria": {"enabled": True},  # a generated text description of the chart for screen readers
         "title": {"text": title, "textStyle": {"fontSize": 13}},
         "tooltip": {"trigger": "axis"},
+        "toolbox": {"right": 10, "feature": {"saveAsImage": {"title": "Save as PNG"}}},
         "legend": {"bottom": 0, "textStyle": {"fontSize": 10}},
         "grid": {"left": 60, "right": 70 if len(y_names) > 1 else 20, "top": 50, "bottom": 70},
-        "xAxis": {"type": "time", "axisLabel": {"hideOverlap": True}},
+        "xAxis": x_axis,
         "yAxis": [
             {"type": "value", "name": name, "nameTextStyle": {"fontSize": 10}, "scale": index > 0}
             for index, name in enumerate(y_names)
@@ -68,25 +136,59 @@ def _panel(title: str, y_names: Sequence[str], series: list[dict]) -> dict:
     }
 
 
-def arrivals_panel(policy: pd.DataFrame, counterfactual: pd.DataFrame) -> dict:
-    """Weekly small-boat arrivals with the policy and in its same-seed counterfactual."""
-    return _panel(
-        "Small-boat arrivals a week",
-        ["people a week"],
-        [
-            _line("with the policy", policy, "arrivals"),
+def arrivals_panel(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+) -> dict:
+    """Weekly small-boat arrivals with the policy and in its same-seed counterfactual.
+
+    The policy's line is wide and pale, the counterfactual's thin, dark, dashed and drawn above
+    it, so that the counterfactual stays visible where the two coincide (before the policy).
+    Without a policy there is one line: the run is its own counterfactual.
+    """
+    if timeline is not None and not timeline.has_policy:
+        series = [_line("arrivals", policy, "arrivals", color=POLICY_BLUE)]
+    else:
+        series = [
             _line(
-                "without (same seed)",
+                "with the policy",
+                policy,
+                "arrivals",
+                color=POLICY_BLUE,
+                lineStyle={"width": 4, "opacity": 0.8},
+                z=2,
+            ),
+            _line(
+                "without the policy (same seed)",
                 counterfactual,
                 "arrivals",
-                lineStyle={"type": "dashed"},
-                color=GREY,
+                color=COUNTERFACTUAL_INK,
+                lineStyle={"type": "dashed", "width": 1.5},
+                z=3,
             ),
-        ],
+        ]
+    return _panel("Small-boat arrivals a week", ["people a week"], series, timeline, policy)
+
+
+def difference_panel(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+) -> dict:
+    """Weekly arrivals with the policy minus without it: below zero, crossings deterred."""
+    if len(policy) == 0:
+        points = []
+    else:
+        difference = policy["arrivals"].to_numpy() - counterfactual["arrivals"].to_numpy()
+        points = [list(pair) for pair in zip(_dates(policy), plain(difference), strict=True)]
+    bars = {"type": "bar", "name": "with minus without", "data": points, "color": "#8e44ad"}
+    return _panel(
+        "The policy's effect: arrivals with it minus without, a week",
+        ["people a week"],
+        [bars],
+        timeline,
+        policy,
     )
 
 
-def pilot_panel(policy: pd.DataFrame) -> dict:
+def pilot_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
     """Weekly returns to France and legal-route admissions to the UK."""
     return _panel(
         "The pilot a week",
@@ -96,10 +198,12 @@ def pilot_panel(policy: pd.DataFrame) -> dict:
             _line("legal admissions", policy, "legal_admissions", color="#2ca02c"),
             _line("cap this week", policy, "return_cap_this_week", lineStyle={"type": "dotted"}),
         ],
+        timeline,
+        policy,
     )
 
 
-def beliefs_panel(policy: pd.DataFrame) -> dict:
+def beliefs_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
     """Perceived and actual return risk, job availability, and illegal employment (right)."""
     return _panel(
         "Beliefs and chances",
@@ -116,10 +220,12 @@ def beliefs_panel(policy: pd.DataFrame) -> dict:
                 color="#8c564b",
             ),
         ],
+        timeline,
+        policy,
     )
 
 
-def smugglers_panel(policy: pd.DataFrame) -> dict:
+def smugglers_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
     """People per boat, and the price of a seat (right)."""
     return _panel(
         "Smugglers",
@@ -128,16 +234,27 @@ def smugglers_panel(policy: pd.DataFrame) -> dict:
             _line("people per boat", policy, "people_per_boat"),
             _line("price per seat (right)", policy, "smuggler_price_gbp", yAxisIndex=1),
         ],
+        timeline,
+        policy,
     )
 
 
-def weekly_panels(policy: pd.DataFrame, counterfactual: pd.DataFrame) -> list[dict]:
-    """The live page's four weekly panels (with empty lines before the first day)."""
+def weekly_panels(
+    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+) -> list[dict]:
+    """The live page's weekly panels (with empty lines before the first day).
+
+    With a policy: arrivals, the effect a week, the pilot, beliefs and smugglers; without one
+    the effect panel is left out (there is nothing to compare).
+    """
+    panels = [arrivals_panel(policy, counterfactual, timeline)]
+    if timeline is None or timeline.has_policy:
+        panels.append(difference_panel(policy, counterfactual, timeline))
     return [
-        arrivals_panel(policy, counterfactual),
-        pilot_panel(policy),
-        beliefs_panel(policy),
-        smugglers_panel(policy),
+        *panels,
+        pilot_panel(policy, timeline),
+        beliefs_panel(policy, timeline),
+        smugglers_panel(policy, timeline),
     ]
 
 

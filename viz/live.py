@@ -20,7 +20,17 @@ import pandas as pd
 from agents.migrants import MigrantState
 from model.model import FORKABLE, ChannelModel
 from model.parameters import check_seed
-from model.run import MAX_DAYS, counterfactual_of, daily_series, shared_days, weekly_series
+from model.run import (
+    MAX_DAYS,
+    PrefixCache,
+    counterfactual_of,
+    daily_series,
+    deterrence,
+    has_policy,
+    policy_start_date,
+    shared_days,
+    weekly_series,
+)
 from model.scenarios import check_shipped, scenario_parameters
 
 DAYS_PER_STEP = 7
@@ -39,6 +49,15 @@ CHART_RECORDS = (
 )
 """The daily records the live page shows (aggregating only these keeps a step fast)."""
 
+EFFECT_RECORDS = ("arrivals", "attempts")
+"""The daily records that :func:`model.run.deterrence` reads."""
+
+PRE_POLICY_STATES = PrefixCache(size=2)
+"""States at the policy's first day, shared by every session: a second jump to the policy's
+start with the same seed and behaviour (any policy levers) copies one instead of simulating."""
+
+_PRE_POLICY_LOCK = threading.Lock()  # sessions are served on several threads
+
 
 @dataclass
 class LiveRun:
@@ -56,6 +75,8 @@ class LiveRun:
         # The play thread advances while the page reads: each holds the lock for a whole week
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
+        # the effect's daily series, kept for the day and policy run they were built from
+        self._effect_series: tuple = (None, None, None, None)
         check_seed(self.seed)
         check_shipped(self.scenario)
         self.parameters = scenario_parameters(self.scenario, **self.overrides)
@@ -72,14 +93,58 @@ class LiveRun:
         """Days simulated so far."""
         return self.counterfactual.steps
 
+    @property
+    def has_policy(self) -> bool:
+        """Whether any policy lever is on (else the run is its own counterfactual)."""
+        return has_policy(self.parameters)
+
+    @property
+    def forked(self) -> bool:
+        """Whether the run has reached the policy's first day (and the two runs differ)."""
+        return self._forked is not None
+
     def advance(self, days: int = DAYS_PER_STEP) -> None:
         """Simulate ``days`` more days of both runs."""
         with self._lock:
-            for _ in range(days):
-                self._fork_if_due()
-                self.counterfactual.step()
-                if self._forked is not None:
-                    self._forked.step()
+            self._step(days)
+
+    def _step(self, days: int) -> None:
+        for _ in range(days):
+            self._fork_if_due()
+            self.counterfactual.step()
+            if self._forked is not None:
+                self._forked.step()
+
+    def can_jump(self) -> bool:
+        """Whether there is a policy whose first day is still ahead."""
+        return self.has_policy and self.day < self.fork_day
+
+    def jump_to_policy_start(self) -> str:
+        """Simulate the days up to the policy's first day at once; says how it got there.
+
+        From day 0 the state at that day is copied from :data:`PRE_POLICY_STATES` when a run
+        with the same seed and behaviour got there before (the same run, bit for bit: see
+        ``tests/test_fork.py``); else it is simulated, and kept for the next.
+        """
+        with self._lock:
+            if not self.can_jump():
+                return ""
+            if self.day > 0:
+                days = self.fork_day - self.day
+                self._step(days)
+                return f"Simulated the {days} days to the policy's start in one go."
+            with _PRE_POLICY_LOCK:
+                hits = PRE_POLICY_STATES.hits
+                self.counterfactual = PRE_POLICY_STATES.start(
+                    counterfactual_of(self.parameters), self.seed, self.fork_day
+                )
+                cached = PRE_POLICY_STATES.hits > hits
+        if cached:
+            return (
+                f"Took the state at the policy's start (day {self.fork_day}) from the saved "
+                "states of earlier runs with this seed and behaviour."
+            )
+        return f"Simulated the {self.fork_day} days before the policy in one go."
 
     def _fork_if_due(self) -> None:
         if self._forked is None and self.day == self.fork_day:
@@ -117,6 +182,31 @@ class LiveRun:
                 return counterfactual, counterfactual
             return weekly_series(daily_series(self._forked, CHART_RECORDS)), counterfactual
 
+    def effect(self, last_days: int | None = None) -> dict[str, Any] | None:
+        """The policy's effect so far, as :func:`model.run.deterrence` measures it.
+
+        From the policy's first day to the last simulated day, or over the last ``last_days``
+        days when they start later; with ``from_date`` and ``to_date``. None before the
+        policy's first day (or with no policy).
+        """
+        with self._lock:
+            if self._forked is None or self.day == 0:
+                return None
+            day, run, policy, counterfactual = self._effect_series
+            if day != self.day or run is not self._forked:  # the page asks twice a step
+                policy = daily_series(self._forked, EFFECT_RECORDS)
+                counterfactual = daily_series(self.counterfactual, EFFECT_RECORDS)
+                self._effect_series = (self.day, self._forked, policy, counterfactual)
+        from_date = pd.Timestamp(policy_start_date(self.parameters))
+        to_date = policy["date"].iloc[-1]
+        if last_days is not None:
+            from_date = max(from_date, to_date - pd.Timedelta(days=last_days - 1))
+        return {
+            "from_date": from_date.date(),
+            "to_date": to_date.date(),
+            **deterrence(policy, counterfactual, from_date),
+        }
+
     def network_sample(self, size: int) -> tuple[nx.Graph, np.ndarray]:
         """Ties among up to ``size`` people on the coast, and their perceived return risk."""
         with self._lock:
@@ -128,17 +218,28 @@ class LiveRun:
 def coast_neighbourhood(model: ChannelModel, size: int) -> np.ndarray:
     """Up to ``size`` people on the coast, found by following ties from the longest-waiting.
 
-    Following ties (rather than drawing at random) keeps the sample's contacts in view.
+    Following ties (rather than drawing at random) keeps the sample's contacts in view; when
+    the people reached have no more contacts on the coast, the next longest-waiting person
+    not yet shown starts another group.
     """
     coast = model.population.in_state(MigrantState.IN_FRANCE)
     if len(coast) == 0:
         return coast
     on_coast = np.zeros(len(model.population), dtype=bool)
     on_coast[coast] = True
-    chosen = [int(coast[0])]
-    seen = set(chosen)
-    frontier = np.array(chosen)
-    while len(chosen) < size and len(frontier):
+    chosen: list[int] = []
+    seen: set[int] = set()
+    frontier = np.array([], dtype=np.int64)
+    waiting = iter(coast.tolist())
+    while len(chosen) < size:
+        if not len(frontier):
+            newcomer = next((person for person in waiting if person not in seen), None)
+            if newcomer is None:
+                break
+            chosen.append(newcomer)
+            seen.add(newcomer)
+            frontier = np.array([newcomer], dtype=np.int64)
+            continue
         nearby = np.unique(model.network.neighbours_of(frontier))
         nearby = [int(n) for n in nearby[on_coast[nearby]] if int(n) not in seen]
         nearby = nearby[: size - len(chosen)]
