@@ -132,7 +132,9 @@ def ComparePage():
     progress = solara.use_reactive(None)  # share done while running, else None
     message = solara.use_reactive("")  # why the last comparison stopped, if it did
     stop = solara.use_ref(threading.Event())
-    prefixes = solara.use_memo(PrefixCache, dependencies=[])  # this tab's runs before policies
+    # One state kept at the fork and one finished counterfactual: all that B, or a rerun with
+    # other levers, can reuse; more would only hold memory (tens of MB a year simulated).
+    prefixes = solara.use_memo(lambda: PrefixCache(size=1), dependencies=[])
 
     choice = Choice(policy_a.value, policy_b.value, seed.value, days.value)
     problem = problem_of(choice)
