@@ -16,9 +16,14 @@ CHARTS = ".solara-echarts"
 
 
 def set_days(page, days: int) -> None:
+    """Type a horizon; a valid one is awaited in the page's caption (the server has it)."""
     field = page.get_by_label(f"Days (1 to {MAX_PAGE_DAYS})")
     field.fill(str(days))
     field.press("Enter")
+    if days <= MAX_PAGE_DAYS:
+        page.get_by_text(re.compile(rf"^Compare runs A and B on seed 1 for {days} days")).wait_for(
+            timeout=30_000
+        )
 
 
 def figures(page, label: str) -> list[float]:

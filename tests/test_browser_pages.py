@@ -50,6 +50,7 @@ def run_comparison(page) -> None:
     days = page.get_by_label(re.compile(r"^Days \(1 to"))
     days.fill("240")
     days.press("Enter")
+    page.get_by_text(re.compile(r"^Compare runs A and B on seed 1 for 240 days")).wait_for()
     page.get_by_role("button", name="Compare").click()
     page.locator("tr", has_text="arrivals over the run").wait_for(timeout=90_000)
 

@@ -183,6 +183,8 @@ def ComparePage():
                 solara.Button("Cancel", on_click=lambda: stop.current.set(), disabled=not running)
             if problem:
                 solara.Error(problem)
+            else:
+                solara.Text(f"Compare runs A and B on seed {seed.value} for {days.value} days.")
             RunStatus(progress.value, message.value)
             if result.value is not None:
                 ComparisonResult(result.value, choice)
