@@ -1,28 +1,37 @@
-"""Load check of the browser app: concurrent sessions stepping the live page, with latencies.
+"""Load check of the browser app: step latency, concurrent sessions, and a memory soak.
+
+It measures step latency early and late in a run, steps many sessions at once, and opens and
+closes sessions one after another while reading the server's memory.
 
 Run from the project root (after ``./start`` or ``./run-tests`` has made ``.venv``)::
 
-    .venv/bin/python benchmarks/load_check.py                  # 10 sessions for 60 s
-    .venv/bin/python benchmarks/load_check.py --sessions 3 --seconds 20
+    .venv/bin/python benchmarks/load_check.py                  # every phase (about 8 minutes)
+    .venv/bin/python benchmarks/load_check.py --sessions 3 --seconds 20 --soak-sessions 10
 
 It serves the app (``viz/app.py``) on 127.0.0.1 with no internet, as ``./start`` does, and
-drives it with headless Debian chromium (``/usr/bin/chromium``) through Playwright, in two
+drives it with headless Debian chromium (``/usr/bin/chromium``) through Playwright, in four
 phases:
 
 1. **one session**: a single tab steps the default live run (the ``pilot`` scenario, seed 1)
-   ``--single-steps`` times; the median of these steps is the figure for the target "a step of
-   the default model answered in under 200 ms";
-2. **load**: ``--sessions`` tabs, each its own session with its own model, step for
+   ``--single-steps`` times, from day 0 (reset at a year);
+2. **by day**: one tab measures ``--day-steps`` steps from day 7 (days 7 to 77), runs on with
+   "Run 13 weeks" to day 1,001 and measures as many steps from there: the median of each is
+   the figure for the target "a step answered in under 200 ms, at day 10 as at day 1,000";
+3. **load**: ``--sessions`` tabs, each its own session with its own model, step for
    ``--seconds`` seconds at once, each pausing ``--think`` seconds on average (from 0.5 to 1.5
-   times that, drawn at random) between steps, as an analyst reading the charts would.
+   times that, drawn at random) between steps, as an analyst reading the charts would;
+4. **soak**: ``--soak-sessions`` tabs opened one after another, each stepping twice and then
+   closed (the page navigates away, as closing a tab does, which tells the server); the
+   server's resident memory is read after each. Target: after the last, within 10% of its
+   level after the first (the first session loads the model's code and data once).
 
 A step's latency is measured inside the page: from the click on "Step a week" to the page
 showing the new day ("answered"), and to the browser's next two animation frames after that,
-by which time ECharts has drawn the new week ("drawn"). A tab whose run reaches a year is reset
-(not counted). Errors counted: a step not answered within ``--step-timeout`` seconds, an error
-message in the page, an uncaught page error, and a traceback in the server's output. It prints
-the median and 95th percentile of both latencies for each phase, and exits with status 1 if any
-error happened. This is a script, not a test.
+by which time ECharts has drawn the new week ("drawn"). Errors counted: a step not answered
+within ``--step-timeout`` seconds, an error message in the page, an uncaught page error, and a
+traceback in the server's output. It prints the median and 95th percentile of both latencies
+for each phase and the soak's memory, and exits with status 1 if any error happened. This is a
+script, not a test.
 """
 
 from __future__ import annotations
@@ -48,6 +57,10 @@ APP = ROOT / "viz" / "app.py"
 STEP_DAYS = 7
 RESET_AFTER_DAY = 364
 TARGET_MEDIAN_MS = 200.0
+QUARTER_DAYS = 91  # the page's "Run 13 weeks"
+LATE_DAY = 1_000
+SOAK_TARGET = 1.10  # memory after the last soak session, at most this times after the first
+SOAK_SETTLE_SECONDS = 2.0  # after a tab closes, for the server to free its session
 
 # Clicks "Step a week" and resolves with [answered ms, drawn ms] once the page shows `target`.
 STEP_IN_PAGE = """
@@ -121,10 +134,12 @@ async def open_session(browser, url: str, phase: Phase):
     return page
 
 
-async def step_once(page, phase: Phase, step_timeout: float) -> None:
-    """One measured step; a reset first when the run has reached a year."""
+async def step_once(
+    page, phase: Phase, step_timeout: float, reset_after_day: int | None = RESET_AFTER_DAY
+) -> None:
+    """One measured step; a reset first when the run has reached ``reset_after_day``."""
     day = await current_day(page)
-    if day >= RESET_AFTER_DAY:
+    if reset_after_day is not None and day >= reset_after_day:
         await page.get_by_role("button", name="Reset").click()
         await page.get_by_text(re.compile(r"^Day 0:")).wait_for(timeout=step_timeout * 1000)
         day = 0
@@ -176,14 +191,97 @@ async def under_load(
     return phase
 
 
-async def check(args: argparse.Namespace) -> list[Phase]:
-    """Serve the app and run both phases against it."""
+async def by_day(browser, url: str, steps: int, step_timeout: float) -> list[Phase]:
+    """One tab: ``steps`` steps from day 7, then as many from the first day past day 1,000."""
+    early = Phase("from day 7", 1)
+    late = Phase(f"from day {LATE_DAY}", 1)
+    page = await open_session(browser, url, early)
+    await step_once(page, early, step_timeout)  # to day 7, not counted
+    early.answered_ms.clear()
+    early.drawn_ms.clear()
+    for _ in range(steps):
+        await step_once(page, early, step_timeout, reset_after_day=None)
+        await asyncio.sleep(0.3)
+    day = await current_day(page)
+    while day + QUARTER_DAYS <= LATE_DAY:
+        await page.get_by_role("button", name="Run 13 weeks").click()
+        day += QUARTER_DAYS
+        await page.get_by_text(re.compile(rf"^Day {day}:")).wait_for(timeout=180_000)
+    while day < LATE_DAY:
+        await page.get_by_role("button", name="Step a week").click()
+        day += STEP_DAYS
+        await page.get_by_text(re.compile(rf"^Day {day}:")).wait_for(timeout=60_000)
+    late.name = f"from day {day}"
+    for _ in range(steps):
+        await step_once(page, late, step_timeout, reset_after_day=None)
+        await asyncio.sleep(0.3)
+    await page.context.close()
+    return [early, late]
+
+
+@dataclass
+class Soak:
+    """The server's resident memory (MiB) after each session of the soak closed."""
+
+    rss_mib: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    def ratio(self) -> float:
+        """Memory after the last session over memory after the first."""
+        return self.rss_mib[-1] / self.rss_mib[0] if len(self.rss_mib) > 1 else float("nan")
+
+
+def server_pid(port: int) -> int:
+    """The process id of the solara server serving ``port`` (read from /proc)."""
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            words = (proc / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"run" in words and b"--port" in words and str(port).encode() in words:
+            if any(word.endswith(b"solara") for word in words[:2]):
+                return int(proc.name)
+    raise RuntimeError(f"no solara server found serving port {port}")
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of a process, MiB (VmRSS in /proc/PID/status)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for process {pid}")
+
+
+async def soak(browser, url: str, sessions: int, pid: int, step_timeout: float) -> Soak:
+    """Open ``sessions`` tabs one after another, step each twice, close it, read the memory."""
+    result = Soak()
+    phase = Phase("soak", 1)
+    for number in range(1, sessions + 1):
+        page = await open_session(browser, url, phase)
+        for _ in range(2):
+            await step_once(page, phase, step_timeout)
+        await page.goto("about:blank")  # leaving the page tells the server, as closing a tab does
+        await page.context.close()
+        await asyncio.sleep(SOAK_SETTLE_SECONDS)
+        result.rss_mib.append(rss_mib(pid))
+        if number == 1 or number % 5 == 0:
+            print(f"load check: soak, {number} sessions closed: {result.rss_mib[-1]:.0f} MiB")
+    result.errors = phase.errors
+    return result
+
+
+async def check(args: argparse.Namespace) -> tuple[list[Phase], Soak]:
+    """Serve the app and run every phase against it."""
     from playwright.async_api import async_playwright
 
+    port = free_port()
     with (
         tempfile.TemporaryFile(mode="w+", prefix="load-check-server-") as log,
-        serve_app(APP, free_port(), log=log) as url,
+        serve_app(APP, port, log=log) as url,
     ):
+        pid = server_pid(port)
         async with async_playwright() as playwright:
             browser = await playwright.chromium.launch(
                 executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -191,62 +289,96 @@ async def check(args: argparse.Namespace) -> list[Phase]:
             print(f"load check: app at {url}; one session, {args.single_steps} steps", flush=True)
             phases = [await single_session(browser, url, args.single_steps, args.step_timeout)]
             print(
-                f"load check: {args.sessions} sessions for {args.seconds:g} s, "
-                f"about {args.think:g} s between a session's steps",
+                f"load check: one session, {args.day_steps} steps from day 7 and from day "
+                f"{LATE_DAY}",
                 flush=True,
             )
-            phases.append(
-                await under_load(
-                    browser,
-                    url,
-                    args.sessions,
-                    args.seconds,
-                    args.think,
-                    args.step_timeout,
-                    args.seed,
+            phases += await by_day(browser, url, args.day_steps, args.step_timeout)
+            if args.sessions:
+                print(
+                    f"load check: {args.sessions} sessions for {args.seconds:g} s, "
+                    f"about {args.think:g} s between a session's steps",
+                    flush=True,
                 )
-            )
+                phases.append(
+                    await under_load(
+                        browser,
+                        url,
+                        args.sessions,
+                        args.seconds,
+                        args.think,
+                        args.step_timeout,
+                        args.seed,
+                    )
+                )
+            print(f"load check: soak, {args.soak_sessions} sessions opened and closed", flush=True)
+            soaked = await soak(browser, url, args.soak_sessions, pid, args.step_timeout)
             await browser.close()
         log.flush()
         log.seek(0)
         if "Traceback" in log.read():
             phases[-1].errors.append("the server printed a traceback")
-    return phases
+    return phases, soaked
 
 
 def report(phases: list[Phase]) -> None:
     """Print the figures of each phase and the targets."""
     print()
     print(
-        f"{'phase':<12} {'sessions':>8} {'steps':>6} {'errors':>6} "
+        f"{'phase':<16} {'sessions':>8} {'steps':>6} {'errors':>6} "
         f"{'answered median':>16} {'answered p95':>13} {'drawn median':>13} {'drawn p95':>10}"
     )
     for phase in phases:
         f = phase.figures()
         print(
-            f"{f['phase']:<12} {f['sessions']:>8} {f['steps']:>6} {f['errors']:>6} "
+            f"{f['phase']:<16} {f['sessions']:>8} {f['steps']:>6} {f['errors']:>6} "
             f"{f['answered_median_ms']:>13.0f} ms {f['answered_p95_ms']:>10.0f} ms "
             f"{f['drawn_median_ms']:>10.0f} ms {f['drawn_p95_ms']:>7.0f} ms"
         )
         for error in phase.errors[:10]:
             print(f"  error: {error}")
-    single = phases[0].figures()["answered_median_ms"]
-    verdict = "met" if single < TARGET_MEDIAN_MS else "NOT met"
-    print(
-        f"\ntarget: a step of the default model answered in under {TARGET_MEDIAN_MS:.0f} ms "
-        f"(median, one session): {single:.0f} ms, {verdict}"
-    )
+    for phase in phases[1:3]:
+        median = phase.figures()["answered_median_ms"]
+        verdict = "met" if median < TARGET_MEDIAN_MS else "NOT met"
+        print(
+            f"target: a step answered in under {TARGET_MEDIAN_MS:.0f} ms (median, one session) "
+            f"{phase.name}: {median:.0f} ms, {verdict}"
+        )
     errors = sum(len(phase.errors) for phase in phases)
     print(f"target: no error under load, every step answered: {errors} errors")
+
+
+def report_soak(soaked: Soak) -> None:
+    """Print the soak's memory figures and its target."""
+    if not soaked.rss_mib:
+        return
+    first, last, peak = soaked.rss_mib[0], soaked.rss_mib[-1], max(soaked.rss_mib)
+    verdict = "met" if soaked.ratio() <= SOAK_TARGET else "NOT met"
+    print(
+        f"soak: {len(soaked.rss_mib)} sessions opened and closed; server memory after the "
+        f"first {first:.0f} MiB, highest {peak:.0f} MiB, after the last {last:.0f} MiB "
+        f"({100 * (soaked.ratio() - 1):+.1f}%)"
+    )
+    print(f"target: within {100 * (SOAK_TARGET - 1):.0f}% of the first: {verdict}")
+    for error in soaked.errors[:10]:
+        print(f"  error: {error}")
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the check; exit status 1 if any error happened."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sessions", type=int, default=10, help="concurrent tabs (default 10)")
+    parser.add_argument(
+        "--sessions", type=int, default=10, help="concurrent tabs (default 10; 0: no load phase)"
+    )
     parser.add_argument("--seconds", type=float, default=60.0, help="load phase length (60)")
     parser.add_argument("--think", type=float, default=1.0, help="mean pause between steps, s")
     parser.add_argument("--single-steps", type=int, default=30, help="steps of phase 1 (30)")
+    parser.add_argument(
+        "--day-steps", type=int, default=10, help="steps measured at each day of phase 2 (10)"
+    )
+    parser.add_argument(
+        "--soak-sessions", type=int, default=30, help="sessions opened and closed (30)"
+    )
     parser.add_argument("--step-timeout", type=float, default=30.0, help="seconds (30)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the pauses' jitter")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -254,11 +386,16 @@ def main(argv: list[str] | None = None) -> int:
     if not CHROMIUM.exists():
         print(f"load check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
         return 2
-    phases = asyncio.run(check(args))
+    phases, soaked = asyncio.run(check(args))
     report(phases)
+    report_soak(soaked)
     if args.json:
-        args.json.write_text(json.dumps([phase.figures() for phase in phases], indent=2) + "\n")
-    return 1 if any(phase.errors for phase in phases) else 0
+        figures = {
+            "phases": [phase.figures() for phase in phases],
+            "soak_rss_mib": soaked.rss_mib,
+        }
+        args.json.write_text(json.dumps(figures, indent=2) + "\n")
+    return 1 if any(phase.errors for phase in phases) or soaked.errors else 0
 
 
 if __name__ == "__main__":

@@ -1,25 +1,67 @@
-"""The browser app: the live run page and the sweep page.
+"""The browser app: the live run page, the sweep page and the A/B comparison page.
 
 Start it with ``./start`` (or ``solara run viz/app.py``); it serves http://127.0.0.1:8765, the
-live page at ``/`` and the sweep page at ``/sweep``. Each browser tab has its own model and its
-own sweep: nothing is shared between sessions.
+live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. Each
+browser tab has its own model and its own sweep: nothing is shared between sessions.
+
+The layout here is what every page shares: the tabs, the page's one h1, a visible focus cue
+and columns that may narrow with the window (the charts follow, see ``viz.echarts_panel``).
+The page's language is declared by the template in ``templates/index.html.j2``.
 """
 
 from __future__ import annotations
 
+import html
+import os
+
 import solara
 import solara.lab
+import solara.server.settings
 
+from viz.compare_page import ComparePage
 from viz.guard import guard_solara_server
 from viz.live_page import LivePage
 from viz.sweep_page import SweepPage
 
+APP_TITLE = "Channel deterrence model"
+
+SESSION_CULL_TIMEOUT = "10m"
+"""How long the server keeps a session whose tab went away without saying goodbye.
+
+A closed tab tells the server, which then frees the session at once; a tab that only lost its
+connection (a laptop asleep, a dropped network) does not, and solara keeps such a session 24
+hours by default: with a model pair of tens to hundreds of MB a session, a day of those fills
+the memory. Ten minutes lets a tab that reconnects find its run, and frees the rest. The
+environment variable ``SOLARA_KERNEL_CULL_TIMEOUT`` overrides it.
+"""
+
+PAGE_CSS = """
+:focus-visible { outline: 3px solid #1a4d8f !important; outline-offset: 2px; }
+.v-slider__thumb-container:focus-within .v-slider__thumb { box-shadow: 0 0 0 4px #1a4d8f; }
+.app-page .row > .col, .app-page .row > [class*="col-"] { min-width: 0; }
+h1.app-title { font-size: 1.5rem; font-weight: 500; margin: 4px 0 8px; }
+"""
+"""Shared by every page: a focus cue visible on any background, and columns that may narrow
+below their charts' last drawn width (a flex item is otherwise as wide as its content)."""
+
+
+def keep_sessions_for(timeout: str = SESSION_CULL_TIMEOUT) -> None:
+    """Set solara's cull timeout for sessions without a page, unless the environment sets it.
+
+    solara reads the setting each time it schedules a cull, so setting it when the server
+    imports the app applies to every session.
+    """
+    if not any(name.upper() == "SOLARA_KERNEL_CULL_TIMEOUT" for name in os.environ):
+        solara.server.settings.kernel.cull_timeout = timeout
+
+
 guard_solara_server()  # in the server: same-origin websockets only, no framing
+keep_sessions_for()
 
 
 @solara.component
 def Layout(children=None):
-    """The pages under tabs named by their routes' labels."""
+    """The pages under tabs named by their routes' labels, below the page's one h1."""
     route, all_routes = solara.use_route()
     router = solara.use_router()
     index = all_routes.index(route) if route in all_routes else 0
@@ -28,7 +70,10 @@ def Layout(children=None):
     def open_page(position: int) -> None:
         router.push(paths[position])
 
-    with solara.Column(style={"padding": "12px"}):
+    solara.Style(PAGE_CSS)
+    with solara.Column(style={"padding": "12px"}, classes=["app-page"]):
+        title = html.escape(f"{APP_TITLE}: {all_routes[index].label}")
+        solara.HTML(tag="h1", unsafe_innerHTML=title, classes=["app-title"])
         with solara.lab.Tabs(value=index, on_value=open_page, align="center"):
             for page in all_routes:
                 solara.lab.Tab(page.label)
@@ -39,4 +84,5 @@ def Layout(children=None):
 routes = [
     solara.Route(path="/", component=LivePage, label="Live run", layout=Layout),
     solara.Route(path="sweep", component=SweepPage, label="Parameter sweep"),
+    solara.Route(path="compare", component=ComparePage, label="Compare two policies"),
 ]
