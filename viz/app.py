@@ -1,8 +1,9 @@
 """The browser app: the live run page, the sweep page and the A/B comparison page.
 
 Start it with ``./start`` (or ``solara run viz/app.py``); it serves http://127.0.0.1:8765, the
-live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. Each
-browser tab has its own model and its own sweep: nothing is shared between sessions.
+live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. The live
+run and the sweep belong to the browser session (``viz.session_store``): its tabs share them,
+and other browsers' sessions never see them.
 
 The layout here is what every page shares: the tabs, the page's one h1, a visible focus cue
 and columns that may narrow with the window (the charts follow, see ``viz.echarts_panel``).
