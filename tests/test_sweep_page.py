@@ -68,10 +68,10 @@ def results_under_tmp_path(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def sessions(monkeypatch):
     """A registry of the test's own, ending a session as soon as its last kernel closes."""
-    registry = SweepSessions(limit=4, end_grace_seconds=0.0)
+    registry = SweepSessions(limit=4, grace_seconds=0.0)
     monkeypatch.setattr(sweep_page, "SESSIONS", registry)
     yield registry
-    registry.end_all()
+    registry.forget_all()
 
 
 @pytest.fixture

@@ -46,13 +46,11 @@ BAR_COLOURS = {FINISHED: "success", CANCELLED: "warning", FAILED: "error"}
 
 def _follow_kernel():
     """Count each kernel (tab, reload) of a browser session, so its end is known."""
-    session_id, kernel_id = solara.get_session_id(), solara.get_kernel_id()
-    SESSIONS.kernel_opened(session_id, kernel_id)
-    return lambda: SESSIONS.kernel_closed(session_id, kernel_id)
+    return SESSIONS.follow_kernel()
 
 
 solara.lab.on_kernel_start(_follow_kernel)
-atexit.register(SESSIONS.end_all)  # a stopped server leaves no unkept results folder
+atexit.register(SESSIONS.forget_all)  # a stopped server leaves no unkept results folder
 
 
 def checked(form: SweepForm) -> tuple[SweepSpec | None, int, str, str]:
