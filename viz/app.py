@@ -67,9 +67,15 @@ def Layout(children=None):
     router = solara.use_router()
     index = all_routes.index(route) if route in all_routes else 0
     paths = [solara.resolve_path(page) for page in all_routes]  # only possible while rendering
+    # Each page's query as this tab last showed it: back on the live page by its tab, the URL
+    # names the run's settings again, so a copied link or a reload keeps them.
+    queries = solara.use_ref({})
+    queries.current[paths[index]] = router.search
 
     def open_page(position: int) -> None:
-        router.push(paths[position])
+        path = paths[position]
+        query = queries.current.get(path)
+        router.push(f"{path}?{query}" if query else path)  # a new history entry: Back still works
 
     solara.Style(PAGE_CSS)
     with solara.Column(style={"padding": "12px"}, classes=["app-page"]):
