@@ -229,6 +229,25 @@ def test_a_link_reopens_its_settings_and_the_exported_scenario_runs(app_url, tmp
     assert ran["seed"] == 3
 
 
+def test_a_tab_switch_keeps_the_settings_in_the_url_and_back_still_works(app_url):
+    with browser_page(viewport=(1400, 1000)) as (page, net):
+        open_live_page(page, app_url + "?scenario=pilot&seed=2")
+        wait_for_charts(page)
+        page.get_by_role("tab", name="Parameter sweep").click()
+        page.get_by_role("button", name="Run sweep").wait_for(timeout=30_000)
+        assert "seed=2" not in page.url
+        page.get_by_role("tab", name="Live run").click()
+        page.wait_for_url(re.compile(r"/\?scenario=pilot&seed=2$"), timeout=30_000)
+        assert page.get_by_role("textbox", name="Seed", exact=True).input_value() == "2"
+        wait_for_charts(page)
+        page.go_back()  # the history holds each page once: Back leaves the live page
+        page.wait_for_url(re.compile(r"/sweep$"), timeout=30_000)
+        page.go_back()
+        page.wait_for_url(re.compile(r"/\?scenario=pilot&seed=2$"), timeout=30_000)
+        wait_for_charts(page)
+        assert net.page_errors == []
+
+
 def test_the_baseline_says_no_policy(app_url):
     with browser_page() as (page, net):
         open_live_page(page, app_url + "?scenario=baseline&seed=1")

@@ -36,9 +36,11 @@ FOCUS_SHOWN = """() => {
 
 
 @pytest.fixture(scope="module")
-def app_url():
-    with serve_app(APP, free_port()) as url:
-        yield url
+def app_url(tmp_path_factory):
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TMPDIR", str(tmp_path_factory.mktemp("sweeps")))  # the server's results
+        with serve_app(APP, free_port()) as url:
+            yield url
 
 
 def open_page(page, url: str, path: str) -> None:
@@ -55,6 +57,26 @@ def run_comparison(page) -> None:
     page.locator("tr", has_text="arrivals over the run").wait_for(timeout=90_000)
 
 
+def run_tiny_sweep(page) -> None:
+    """A 2 x 2 sweep of one replicate, long enough for the policy to act: its heatmap drawn."""
+    typed = [("steps", "2", 0), ("steps", "2", 1), ("Replicates (runs per point)", "1", 0)]
+    for label, text, nth in [*typed, ("Days (horizon of each run)", "240", 0)]:
+        field = page.get_by_label(label, exact=True).nth(nth)
+        field.fill(text)
+        field.press("Enter")
+    page.get_by_text("4 runs: 4 points x 1 replicates, 240 days each").wait_for(timeout=30_000)
+    page.get_by_role("button", name="Run sweep").click()
+    page.get_by_text("4 of 4 runs done, 0 failed - finished").wait_for(timeout=300_000)
+
+
+def show_charts(page, path: str) -> None:
+    """Fill the page's charts: a comparison or a sweep; the live page has its charts at once."""
+    if path == "compare":
+        run_comparison(page)
+    elif path == "sweep":
+        run_tiny_sweep(page)
+
+
 def charts_drawn(page, count: int) -> None:
     page.wait_for_function(
         f"document.querySelectorAll('{CHARTS} canvas').length >= {count}", timeout=30_000
@@ -65,13 +87,14 @@ def charts_drawn(page, count: int) -> None:
 def test_each_page_has_a_language_one_h1_chart_texts_and_a_focus_cue(app_url, path):
     with browser_page(viewport=(1400, 1000)) as (page, net):
         open_page(page, app_url, path)
-        if path == "compare":
-            run_comparison(page)
+        show_charts(page, path)
         assert page.evaluate("document.documentElement.lang").startswith("en")
         assert page.locator("h1").all_inner_texts() == [
             f"Channel deterrence model: {PAGES[path][0]}"
         ]
-        for chart in page.locator(CHARTS).all():
+        charts = page.locator(CHARTS).all()
+        assert len(charts) >= 1
+        for chart in charts:
             assert chart.get_attribute("role") == "img"
             assert chart.get_attribute("aria-label").startswith("Chart: ")
 
@@ -85,12 +108,13 @@ def test_each_page_has_a_language_one_h1_chart_texts_and_a_focus_cue(app_url, pa
         assert net.page_errors == []
 
 
-@pytest.mark.parametrize(("path", "charts"), [("", 5), ("compare", 4)], ids=["live", "compare"])
+@pytest.mark.parametrize(
+    ("path", "charts"), [("", 5), ("sweep", 1), ("compare", 4)], ids=["live", "sweep", "compare"]
+)
 def test_charts_follow_the_window_width(app_url, path, charts):
     with browser_page(viewport=(1400, 1000)) as (page, net):
         open_page(page, app_url, path)
-        if path == "compare":
-            run_comparison(page)
+        show_charts(page, path)
         charts_drawn(page, charts)
         wide = page.evaluate(CHART_BOXES)
         page.set_viewport_size({"width": 1000, "height": 1000})

@@ -32,8 +32,7 @@ from viz.live_settings import (
 @pytest.fixture
 def store(monkeypatch):
     """An empty session store, as the server's would be."""
-    monkeypatch.setattr(session_store, "_sessions", session_store.OrderedDict())
-    monkeypatch.setattr(session_store, "_watched_kernels", set())
+    monkeypatch.setattr(session_store, "STORE", session_store.SessionStore())
     return session_store
 
 
@@ -54,14 +53,24 @@ def test_a_session_keeps_its_values_and_sessions_do_not_share(store):
 
 
 def test_the_store_is_bounded_and_forgets_closed_sessions(store, monkeypatch):
-    monkeypatch.setattr(store, "MAX_SESSIONS", 2)
+    monkeypatch.setattr(store.STORE, "limit", 2)
     for session in ("a", "b", "c"):
         store.session_value("live", dict, session_id=session)
-    assert store.kept_sessions() == ["b", "c"]  # the least recently used went first
+    assert store.STORE.sessions() == ["b", "c"]  # the least recently used went first
     store.session_value("live", dict, session_id="b")
-    assert store.kept_sessions() == ["c", "b"]
-    assert store.forget_if_closed("c")  # no page of it is open on this (server-less) process
-    assert store.kept_sessions() == ["b"]
+    assert store.STORE.sessions() == ["c", "b"]
+    assert store.STORE.forget_if_closed("c")  # no page of it is open on this (server-less) process
+    assert store.STORE.sessions() == ["b"]
+
+
+def test_the_store_forgets_a_session_a_grace_after_its_last_kernel_closed():
+    forgotten = []
+    store = session_store.SessionStore(grace_seconds=0.0, on_forget=forgotten.append)
+    store.kernel_opened("a", "tab-1")
+    values = {"live": store.value("a", "live", dict)}
+    assert not store.forget_if_closed("a")  # a tab of it is open
+    store.kernel_closed("a", "tab-1").join(30)
+    assert "a" not in store and forgotten == [values]
 
 
 def render_day(rc) -> str:

@@ -68,10 +68,10 @@ def results_under_tmp_path(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def sessions(monkeypatch):
     """A registry of the test's own, ending a session as soon as its last kernel closes."""
-    registry = SweepSessions(limit=4, end_grace_seconds=0.0)
+    registry = SweepSessions(limit=4, grace_seconds=0.0)
     monkeypatch.setattr(sweep_page, "SESSIONS", registry)
     yield registry
-    registry.end_all()
+    registry.forget_all()
 
 
 @pytest.fixture
@@ -479,8 +479,12 @@ def test_a_small_sweep_runs_to_completion_through_the_page(show):
     assert "2 runs: 2 points x 1 replicates, 30 days each" in texts(rc)
     button(rc, "Run sweep").click()
     assert wait_until_done(rc) == "2 of 2 runs done, 0 failed - finished"
-    option = rc.find(EchartsWidget).widget.option
-    assert option["series"][2]["data"][0] is not None  # the mean line has its points
+    chart = rc.find(EchartsWidget).widget
+    assert chart.option["series"][2]["data"][0] is not None  # the mean line has its points
+    # drawn as every chart of the app: its column wide, with a text alternative of its data
+    assert chart.attributes["role"] == "img" and "width: 100%" in chart.attributes["style"]
+    assert chart.attributes["aria-label"].startswith("Chart: ")
+    assert "mean over replicates: 2 values" in chart.attributes["aria-label"]
     assert rc.find(v.Btn, children=["Run sweep"]).widget.disabled is False
     assert any("Download results (CSV)" in str(w.children) for w in rc.find(v.Btn).widgets)
 

@@ -46,18 +46,18 @@ def finished_session(sessions: SweepSessions, session_id: str):
 
 
 def test_a_session_is_kept_by_its_id_across_its_kernels():
-    sessions = SweepSessions(end_grace_seconds=60.0)
+    sessions = SweepSessions(grace_seconds=60.0)
     sessions.kernel_opened("browser-1", "tab-1")
     session = finished_session(sessions, "browser-1")
     assert sessions.kernel_closed("browser-1", "tab-1") is not None  # a reload: old kernel gone
     sessions.kernel_opened("browser-1", "tab-2")  # ... and the new one opened in time
-    sessions.end_session("browser-1")  # the timer, had it not been cancelled
+    sessions.forget_if_closed("browser-1")  # the timer, had it not been cancelled
     assert sessions.session("browser-1") is session and session.folders[0].exists()
     assert sessions.session("browser-2") is not session
 
 
 def test_a_second_tab_keeps_the_session_when_the_first_closes():
-    sessions = SweepSessions(end_grace_seconds=0.0)
+    sessions = SweepSessions(grace_seconds=0.0)
     for tab in ("tab-1", "tab-2"):
         sessions.kernel_opened("browser-1", tab)
     session = finished_session(sessions, "browser-1")
@@ -66,7 +66,7 @@ def test_a_second_tab_keeps_the_session_when_the_first_closes():
 
 
 def test_the_session_end_removes_its_results_folders():
-    sessions = SweepSessions(end_grace_seconds=0.0)
+    sessions = SweepSessions(grace_seconds=0.0)
     sessions.kernel_opened("browser-1", "tab-1")
     session = finished_session(sessions, "browser-1")
     sessions.kernel_closed("browser-1", "tab-1").join(30)
@@ -75,7 +75,7 @@ def test_the_session_end_removes_its_results_folders():
 
 
 def test_kept_results_outlive_the_session():
-    sessions = SweepSessions(end_grace_seconds=0.0)
+    sessions = SweepSessions(grace_seconds=0.0)
     sessions.kernel_opened("browser-1", "tab-1")
     session = finished_session(sessions, "browser-1")
     session.keep_results = True
@@ -92,7 +92,7 @@ def test_the_session_end_cancels_its_running_sweep(monkeypatch):
         return instant_row(spec, run)
 
     monkeypatch.setattr(sweep_runner, "execute", slow_row)
-    sessions = SweepSessions(end_grace_seconds=0.0)
+    sessions = SweepSessions(grace_seconds=0.0)
     sessions.kernel_opened("browser-1", "tab-1")
     session = sessions.session("browser-1")
     session.start(SPEC, 1, pool=thread_pool)
@@ -106,7 +106,7 @@ def test_the_session_end_cancels_its_running_sweep(monkeypatch):
 
 def test_the_page_counts_its_kernels_through_solara(monkeypatch):
     """The hook run at each kernel's start opens it; the clean-up it returns closes it."""
-    sessions = SweepSessions(end_grace_seconds=0.0)
+    sessions = SweepSessions(grace_seconds=0.0)
     monkeypatch.setattr(sweep_page, "SESSIONS", sessions)
     monkeypatch.setattr(sweep_page.solara, "get_session_id", lambda: "browser-1")
     monkeypatch.setattr(sweep_page.solara, "get_kernel_id", lambda: "tab-1")
@@ -117,7 +117,7 @@ def test_the_page_counts_its_kernels_through_solara(monkeypatch):
 
 
 def test_sessions_are_bounded_and_the_least_needed_ends_first():
-    sessions = SweepSessions(limit=2, end_grace_seconds=60.0)
+    sessions = SweepSessions(limit=2, grace_seconds=60.0)
     sessions.kernel_opened("open", "tab")
     open_one = finished_session(sessions, "open")
     closed_one = finished_session(sessions, "closed")  # no kernel: its browser has gone
@@ -135,14 +135,14 @@ def test_a_full_server_of_running_sweeps_refuses_a_new_session_in_one_line(monke
         return instant_row(spec, run)
 
     monkeypatch.setattr(sweep_runner, "execute", slow_row)
-    sessions = SweepSessions(limit=1, end_grace_seconds=60.0)
+    sessions = SweepSessions(limit=1, grace_seconds=60.0)
     try:
         sessions.session("busy").start(SPEC, 1, pool=thread_pool)
         with pytest.raises(SweepError, match="allowed are at most 1 at once"):
             sessions.session("new")
     finally:
         release.set()
-        sessions.end_all()
+        sessions.forget_all()
 
 
 def test_a_second_sweep_waits_for_the_first(monkeypatch):

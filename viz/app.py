@@ -1,8 +1,9 @@
 """The browser app: the live run page, the sweep page and the A/B comparison page.
 
 Start it with ``./start`` (or ``solara run viz/app.py``); it serves http://127.0.0.1:8765, the
-live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. Each
-browser tab has its own model and its own sweep: nothing is shared between sessions.
+live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. The live
+run and the sweep belong to the browser session (``viz.session_store``): its tabs share them,
+and other browsers' sessions never see them.
 
 The layout here is what every page shares: the tabs, the page's one h1, a visible focus cue
 and columns that may narrow with the window (the charts follow, see ``viz.echarts_panel``).
@@ -66,9 +67,15 @@ def Layout(children=None):
     router = solara.use_router()
     index = all_routes.index(route) if route in all_routes else 0
     paths = [solara.resolve_path(page) for page in all_routes]  # only possible while rendering
+    # Each page's query as this tab last showed it: back on the live page by its tab, the URL
+    # names the run's settings again, so a copied link or a reload keeps them.
+    queries = solara.use_ref({})
+    queries.current[paths[index]] = router.search
 
     def open_page(position: int) -> None:
-        router.push(paths[position])
+        path = paths[position]
+        query = queries.current.get(path)
+        router.push(f"{path}?{query}" if query else path)  # a new history entry: Back still works
 
     solara.Style(PAGE_CSS)
     with solara.Column(style={"padding": "12px"}, classes=["app-page"]):

@@ -23,6 +23,7 @@ from experiments.engine.runner import summarise_points
 from experiments.engine.spec import SweepError, SweepSpec
 from model.parameters import PARAMETERS
 from model.scenarios import scenario_names
+from viz.echarts_panel import ChartOption, EchartsPanel
 from viz.sweep_charts import DETERRENCE, heatmap_option, response_option
 from viz.sweep_form import (
     MAX_PAGE_RUNS,
@@ -38,7 +39,7 @@ from viz.sweep_runner import CANCELLED, FAILED, FINISHED, SweepProgress
 from viz.sweep_sessions import SESSIONS, SweepSession
 
 NO_PARAMETER = "none"
-CHART_STYLE = {"style": "height: 460px; width: 100%;"}
+CHART_HEIGHT = "460px"
 FOLLOW_SECONDS = 1.0
 """How long the page's follower waits for news of the sweep before looking again."""
 BAR_COLOURS = {FINISHED: "success", CANCELLED: "warning", FAILED: "error"}
@@ -46,13 +47,11 @@ BAR_COLOURS = {FINISHED: "success", CANCELLED: "warning", FAILED: "error"}
 
 def _follow_kernel():
     """Count each kernel (tab, reload) of a browser session, so its end is known."""
-    session_id, kernel_id = solara.get_session_id(), solara.get_kernel_id()
-    SESSIONS.kernel_opened(session_id, kernel_id)
-    return lambda: SESSIONS.kernel_closed(session_id, kernel_id)
+    return SESSIONS.follow_kernel()
 
 
 solara.lab.on_kernel_start(_follow_kernel)
-atexit.register(SESSIONS.end_all)  # a stopped server leaves no unkept results folder
+atexit.register(SESSIONS.forget_all)  # a stopped server leaves no unkept results folder
 
 
 def checked(form: SweepForm) -> tuple[SweepSpec | None, int, str, str]:
@@ -127,7 +126,7 @@ def SweepChart(spec: SweepSpec, progress: SweepProgress, metric: str):
                 f" Cells outlined in red reach the {BREAK_EVEN_LABEL}: the deterrence at which"
                 " the Illegal Migration Bill's impact assessment breaks even."
             )
-    solara.FigureEcharts(option=option, attributes=CHART_STYLE)
+    EchartsPanel(ChartOption(option), CHART_HEIGHT)
     solara.Text(caption)
 
 

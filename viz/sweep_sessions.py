@@ -6,29 +6,30 @@ sweep and the results folders it made in a :class:`SweepSession` of :data:`SESSI
 by the session's id, so leaving the page (another tab of the app, a reload) loses nothing and
 a running sweep runs on: the page, drawn again, follows it from where it is.
 
-A session ends when its last kernel has been closed for ``end_grace_seconds`` (a reload closes
-the old kernel a moment before it opens the new one). Its sweep is then cancelled and its
-results folders are removed, unless the user chose to keep them. At most ``limit`` sessions
-are held: past that, the least recently used one without a running sweep is ended to make room.
+The keying, bounding and grace are :class:`viz.session_store.SessionStore`'s: a session ends
+when its last kernel has been closed for ``grace_seconds`` (a reload closes the old kernel a
+moment before it opens the new one). Its sweep is then cancelled and its results folders are
+removed, unless the user chose to keep them. At most ``limit`` sessions are held: past that,
+the least recently used one without a running sweep is ended to make room.
 """
 
 from __future__ import annotations
 
 import shutil
 import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from experiments.engine.spec import SweepError, SweepSpec
+from viz.session_store import CLOSE_GRACE_SECONDS, SessionStore, StoreFull, Values
 from viz.sweep_form import SweepForm
 from viz.sweep_runner import BackgroundSweep, PoolFactory, SweepProgress, process_pool
 
 MAX_SESSIONS = 32
 """Browser sessions whose sweep page is held at once."""
 
-END_GRACE_SECONDS = 60.0
-"""How long a session outlives its last kernel: time for a reload to open its new one."""
+SWEEP = "sweep"
+"""The kind of a session's value in the store: its sweep page."""
 
 STOP_WAIT_SECONDS = 10.0
 """How long an ending session waits for its cancelled sweep before removing its folders."""
@@ -97,97 +98,37 @@ class SweepSession:
             self._changed.notify_all()
 
 
-class SweepSessions:
-    """The sweep pages of the browser sessions, by session id; bounded, ended with the session."""
+def _idle(values: Values) -> bool:
+    """Whether a session may be forgotten to make room: not while its sweep runs."""
+    return not values[SWEEP].running
+
+
+def _end(values: Values) -> None:
+    values[SWEEP].end()
+
+
+class SweepSessions(SessionStore):
+    """The sweep pages of the browser sessions, by session id; bounded, ended with the session.
+
+    A :class:`viz.session_store.SessionStore` whose sessions with a running sweep are never
+    forgotten for room, and whose forgotten sessions are ended (:meth:`SweepSession.end`).
+    """
 
     def __init__(
-        self, limit: int = MAX_SESSIONS, end_grace_seconds: float = END_GRACE_SECONDS
+        self, limit: int = MAX_SESSIONS, grace_seconds: float = CLOSE_GRACE_SECONDS
     ) -> None:
-        """Hold at most ``limit`` sessions; end one ``end_grace_seconds`` after its last kernel."""
-        self.limit = limit
-        self.end_grace_seconds = end_grace_seconds
-        self._sessions: OrderedDict[str, SweepSession] = OrderedDict()
-        self._kernels: dict[str, set[str]] = {}
-        self._ending: dict[str, threading.Timer] = {}
-        self._lock = threading.RLock()
-
-    def __len__(self) -> int:
-        return len(self._sessions)
-
-    def __contains__(self, session_id: str) -> bool:
-        return session_id in self._sessions
+        """Hold at most ``limit`` sessions; end one ``grace_seconds`` after its last kernel."""
+        super().__init__(limit, grace_seconds, may_forget=_idle, on_forget=_end)
 
     def session(self, session_id: str) -> SweepSession:
         """The session's sweep page, made on first use (ending an idle one if full)."""
-        ended = None
-        with self._lock:
-            if session_id not in self._sessions:
-                if len(self._sessions) >= self.limit:
-                    ended = self._pop(self._least_needed())
-                self._sessions[session_id] = SweepSession()
-            self._sessions.move_to_end(session_id)
-            session = self._sessions[session_id]
-        if ended is not None:
-            ended.end()
-        return session
-
-    def kernel_opened(self, session_id: str, kernel_id: str) -> None:
-        """A kernel (a tab, a reload) of the session has opened: the session goes on."""
-        with self._lock:
-            self._kernels.setdefault(session_id, set()).add(kernel_id)
-            timer = self._ending.pop(session_id, None)
-        if timer is not None:
-            timer.cancel()
-
-    def kernel_closed(self, session_id: str, kernel_id: str) -> threading.Timer | None:
-        """A kernel of the session has closed; returns the timer ending it, if it was the last."""
-        with self._lock:
-            kernels = self._kernels.get(session_id, set())
-            kernels.discard(kernel_id)
-            if kernels:
-                return None
-            self._kernels.pop(session_id, None)
-            timer = threading.Timer(self.end_grace_seconds, self.end_session, [session_id])
-            timer.daemon = True
-            self._ending[session_id] = timer
-        timer.start()
-        return timer
-
-    def end_session(self, session_id: str) -> None:
-        """End the session now, unless one of its kernels has opened again."""
-        with self._lock:
-            self._ending.pop(session_id, None)
-            if self._kernels.get(session_id):
-                return
-            session = self._pop(session_id)
-        if session is not None:
-            session.end()
-
-    def end_all(self) -> None:
-        """End every session (the server is stopping)."""
-        with self._lock:
-            sessions = [self._pop(session_id) for session_id in list(self._sessions)]
-            timers = list(self._ending.values())
-            self._ending.clear()
-        for timer in timers:
-            timer.cancel()
-        for session in sessions:
-            if session is not None:
-                session.end()
-
-    def _pop(self, session_id: str) -> SweepSession | None:
-        return self._sessions.pop(session_id, None)
-
-    def _least_needed(self) -> str:
-        """The session to end for room: the least recently used idle one, closed ones first."""
-        idle = [key for key, session in self._sessions.items() if not session.running]
-        if not idle:
+        try:
+            return self.value(session_id, SWEEP, SweepSession)
+        except StoreFull:
             raise SweepError(
-                f"{len(self._sessions)} sweeps are running on this server: allowed are at most "
+                f"{len(self)} sweeps are running on this server: allowed are at most "
                 f"{self.limit} at once; try again when one has finished"
-            )
-        closed = [key for key in idle if not self._kernels.get(key)]
-        return (closed or idle)[0]
+            ) from None
 
 
 SESSIONS = SweepSessions()
