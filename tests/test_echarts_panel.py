@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from viz.charts import network_chart, weekly_panels
+from viz.charts import beliefs_panel, network_chart, weekly_panels
 from viz.echarts_panel import chart_summary
 
 WEEKLY = pd.DataFrame(
@@ -33,13 +33,13 @@ def test_a_time_chart_is_summarised_from_its_series():
         "Chart: Small-boat arrivals a week (lines). "
         "with the policy: 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest 1,250, "
         "last 900. "
-        "without (same seed): 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest "
+        "without the policy (same seed): 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest "
         "1,300, last 1,000."
     )
 
 
 def test_small_numbers_keep_their_digits():
-    beliefs = weekly_panels(WEEKLY, COUNTERFACTUAL)[2]
+    beliefs = beliefs_panel(WEEKLY)
     assert "perceived return risk: 3 values from 2025-01-01 to 2025-01-15, lowest 0.01, " in (
         chart_summary(beliefs)
     )
@@ -49,7 +49,7 @@ def test_an_empty_chart_says_so():
     empty = weekly_panels(pd.DataFrame(), pd.DataFrame())[0]
     assert chart_summary(empty) == (
         "Chart: Small-boat arrivals a week (lines). with the policy: no data yet. "
-        "without (same seed): no data yet."
+        "without the policy (same seed): no data yet."
     )
 
 
