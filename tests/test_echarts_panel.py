@@ -33,8 +33,8 @@ def test_a_time_chart_is_summarised_from_its_series():
         "Chart: Small-boat arrivals a week (lines). "
         "with the policy: 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest 1,250, "
         "last 900. "
-        "without the policy (same seed): 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest "
-        "1,300, last 1,000."
+        "without the policy (same seed): 3 values from 2025-01-01 to 2025-01-15, lowest 700, "
+        "highest 1,300, last 1,000."
     )
 
 
