@@ -414,15 +414,16 @@ SCHEDULER_ANSWER_SECONDS = 5.0
 def check_scheduler(address: str) -> None:
     """Refuse, in one line and within seconds, an address that is not a Dask scheduler's.
 
-    Only ``tcp://HOST:PORT`` (or ``HOST:PORT``) is allowed. Whatever listens there must answer
-    Dask's identity request as a scheduler within ``SCHEDULER_ANSWER_SECONDS``: a wrong port
-    (the dashboard's, another service) otherwise hangs the client for minutes.
+    Only ``tcp://HOST:PORT`` (or ``HOST:PORT``, a port from 1 to 65535) is allowed. Whatever
+    listens there must answer Dask's identity request as a scheduler within
+    ``SCHEDULER_ANSWER_SECONDS``: a wrong port (the dashboard's, another service) otherwise
+    hangs the client for minutes.
     """
     import asyncio
 
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
-    if scheme not in ("", "tcp") or not host or not port.isdigit():
+    if scheme not in ("", "tcp") or not host or not (port.isdigit() and 0 < int(port) < 2**16):
         raise SweepError(
             f"--scheduler {address!r} is not valid: allowed is a Dask scheduler's address, "
             "tcp://HOST:PORT (TLS and other protocols are not supported)"
