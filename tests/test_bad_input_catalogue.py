@@ -14,10 +14,10 @@ The README's reliability section counts these rows by family
 
 from __future__ import annotations
 
-import http.server
 import os
 import shlex
 import socket
+import socketserver
 import subprocess
 import sys
 import threading
@@ -116,17 +116,21 @@ def a_closed_port(_tmp: Path, _cleanup: ExitStack) -> dict[str, str]:
     return {"closed_port": str(port)}
 
 
-class _QuietHandler(http.server.BaseHTTPRequestHandler):
-    def log_message(self, *_args: object) -> None:
-        """Keep the server's log off stderr, which is the command's."""
+def a_server_that_says(place: str, reply: bytes) -> Callable[[Path, ExitStack], dict[str, str]]:
+    """A setup: a local server that answers every connection with ``reply`` at once; its port
+    is the place ``place``."""
 
+    class Answer(socketserver.BaseRequestHandler):
+        def handle(self) -> None:
+            self.request.sendall(reply)
 
-def an_http_server(_tmp: Path, cleanup: ExitStack) -> dict[str, str]:
-    """A web server (such as Dask's dashboard), which answers but is not a scheduler."""
-    server = cleanup.enter_context(http.server.ThreadingHTTPServer(("127.0.0.1", 0), _QuietHandler))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    cleanup.callback(server.shutdown)
-    return {"http_port": str(server.server_address[1])}
+    def setup(_tmp: Path, cleanup: ExitStack) -> dict[str, str]:
+        server = cleanup.enter_context(socketserver.ThreadingTCPServer(("127.0.0.1", 0), Answer))
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        cleanup.callback(server.shutdown)
+        return {place: str(server.server_address[1])}
+
+    return setup
 
 
 def a_silent_listener(_tmp: Path, cleanup: ExitStack) -> dict[str, str]:
@@ -264,7 +268,10 @@ SETUPS = {
     "{a_file}": a_file,
     "{read_only}": a_read_only_folder,
     "{closed_port}": a_closed_port,
-    "{http_port}": an_http_server,
+    "{web_port}": a_server_that_says(
+        "web_port", b"HTTP/1.0 400 Bad Request\r\nContent-Length: 0\r\n\r\n"
+    ),
+    "{binary_port}": a_server_that_says("binary_port", b"\x01" + bytes(15) + b"hello"),
     "{silent_port}": a_silent_listener,
 }
 SCENARIO_FILES = [
@@ -490,7 +497,8 @@ SCHEDULERS = [
         ("tcp://127.0.0.1:99999", "'tcp://127.0.0.1:99999'", "tcp://HOST:PORT"),
         ("''", "''", "tcp://HOST:PORT"),
         ("tcp://127.0.0.1:{closed_port}", ":{closed_port}'", "no Dask scheduler answers"),
-        ("tcp://127.0.0.1:{http_port}", ":{http_port}'", "Dask scheduler"),
+        ("tcp://127.0.0.1:{web_port}", ":{web_port}'", "another protocol than Dask's"),
+        ("tcp://127.0.0.1:{binary_port}", ":{binary_port}'", "another protocol than Dask's"),
         ("tcp://127.0.0.1:{silent_port}", ":{silent_port}'", "within 5 s"),
     ]
 ]

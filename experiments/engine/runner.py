@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import socket
 import sys
 import threading
 import time
@@ -429,6 +430,10 @@ def check_scheduler(address: str) -> None:
             "tcp://HOST:PORT (TLS and other protocols are not supported)"
         )
     try:
+        # a closed port is refused at once here, where Dask's connect retries until its timeout
+        socket.create_connection(
+            (host.strip("[]"), int(port)), timeout=SCHEDULER_ANSWER_SECONDS
+        ).close()
         identity = asyncio.run(
             asyncio.wait_for(_identity(f"tcp://{rest}"), SCHEDULER_ANSWER_SECONDS)
         )
@@ -436,6 +441,11 @@ def check_scheduler(address: str) -> None:
         raise SweepError(
             f"--scheduler {address!r}: no Dask scheduler answers there within "
             f"{SCHEDULER_ANSWER_SECONDS:g} s ({type(error).__name__})"
+        ) from None
+    except Exception as error:  # a reply Dask cannot decode: another protocol on that port
+        raise SweepError(
+            f"--scheduler {address!r} answers in another protocol than Dask's "
+            f"({type(error).__name__}): allowed is a Dask scheduler's address"
         ) from None
     kind = identity.get("type") if isinstance(identity, dict) else None
     if kind != "Scheduler":
