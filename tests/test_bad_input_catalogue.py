@@ -8,8 +8,8 @@ the two agree. A model that starts to simulate fails the row, so no row hides a 
 the row's folder (and, for experiments and the report, the experiments' results) must hold
 exactly what it held before: a refusal writes nothing, half or whole.
 
-The README's reliability section counts these rows by family
-(``python -m tests.test_bad_input_catalogue`` prints the figures).
+The README's reliability section counts these rows by family, in a table that
+``python -m tests.test_bad_input_catalogue`` writes (and a test checks).
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ import pytest
 from experiments.cli import main
 from experiments.engine import runner
 from experiments.research import EXPERIMENTS_DIR
+from model.markdown import region, replace_region, table_rows
 from model.model import ChannelModel
 from tests.conftest import PROJECT_ROOT
 
@@ -722,11 +723,51 @@ def test_a_real_process_gives_what_main_gives(row, row_folder, cleanup, capsys, 
     assert_refused(*in_process, shows)
 
 
-def figures() -> str:
-    """The catalogue's size by family, for the README."""
-    by_family = Counter(row.family for row in CATALOGUE)
-    return "\n".join(f"{count:4}  {family}" for family, count in by_family.items())
+FAMILIES = {
+    "run: parameters (--set)": "`--set`: unknown or misspelt names, malformed, mistyped, out of "
+    "range, NaN and infinity, impossible dates, inconsistent pairs",
+    "run: --days and --seed": "`--days` and `--seed`: zero, negative, past the limit, not whole",
+    "run: scenario names": "scenario names and paths: unknown, empty, too long, missing, a folder, "
+    "a pipe, unreadable",
+    "scenario files": "scenario files: binary, Latin-1, UTF-16, a byte-order mark, truncated, "
+    "malformed, nested thousands deep, over 1 MB, unknown keys, bad values",
+    "sweep files": "sweep files: the same, and bad `[sweep]` settings, unknown, fixed-and-varied "
+    "or out-of-range parameters, bad scenarios",
+    "sweep ranges and designs": 'ranges and designs: `start = "abc"`, decreasing, zero or one '
+    "step, repeated points, one-parameter Sobol, grids past the run limit, a point past the memory "
+    "budget",
+    "sweep outputs and --metric": "unknown outputs and `--metric`s, effects asked of a horizon "
+    "that ends before the policy",
+    "--out folders": "`--out` of `run`, `sweep` and `report`: a file, below a file, read-only, "
+    "a name too long",
+    "--workers": "`--workers` of `sweep`, `experiment` and `report`: zero, negative, not whole",
+    "--scheduler addresses": "`--scheduler`: not a URL, http, https, tls, ws, no or a bad port, a "
+    "closed port, a web server, another protocol, a port that never answers",
+    "experiment and report names and sizes": "experiment names and sizes, report sizes, stray "
+    "arguments",
+    "usage": "usage: unknown commands and options, missing arguments",
+    "environment": "the memory limit's variable (not a number, zero) and a run past it",
+}
+"""Each family of the catalogue, as the README's table describes it."""
+README = PROJECT_ROOT / "README.md"
+README_REGION = "bad-input-catalogue"
+
+
+def catalogue_table() -> str:
+    """The README's table of the catalogue: its rows counted by family."""
+    counts = Counter(row.family for row in CATALOGUE)
+    rows = [(description, counts[family]) for family, description in FAMILIES.items()]
+    total = ("**all: one line each, exit status 2, nothing written**", len(CATALOGUE))
+    return table_rows(["bad input to `deterrence`", "inputs"], [*rows, total])
+
+
+def test_the_readme_counts_the_catalogue():
+    assert {row.family for row in CATALOGUE} == set(FAMILIES)
+    assert region(README.read_text(), README_REGION) == catalogue_table(), (
+        "run `python -m tests.test_bad_input_catalogue` to rewrite the README's table"
+    )
 
 
 if __name__ == "__main__":
-    print(f"{len(CATALOGUE)} bad inputs\n{figures()}")
+    README.write_text(replace_region(README.read_text(), README_REGION, catalogue_table()))
+    print(f"{README}: {len(CATALOGUE)} bad inputs in {len(FAMILIES)} families")
