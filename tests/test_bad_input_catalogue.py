@@ -598,10 +598,14 @@ def prepare(row: Bad, tmp: Path, cleanup: ExitStack) -> tuple[list[str], tuple[s
 
 
 def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:
-    """Every file and folder under ``folders``: its size and modification time."""
+    """Every file and folder under ``folders``: its size and modification time.
+
+    Python's bytecode caches are left out: importing a module for the first time writes them.
+    """
     seen = {}
     for folder in folders:
         for root, dirs, files in os.walk(folder):
+            dirs[:] = [name for name in dirs if name != "__pycache__"]
             for name in dirs + files:
                 path = Path(root, name)
                 stat = path.lstat()
@@ -610,9 +614,10 @@ def snapshot(*folders: Path) -> dict[str, tuple[int, int]]:
 
 
 def watched(row: Bad, tmp: Path) -> list[Path]:
-    """The folders a row must leave as they were: its own, and the experiments' results."""
+    """The folders a row must leave as they were: its own, and the experiments' (where their
+    sweeps and results go)."""
     if row.command.startswith(("experiment", "report")):
-        return [tmp, *sorted(EXPERIMENTS_DIR.glob("*/results"))]
+        return [tmp, EXPERIMENTS_DIR]
     return [tmp]
 
 
