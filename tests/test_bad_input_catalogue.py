@@ -47,14 +47,14 @@ class Bad:
     """One bad input: the command line after ``deterrence`` and what its error must show.
 
     ``command`` may name ``{file}`` (written with ``file``), ``{sweep}`` (a good sweep file),
-    ``{out}`` (an output folder that does not exist yet) and the places a ``setup`` makes.
+    ``{out}`` (an output folder that does not exist yet), ``{tmp}`` (the row's folder) and the
+    places that ``SETUPS`` make (a folder, a pipe, a server...) when the command names them.
     """
 
     family: str
     command: str
     shows: tuple[str, ...]
     file: str | bytes | None = None
-    setup: Callable[[Path, ExitStack], dict[str, str]] | None = None
     env: dict[str, str] = field(default_factory=dict)
 
     @property
