@@ -196,9 +196,9 @@ def check_writable_folder(folder: Path | None) -> None:
     """
     if folder is None:
         return
-    if folder.exists() and not folder.is_dir():
-        raise ParameterError(f"--out {str(folder)!r} is a file: allowed is a folder")
     try:
+        if folder.exists() and not folder.is_dir():
+            raise ParameterError(f"--out {str(folder)!r} is a file: allowed is a folder")
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / ".write-check"
         probe.write_bytes(b"")
@@ -272,10 +272,23 @@ def _forecast_make_options(make: argparse.ArgumentParser) -> None:
     _forecast_files(make)
 
 
+def _worker_count(text: str) -> int:
+    """A number of worker processes (argparse refuses anything else in one line)."""
+    try:
+        count = int(text)
+    except ValueError:
+        count = 0
+    if count < 1:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not valid: allowed is a whole number of processes >= 1"
+        )
+    return count
+
+
 def _add_workers(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--workers",
-        type=int,
+        type=_worker_count,
         default=os.cpu_count() or 1,
         help="local worker processes (default: all cores)",
     )
@@ -316,11 +329,11 @@ def _run(args: argparse.Namespace) -> int:
     check_days(args.days)
     check_seed(args.seed)
     values = scenario_parameters(args.scenario, **overrides)
-    check_writable_folder(args.out)
     runs = 1 if args.no_counterfactual else 2
     variants = mechanism_variants(values)
     decomposing = not (args.no_counterfactual or args.no_decomposition) and len(variants) > 1
     check_memory(values, args.days, runs_at_once=len(variants) + 1 if decomposing else runs)
+    check_writable_folder(args.out)  # last: it makes the folder
     with tqdm(
         total=simulated_days(values, args.days, runs),
         unit="day",
@@ -365,9 +378,9 @@ def _sweep(args: argparse.Namespace) -> int:
 
     spec = load_sweep(args.sweep_file)
     check_metric(args.metric)
-    if args.scheduler:
+    if args.scheduler is not None:
         check_scheduler(args.scheduler)
-    check_writable_folder(args.out)
+    check_writable_folder(args.out)  # last: it makes the folder
     runs = len(spec.runs())
     engine = f"Dask at {args.scheduler}" if args.scheduler else f"{args.workers} worker(s)"
     print(
@@ -421,7 +434,11 @@ def _experiment(args: argparse.Namespace) -> int:
 
 def _report(args: argparse.Namespace) -> int:
     from experiments.report import build_report
+    from experiments.research import check_size
 
+    # Refuse bad input before the experiments run (hours at full size), not at the end.
+    check_size(args.size)
+    check_writable_folder(args.out)
     written = build_report(args.size, args.out, args.workers)
     print("report: " + ", ".join(str(path) for path in written))
     return 0

@@ -6,11 +6,11 @@ parameter it does not name keeps its declared default (``model.parameters``).
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any
 
 from model.parameters import ParameterError, validate
+from model.toml_files import parse_toml, read_text
 
 SCENARIO_DIR = Path(__file__).parent / "scenarios"
 
@@ -35,29 +35,27 @@ def check_shipped(name: object) -> str:
 
 
 def scenario_path(name_or_path: str | Path) -> Path:
-    """Resolve a shipped scenario name or a path to a scenario file."""
+    """Resolve a shipped scenario name or a path to a scenario file (checked when read)."""
     path = Path(name_or_path)
     if path.suffix == ".toml":
-        if not path.is_file():
-            raise ParameterError(f"scenario file {str(path)!r} does not exist")
         return path
-    shipped = SCENARIO_DIR / f"{name_or_path}.toml"
-    if not shipped.is_file():
+    # the name is matched against the shipped list, never made into a path to try
+    if str(name_or_path) not in scenario_names():
         raise ParameterError(
             f"unknown scenario {str(name_or_path)!r}: allowed are "
             + ", ".join(scenario_names())
             + " or a path to a .toml file"
         )
-    return shipped
+    return SCENARIO_DIR / f"{name_or_path}.toml"
 
 
 def load_scenario(name_or_path: str | Path) -> dict[str, Any]:
     """Return the scenario's overrides, checked against the parameter declaration."""
     path = scenario_path(name_or_path)
     try:
-        document = tomllib.loads(path.read_text())
-    except tomllib.TOMLDecodeError as error:
-        raise ParameterError(f"scenario file {path.name} is not valid TOML: {error}") from None
+        document = parse_toml(read_text(path))
+    except ParameterError as error:
+        raise ParameterError(f"scenario file {str(path)!r}: {error}") from None
     unknown_keys = set(document) - {"description", "parameters"}
     if unknown_keys:
         raise ParameterError(
@@ -76,7 +74,7 @@ def load_scenario(name_or_path: str | Path) -> dict[str, Any]:
 
 def scenario_description(name_or_path: str | Path) -> str:
     """The one-paragraph description a scenario file carries."""
-    document = tomllib.loads(scenario_path(name_or_path).read_text())
+    document = parse_toml(read_text(scenario_path(name_or_path)))
     return str(document.get("description", ""))
 
 

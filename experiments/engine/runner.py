@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import multiprocessing
 import os
+import socket
 import sys
 import threading
 import time
@@ -414,20 +415,25 @@ SCHEDULER_ANSWER_SECONDS = 5.0
 def check_scheduler(address: str) -> None:
     """Refuse, in one line and within seconds, an address that is not a Dask scheduler's.
 
-    Only ``tcp://HOST:PORT`` (or ``HOST:PORT``) is allowed. Whatever listens there must answer
-    Dask's identity request as a scheduler within ``SCHEDULER_ANSWER_SECONDS``: a wrong port
-    (the dashboard's, another service) otherwise hangs the client for minutes.
+    Only ``tcp://HOST:PORT`` (or ``HOST:PORT``, a port from 1 to 65535) is allowed. Whatever
+    listens there must answer Dask's identity request as a scheduler within
+    ``SCHEDULER_ANSWER_SECONDS``: a wrong port (the dashboard's, another service) otherwise
+    hangs the client for minutes.
     """
     import asyncio
 
     scheme, _, rest = address.rpartition("://")
     host, _, port = rest.rpartition(":")
-    if scheme not in ("", "tcp") or not host or not port.isdigit():
+    if scheme not in ("", "tcp") or not host or not (port.isdigit() and 0 < int(port) < 2**16):
         raise SweepError(
             f"--scheduler {address!r} is not valid: allowed is a Dask scheduler's address, "
             "tcp://HOST:PORT (TLS and other protocols are not supported)"
         )
     try:
+        # a closed port is refused at once here, where Dask's connect retries until its timeout
+        socket.create_connection(
+            (host.strip("[]"), int(port)), timeout=SCHEDULER_ANSWER_SECONDS
+        ).close()
         identity = asyncio.run(
             asyncio.wait_for(_identity(f"tcp://{rest}"), SCHEDULER_ANSWER_SECONDS)
         )
@@ -435,6 +441,11 @@ def check_scheduler(address: str) -> None:
         raise SweepError(
             f"--scheduler {address!r}: no Dask scheduler answers there within "
             f"{SCHEDULER_ANSWER_SECONDS:g} s ({type(error).__name__})"
+        ) from None
+    except Exception as error:  # a reply Dask cannot decode: another protocol on that port
+        raise SweepError(
+            f"--scheduler {address!r} answers in another protocol than Dask's "
+            f"({type(error).__name__}): allowed is a Dask scheduler's address"
         ) from None
     kind = identity.get("type") if isinstance(identity, dict) else None
     if kind != "Scheduler":

@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import tomllib
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -45,6 +44,7 @@ from model.metrics import METRICS
 from model.parameters import PARAMETERS, ParameterError, validate
 from model.run import check_days, has_policy, shared_days
 from model.scenarios import load_scenario
+from model.toml_files import parse_toml, read_text
 
 DESIGNS = ("grid", "paired", "latin_hypercube", "sobol")
 SAMPLED_DESIGNS = ("latin_hypercube", "sobol")
@@ -146,36 +146,14 @@ class SweepSpec:
 def load_sweep(path: str | Path) -> SweepSpec:
     """Read and check a sweep file; raise :class:`SweepError` (one line) if it is not valid."""
     path = Path(path)
-    if not path.is_file():
-        raise SweepError(f"sweep file {str(path)!r} does not exist")
     try:
-        return parse_sweep(_read_text(path), path.stem)
+        text = read_text(path)
+    except ParameterError as error:
+        raise SweepError(f"sweep file {str(path)!r}: {error}") from None
+    try:
+        return parse_sweep(text, path.stem)
     except SweepError as error:
         raise SweepError(f"sweep file {path.name}: {error}") from None
-
-
-MAX_FILE_BYTES = 1_000_000
-"""Largest sweep file read (a sweep file is a few hundred bytes to a few kilobytes)."""
-
-
-def _read_text(path: Path) -> str:
-    """The file's text, or a one-line error: unreadable, too large, or not UTF-8."""
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise SweepError(
-                f"is {path.stat().st_size:,} bytes: allowed is a TOML file of at most "
-                f"{MAX_FILE_BYTES:,} bytes"
-            )
-        data = path.read_bytes()
-    except OSError as error:
-        raise SweepError(f"cannot be read: {error.strerror or error}") from None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise SweepError(
-            f"is not UTF-8 text (byte 0x{data[error.start]:02x} at position {error.start}): "
-            "allowed is a UTF-8 TOML file"
-        ) from None
 
 
 def parse_sweep(text: str, name: str) -> SweepSpec:
@@ -184,15 +162,7 @@ def parse_sweep(text: str, name: str) -> SweepSpec:
     Sweep files and the app's sweep page both come through here, so both are checked alike.
     """
     try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise SweepError(f"not valid TOML: {error}") from None
-    except RecursionError:
-        raise SweepError(
-            "not valid TOML: nested too deeply: allowed are the few levels of a sweep file"
-        ) from None
-    try:
-        return _check(document, name, text)
+        return _check(parse_toml(text), name, text)
     except ParameterError as error:
         raise SweepError(str(error)) from None
 
@@ -331,8 +301,13 @@ def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
                 f"[vary.{parameter}] range {key}={value!r} is not valid: allowed is "
                 f"{declared.allowed()}"
             )
-        ends.append(float(declared.coerce(value)))
-    grid = np.linspace(ends[0], ends[1], steps)
+        ends.append(declared.coerce(value))
+    if not ends[0] < ends[1]:
+        raise SweepError(
+            f"[vary.{parameter}] range start={ends[0]} must be below stop={ends[1]}: allowed "
+            "is an increasing range"
+        )
+    grid = np.linspace(float(ends[0]), float(ends[1]), steps)
     if declared.kind is int:
         grid = np.round(grid)
     return _distinct(parameter, [declared.coerce(value) for value in grid.tolist()])
