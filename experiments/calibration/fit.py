@@ -244,7 +244,8 @@ def read_posterior(path: Path) -> Posterior:
     population = history.get_population()
     rows = [
         {
-            **{name: float(value) for name, value in particle.parameter.items()},
+            # by name: pyabc's history gives the parameters in no fixed order
+            **{name: float(particle.parameter[name]) for name in sorted(particle.parameter)},
             DISTANCE: float(particle.distance),
             MODEL_SEED: int(np.asarray(particle.sum_stat[MODEL_SEED]).item()),
             WEIGHT: float(particle.weight),
