@@ -16,12 +16,11 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.beliefs import (
+    beliefs_after_news,
     memory_decay_per_day,
-    network_signal,
     smuggler_job_claim,
     smuggler_place_claim,
     smuggler_return_claim,
-    update_beliefs,
 )
 from agents.decisions import (
     Choice,
@@ -278,22 +277,18 @@ class Coast:
         belief: str,
         events: np.ndarray,
         cases: np.ndarray,
-        official: float,
-        smugglers: float,
+        official: float | np.ndarray,
+        smugglers: float | np.ndarray,
     ) -> np.ndarray:
         """One belief of ``rows`` after today's news: ``events`` of ``cases`` heard."""
         p = self.world.params
-        heard, confidence = network_signal(events, cases)
-        return update_beliefs(
-            getattr(self.population, belief).take(rows),  # take(): cheaper than fancy indexing
-            heard,
-            confidence,
-            official,
-            smugglers,
+        weights = (
             p["belief_weight_network"],
             p["belief_weight_official"],
             p["belief_weight_smugglers"],
         )
+        column = getattr(self.population, belief)
+        return beliefs_after_news(column, rows, events, cases, official, smugglers, weights)
 
     def _know_own_return_risk(self, rows: np.ndarray, perceived_return: np.ndarray) -> None:
         """People returned before believe at least their own risk if they cross again.
