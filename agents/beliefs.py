@@ -42,32 +42,63 @@ def update_beliefs(
     so a belief never overshoots and stays a probability.
     """
     belief = np.asarray(belief, float)
-    signals = [np.broadcast_to(np.asarray(signal, float), belief.shape) for signal in (
+    signals = [_per_person(signal, len(belief)) for signal in (
         network, network_confidence, official, smugglers)]  # fmt: skip
     return _updated_beliefs(belief, *signals, weight_network, weight_official, weight_smugglers)
 
 
-def beliefs_after_news(
-    belief_column: np.ndarray,
+def learn_from_news(
     rows: np.ndarray,
-    heard_events: np.ndarray,
-    heard_cases: np.ndarray,
-    official: float | np.ndarray,
-    smugglers: float | np.ndarray,
+    heard: tuple[np.ndarray, ...],
+    beliefs: tuple[np.ndarray, np.ndarray, np.ndarray],
+    group: np.ndarray,
+    official: np.ndarray,
+    smugglers: np.ndarray,
     weights: tuple[float, float, float],
+    own_return_risk: tuple[np.ndarray, float],
 ) -> np.ndarray:
-    """The beliefs of ``rows`` (a population column's) after today's news, in one pass.
+    """Today's update of the three beliefs of ``rows``, in place; returns them, one row each.
 
-    :func:`network_signal` then :func:`update_beliefs` for each person, without the arrays
-    between them: the learning phase's numpy calls cost more than its arithmetic.
-    ``heard_events`` and ``heard_cases`` are of ``rows``; ``weights`` are the network's, the
-    officials' and the smugglers'.
+    The population's columns are given whole: ``heard`` are the six news counts in the order
+    crossed, returned, job found, job failed, admitted, not selected; ``beliefs`` the return,
+    job and place beliefs; ``group`` everyone's group. ``official`` and ``smugglers`` hold the
+    signals of each belief (row) for each group (column); ``weights`` those of the network,
+    the officials and the smugglers. ``own_return_risk`` is everyone's number of returns and
+    the least return belief of those returned before (0: none). Each belief is
+    :func:`network_signal` then :func:`update_beliefs`, person by person in one compiled pass:
+    the learning phase's numpy calls cost more than its arithmetic.
     """
-    official = np.broadcast_to(np.asarray(official, float), rows.shape)
-    smugglers = np.broadcast_to(np.asarray(smugglers, float), rows.shape)
-    return _beliefs_after_news(
-        belief_column, rows, heard_events, heard_cases, official, smugglers, *weights
+    times_returned, least_belief = own_return_risk
+    return _learn_from_news(
+        rows, heard, beliefs, group, official, smugglers, *weights, times_returned, least_belief
     )
+
+
+def smuggler_return_claim(published_return_rate: float, misinformation: float) -> float:
+    """Return risk that smugglers advertise: the published rate, understated."""
+    return published_return_rate * (1.0 - misinformation)
+
+
+def smuggler_job_claim(job_availability: float, misinformation: float) -> float:
+    """Job chance that smugglers advertise: the real chance, overstated towards certainty."""
+    return job_availability + misinformation * (1.0 - job_availability)
+
+
+def smuggler_place_claim(published_place_chance: float, misinformation: float) -> float:
+    """Chance of a legal place that smugglers advertise: the published chance, disparaged."""
+    return published_place_chance * (1.0 - misinformation)
+
+
+def memory_decay_per_day(half_life_days: float) -> float:
+    """Daily factor by which heard news fades, for a half-life in days."""
+    return 0.5 ** (1.0 / half_life_days)
+
+
+def _per_person(values: float | np.ndarray, people: int) -> np.ndarray:
+    """A signal as one float a person (np.broadcast_to costs ten times more here)."""
+    if np.ndim(values) == 0:
+        return np.full(people, values, dtype=float)
+    return np.asarray(values, dtype=float)
 
 
 # The rules, one person at a time, compiled with numba. Each operation is numpy's, in the
@@ -132,31 +163,23 @@ def _updated_beliefs(belief, network, confidence, official, smugglers, w_net, w_
 
 
 @njit(cache=True)
-def _beliefs_after_news(column, rows, events, cases, official, smugglers, w_net, w_off, w_smug):
-    moved = np.empty(len(rows))
+def _learn_from_news(
+    rows, heard, beliefs, group, official, smugglers, w_net, w_off, w_smug, returns, least
+):
+    crossed, returned, found, failed, admitted, not_selected = heard
+    moved = np.empty((3, len(rows)))
     for i in range(len(rows)):
-        network, confidence = _signal(events[i], cases[i])
-        moved[i] = _updated(
-            column[rows[i]], network, confidence, official[i], smugglers[i], w_net, w_off, w_smug
-        )
+        row, g = rows[i], group[rows[i]]
+        events = (returned[row], found[row], admitted[row])
+        cases = (crossed[row], found[row] + failed[row], admitted[row] + not_selected[row])
+        for b in range(3):
+            network, confidence = _signal(events[b], cases[b])
+            belief = _updated(
+                beliefs[b][row], network, confidence, official[b, g], smugglers[b, g],
+                w_net, w_off, w_smug,
+            )  # fmt: skip
+            if b == 0 and least > 0.0 and returns[row] > 0 and belief < least:
+                belief = least  # as numpy's maximum: a NaN stays
+            beliefs[b][row] = belief
+            moved[b, i] = belief
     return moved
-
-
-def smuggler_return_claim(published_return_rate: float, misinformation: float) -> float:
-    """Return risk that smugglers advertise: the published rate, understated."""
-    return published_return_rate * (1.0 - misinformation)
-
-
-def smuggler_job_claim(job_availability: float, misinformation: float) -> float:
-    """Job chance that smugglers advertise: the real chance, overstated towards certainty."""
-    return job_availability + misinformation * (1.0 - job_availability)
-
-
-def smuggler_place_claim(published_place_chance: float, misinformation: float) -> float:
-    """Chance of a legal place that smugglers advertise: the published chance, disparaged."""
-    return published_place_chance * (1.0 - misinformation)
-
-
-def memory_decay_per_day(half_life_days: float) -> float:
-    """Daily factor by which heard news fades, for a half-life in days."""
-    return 0.5 ** (1.0 / half_life_days)

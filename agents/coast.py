@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from agents.beliefs import (
-    beliefs_after_news,
+    learn_from_news,
     memory_decay_per_day,
     smuggler_job_claim,
     smuggler_place_claim,
@@ -46,6 +46,9 @@ HEARD_COLUMNS = (
     "heard_not_selected",
 )
 """What people hear of their contacts, as counts that fade with memory."""
+
+BELIEF_COLUMNS = ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob")
+"""What people believe of the return risk, of work in the UK and of a legal-route place."""
 
 INITIAL_WAIT_SPREAD_DAYS = 60
 """People on the coast at day 0 have waited up to this many days already."""
@@ -213,7 +216,7 @@ class Coast:
 
         Also records the mean beliefs on the coast, which the reporters read.
         """
-        world, p, population = self.world, self.world.params, self.population
+        p, population = self.world.params, self.population
         for column in HEARD_COLUMNS:
             getattr(population, column)[:] *= self.news_decay
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
@@ -222,46 +225,44 @@ class Coast:
         self.mean_perceived_return_prob_other_groups = math.nan
         if len(rows) == 0:
             return
-        misinformation = p["smuggler_misinformation"]
-        official_return = world.arrangements.official_return_signal(
-            world.returns_unit.published_return_rate(), population.nationality.take(rows)
-        )
-        perceived_return = self._update_belief(
+        official, smugglers = self._signals_by_group()
+        perceived_return, perceived_job, perceived_place = learn_from_news(
             rows,
-            "perceived_return_prob",
-            population.heard_returned.take(rows),
-            population.heard_crossed.take(rows),
-            official_return,
-            smuggler_return_claim(official_return, misinformation),
+            tuple(getattr(population, column) for column in HEARD_COLUMNS),
+            tuple(getattr(population, column) for column in BELIEF_COLUMNS),
+            population.nationality,
+            official,
+            smugglers,
+            (
+                p["belief_weight_network"],
+                p["belief_weight_official"],
+                p["belief_weight_smugglers"],
+            ),
+            (population.times_returned, self._own_return_risk()),
         )
-        self._know_own_return_risk(rows, perceived_return)
-        population.perceived_return_prob[rows] = perceived_return
         self._mean_return_belief_by_arrangement(rows, perceived_return)
-        found = population.heard_job_found.take(rows)
-        perceived_job = self._update_belief(
-            rows,
-            "perceived_job_prob",
-            found,
-            found + population.heard_job_failed.take(rows),
-            world.market.official_job_signal(),
-            smuggler_job_claim(world.market.job_availability(), misinformation),
-        )
-        population.perceived_job_prob[rows] = perceived_job
-        admitted = population.heard_admitted.take(rows)
-        official_place = world.legal_route.published_place_chance()
-        perceived_place = self._update_belief(
-            rows,
-            "perceived_place_prob",
-            admitted,
-            admitted + population.heard_not_selected.take(rows),
-            official_place,
-            smuggler_place_claim(official_place, misinformation),
-        )
-        population.perceived_place_prob[rows] = perceived_place
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
         self.mean_perceived_return_prob = float(perceived_return.mean())
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
+
+    def _signals_by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """Official and smugglers' signals of each belief (row) to each group (column)."""
+        world, misinformation = self.world, self.world.params["smuggler_misinformation"]
+        groups = len(world.nationalities)
+        official_return = world.arrangements.official_return_signal(
+            world.returns_unit.published_return_rate(), np.arange(groups)
+        )
+        official_place = world.legal_route.published_place_chance()
+        official = np.empty((len(BELIEF_COLUMNS), groups))
+        smugglers = np.empty((len(BELIEF_COLUMNS), groups))
+        official[0] = official_return
+        smugglers[0] = smuggler_return_claim(official_return, misinformation)
+        official[1] = world.market.official_job_signal()
+        smugglers[1] = smuggler_job_claim(world.market.job_availability(), misinformation)
+        official[2] = official_place
+        smugglers[2] = smuggler_place_claim(official_place, misinformation)
+        return official, smugglers
 
     def _mean_return_belief_by_arrangement(self, rows: np.ndarray, belief: np.ndarray) -> None:
         """Mean return belief of the groups with a returns arrangement, and of the others."""
@@ -271,27 +272,8 @@ class Coast:
         if not listed.all():
             self.mean_perceived_return_prob_other_groups = float(belief[~listed].mean())
 
-    def _update_belief(
-        self,
-        rows: np.ndarray,
-        belief: str,
-        events: np.ndarray,
-        cases: np.ndarray,
-        official: float | np.ndarray,
-        smugglers: float | np.ndarray,
-    ) -> np.ndarray:
-        """One belief of ``rows`` after today's news: ``events`` of ``cases`` heard."""
-        p = self.world.params
-        weights = (
-            p["belief_weight_network"],
-            p["belief_weight_official"],
-            p["belief_weight_smugglers"],
-        )
-        column = getattr(self.population, belief)
-        return beliefs_after_news(column, rows, events, cases, official, smugglers, weights)
-
-    def _know_own_return_risk(self, rows: np.ndarray, perceived_return: np.ndarray) -> None:
-        """People returned before believe at least their own risk if they cross again.
+    def _own_return_risk(self) -> float:
+        """The least return belief of people returned before, while the pilot runs (else 0).
 
         Their biometrics are on file: while the pilot runs, a recrossing is recognised at the
         declared rate and goes first for return (see ``ReturnsUnit.consider_for_return``).
@@ -303,9 +285,8 @@ class Coast:
             * (1.0 - p["appeal_success_prob"])
         )
         if own_risk <= 0.0 or not self.world.returns_unit.running:
-            return
-        returned_before = self.population.times_returned.take(rows) > 0
-        np.maximum(perceived_return, own_risk, out=perceived_return, where=returned_before)
+            return 0.0
+        return own_risk
 
     # --- the daily decision and booking (ODD 7.5, 7.6) --------------------------------------
     def decide(self, on_coast: np.ndarray) -> None:
