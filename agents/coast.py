@@ -14,6 +14,7 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from agents.beliefs import (
     learn_from_news,
@@ -24,11 +25,10 @@ from agents.beliefs import (
 )
 from agents.decisions import (
     Choice,
-    Perceptions,
     UtilityWeights,
     nested_choice_probabilities,
-    option_utilities,
     sample_choices,
+    utilities_of,
 )
 from agents.migrants import NO_GANG, MigrantPopulation, MigrantState
 from agents.network import SocialNetwork
@@ -307,31 +307,18 @@ class Coast:
     def choose(self, rows: np.ndarray) -> np.ndarray:
         """The logit choice of each migrant in ``rows`` (see :mod:`agents.decisions`)."""
         world, p, population = self.world, self.world.params, self.population
-        price = market_price_gbp(world.gangs, p["initial_price_gbp"])
-        savings = population.savings_gbp.take(rows)  # take(): cheaper than fancy indexing
-        never_tried = population.illegal_attempts.take(rows) == 0
-        registered = population.registered.take(rows)
-        window_open = world.legal_route.window_open()
-        perceptions = Perceptions(
-            return_prob=population.perceived_return_prob.take(rows),
-            job_prob=population.perceived_job_prob.take(rows),
-            legal_place_prob=population.perceived_place_prob.take(rows),
-            death_risk=p["death_risk_per_crossing"],
-            price_share_of_savings=price / np.maximum(savings, 1.0),
-            can_afford=(savings >= price) & (len(world.gangs) > 0),
-            can_register=never_tried
-            & ~registered
-            & window_open
-            & population.has_identity_document.take(rows),
-            is_registered=registered & never_tried,
-            uk_ties=population.uk_ties.take(rows),
-            asylum_grant_likelihood=population.asylum_grant_likelihood.take(rows),
-            risk_aversion=population.risk_aversion.take(rows),
-            days_waiting=(world.day - population.waiting_since_day.take(rows)).astype(float),
+        utilities = _utilities_on_coast(
+            rows,
+            *(getattr(population, column) for column in PERCEPTION_COLUMNS),
+            market_price_gbp(world.gangs, p["initial_price_gbp"]),
+            len(world.gangs) > 0,
+            world.legal_route.window_open(),
+            world.day,
+            p["death_risk_per_crossing"],
+            self.utility_weights.terms(),
         )
         probabilities = nested_choice_probabilities(
-            option_utilities(perceptions, self.utility_weights),
-            self.utility_weights.registration_nest_scale,
+            utilities, self.utility_weights.registration_nest_scale
         )
         return sample_choices(probabilities, world.streams["decisions"].random(len(rows)))
 
@@ -355,3 +342,70 @@ class Coast:
                 gang.book(customers[start : start + count])
                 start += count
         self.bookings += len(rows)
+
+
+PERCEPTION_COLUMNS = (
+    "savings_gbp",
+    "illegal_attempts",
+    "registered",
+    "has_identity_document",
+    "perceived_return_prob",
+    "perceived_job_prob",
+    "perceived_place_prob",
+    "uk_ties",
+    "asylum_grant_likelihood",
+    "risk_aversion",
+    "waiting_since_day",
+)
+"""The population's columns a choice reads, in the order :func:`_utilities_on_coast` takes."""
+
+
+@njit(cache=True)
+def _utilities_on_coast(
+    rows,
+    savings,
+    attempts,
+    registered,
+    has_document,
+    return_prob,
+    job_prob,
+    place_prob,
+    uk_ties,
+    asylum_grant_likelihood,
+    risk_aversion,
+    waiting_since_day,
+    price,
+    gangs_active,
+    window_open,
+    day,
+    death_risk,
+    terms,
+):
+    """The utilities of the options of each of ``rows`` (one column a migrant).
+
+    What each perceives today (:class:`agents.decisions.Perceptions`) is read person by
+    person, compiled: gathering a dozen columns with numpy cost more than the utilities.
+    """
+    utilities = np.empty((4, len(rows)))  # one row an option, in the order of Choice
+    for i in range(len(rows)):
+        row = rows[i]
+        never_tried = attempts[row] == 0
+        at_least_one = savings[row] if savings[row] > 1.0 else 1.0  # numpy's maximum(s, 1.0)
+        wait, cross, register, leave = utilities_of(
+            return_prob[row],
+            job_prob[row],
+            place_prob[row],
+            death_risk,
+            price / at_least_one,
+            savings[row] >= price and gangs_active,
+            never_tried and not registered[row] and window_open and has_document[row],
+            registered[row] and never_tried,
+            uk_ties[row],
+            asylum_grant_likelihood[row],
+            risk_aversion[row],
+            float(day - waiting_since_day[row]),
+            terms,
+        )
+        utilities[0, i], utilities[1, i] = wait, cross
+        utilities[2, i], utilities[3, i] = register, leave
+    return utilities

@@ -54,6 +54,23 @@ class UtilityWeights:
         """Pick this class's fields out of a full parameter dictionary."""
         return cls(**{name: values[name] for name in cls.__dataclass_fields__})
 
+    def terms(self) -> tuple[float, ...]:
+        """The weights :func:`utilities_of` uses, in its order (a tuple numba can take)."""
+        return (
+            self.utility_wait_constant,
+            self.utility_uk_constant,
+            self.weight_job,
+            self.weight_ties,
+            self.weight_asylum,
+            self.weight_return,
+            self.weight_price,
+            self.weight_danger,
+            self.weight_legal_route,
+            self.utility_register_hassle,
+            self.utility_leave_constant,
+            self.weight_waiting_fatigue,
+        )
+
 
 @dataclass(frozen=True)
 class Perceptions:
@@ -78,12 +95,13 @@ def option_utilities(p: Perceptions, w: UtilityWeights) -> np.ndarray:
     """Utilities of (wait, cross, register, leave), one row each; -inf where not available.
 
     Crossing is worth the value of life in the UK if not returned, less the cost of a return,
-    the price as a share of savings and the perceived danger scaled by risk aversion.
+    the price as a share of savings and the perceived danger scaled by risk aversion (see
+    :func:`utilities_of`).
     """
     n = len(p.return_prob)
     return _option_utilities(
         *(_per_migrant(getattr(p, name), n) for name in Perceptions.__dataclass_fields__),
-        tuple(getattr(w, name) for name in _UTILITY_TERMS),
+        w.terms(),
     )
 
 
@@ -94,27 +112,49 @@ def _per_migrant(values: float | np.ndarray, migrants: int) -> np.ndarray:
     return values
 
 
-_UTILITY_TERMS = (
-    "utility_wait_constant",
-    "utility_uk_constant",
-    "weight_job",
-    "weight_ties",
-    "weight_asylum",
-    "weight_return",
-    "weight_price",
-    "weight_danger",
-    "weight_legal_route",
-    "utility_register_hassle",
-    "utility_leave_constant",
-    "weight_waiting_fatigue",
-)
-"""The weights the utilities use, in the order :func:`_option_utilities` takes them."""
-
-
 # Compiled with numba, one migrant at a time: a loop over the migrants cost a tenth of the
 # twenty numpy calls it replaces. The operations are those of the formulas, in their order
 # (numba contracts no multiply-add and keeps IEEE arithmetic), so that every utility is the
 # same to the last bit as the numpy version's.
+@njit(cache=True)
+def utilities_of(
+    return_prob: float,
+    job_prob: float,
+    legal_place_prob: float,
+    death_risk: float,
+    price_share_of_savings: float,
+    can_afford: bool,
+    can_register: bool,
+    is_registered: bool,
+    uk_ties: float,
+    asylum_grant_likelihood: float,
+    risk_aversion: float,
+    days_waiting: float,
+    terms: tuple,
+) -> tuple[float, float, float, float]:
+    """One migrant's utilities of (wait, cross, register, leave).
+
+    ``terms`` are the weights as :meth:`UtilityWeights.terms` gives them. Booleans count as
+    1 and 0, as in numpy.
+    """
+    (c_wait, c_uk, w_job, w_ties, w_asylum, w_return, w_price, w_danger, w_legal, hassle,
+     c_leave, w_fatigue) = terms  # fmt: skip
+    value_in_uk = c_uk + w_job * job_prob
+    value_in_uk += w_ties * uk_ties
+    value_in_uk += w_asylum * asylum_grant_likelihood
+    legal_prospect = w_legal * legal_place_prob
+    wait = legal_prospect * is_registered + c_wait
+    cross = -np.inf
+    if can_afford:
+        cross = (1.0 - return_prob) * value_in_uk
+        cross -= w_return * return_prob
+        cross -= w_price * price_share_of_savings
+        cross -= w_danger * death_risk * risk_aversion
+    register = c_wait + legal_prospect - hassle if can_register else -np.inf
+    leave = w_fatigue * days_waiting / 30.0 + c_leave
+    return wait, cross, register, leave
+
+
 @njit(cache=True)
 def _option_utilities(
     return_prob,
@@ -129,27 +169,17 @@ def _option_utilities(
     asylum_grant_likelihood,
     risk_aversion,
     days_waiting,
-    weights,
+    terms,
 ):
-    (c_wait, c_uk, w_job, w_ties, w_asylum, w_return, w_price, w_danger, w_legal, hassle,
-     c_leave, w_fatigue) = weights  # fmt: skip
-    utilities = np.empty((4, len(return_prob)))
+    utilities = np.empty((4, len(return_prob)))  # one row an option, in the order of Choice
     for i in range(len(return_prob)):
-        value_in_uk = c_uk + w_job * job_prob[i]
-        value_in_uk += w_ties * uk_ties[i]
-        value_in_uk += w_asylum * asylum_grant_likelihood[i]
-        legal_prospect = w_legal * legal_place_prob[i]
-        utilities[0, i] = legal_prospect * is_registered[i] + c_wait
-        if can_afford[i]:
-            cross = (1.0 - return_prob[i]) * value_in_uk
-            cross -= w_return * return_prob[i]
-            cross -= w_price * price_share_of_savings[i]
-            cross -= w_danger * death_risk[i] * risk_aversion[i]
-            utilities[1, i] = cross
-        else:
-            utilities[1, i] = -np.inf
-        utilities[2, i] = c_wait + legal_prospect - hassle if can_register[i] else -np.inf
-        utilities[3, i] = w_fatigue * days_waiting[i] / 30.0 + c_leave
+        wait, cross, register, leave = utilities_of(
+            return_prob[i], job_prob[i], legal_place_prob[i], death_risk[i],
+            price_share_of_savings[i], can_afford[i], can_register[i], is_registered[i],
+            uk_ties[i], asylum_grant_likelihood[i], risk_aversion[i], days_waiting[i], terms,
+        )  # fmt: skip
+        utilities[0, i], utilities[1, i] = wait, cross
+        utilities[2, i], utilities[3, i] = register, leave
     return utilities
 
 
@@ -229,15 +259,20 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
         inclusive[open_] = stay_nest_scale * (
             best + np.log(wait_weight[open_] + register_weight[open_])
         )
-    stay_total = wait_weight + register_weight
     # Between the nest and the other options: a logit on (inclusive value, cross, leave).
-    upper = logit_probabilities(upper)
-    stay_share = upper[0] / stay_total
-    probabilities = np.empty_like(utilities)
-    np.multiply(stay_share, wait_weight, out=probabilities[Choice.WAIT])
-    np.multiply(stay_share, register_weight, out=probabilities[Choice.REGISTER])
-    probabilities[Choice.CROSS] = upper[1]
-    probabilities[Choice.LEAVE] = upper[2]
+    return _within_nest(logit_probabilities(upper), wait_weight, register_weight)
+
+
+@njit(cache=True)
+def _within_nest(upper, wait_weight, register_weight):
+    """The options' probabilities: the nest's (``upper[0]``) shared by the weights within it."""
+    probabilities = np.empty((4, upper.shape[1]))  # one row an option, in the order of Choice
+    for i in range(upper.shape[1]):
+        stay_share = upper[0, i] / (wait_weight[i] + register_weight[i])
+        probabilities[0, i] = stay_share * wait_weight[i]
+        probabilities[1, i] = upper[1, i]
+        probabilities[2, i] = stay_share * register_weight[i]
+        probabilities[3, i] = upper[2, i]
     return probabilities
 
 
