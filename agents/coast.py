@@ -208,8 +208,7 @@ class Coast:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
         if len(rows) == 0:
             return
-        listeners = self.network.neighbours_of(rows)
-        np.add.at(getattr(self.population, heard_column), listeners, 1.0)
+        self.network.add_per_tie(rows, getattr(self.population, heard_column), 1.0)
 
     def learn(self, rows: np.ndarray) -> None:
         """People on the coast (``rows``) update beliefs from contacts, officials, smugglers.
