@@ -96,21 +96,11 @@ class SocialNetwork:
             return
         owner = np.concatenate([ties[:, 0], ties[:, 1]])
         other = np.concatenate([ties[:, 1], ties[:, 0]])
-        order = np.argsort(owner, kind="stable")
-        owner, other = owner.take(order), other.take(order)
-        # Each new tie goes into the owner's next free column, or past the table's last one
-        # into the overflow list.
-        first_of_owner = np.flatnonzero(_starts_of_runs(owner))
-        ties_of_owner = np.append(first_of_owner[1:], len(owner)) - first_of_owner
-        rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
-        column = self._degree[owner] + rank
-        self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
-        if column.max() >= self._table.shape[1]:
-            beyond = column >= self._table.shape[1]
-            self._add_overflow(owner[beyond], other[beyond])
-            inside = ~beyond
-            owner, other, column = owner[inside], other[inside], column[inside]
-        self._table[owner, column] = other
+        beyond = _place_in_table(owner, other, self._table, self._degree)
+        if beyond.any():
+            owner, other = owner[beyond], other[beyond]
+            by_owner = np.argsort(owner, kind="stable")
+            self._add_overflow(owner.take(by_owner), other.take(by_owner))
 
     def _add_overflow(self, owner: np.ndarray, other: np.ndarray) -> None:
         """Insert ties (grouped by owner, in order) into the overflow list, after the owner's."""
@@ -249,3 +239,20 @@ def _add_per_tie(nodes, table, degree, overflow_owner, overflow_other, values, a
             last = np.searchsorted(overflow_owner, node, side="right")
             for tie in range(first, last):
                 values[overflow_other[tie]] += amount
+
+
+@njit(cache=True)
+def _place_in_table(owner, other, table, degree):
+    """Put each tie (``owner``'s tie to ``other``) in the owner's next free column, in order.
+
+    Returns which did not fit (past the table's last column): they go to the overflow list.
+    """
+    beyond = np.zeros(len(owner), dtype=np.bool_)
+    for tie in range(len(owner)):
+        column = degree[owner[tie]]
+        degree[owner[tie]] += 1
+        if column < table.shape[1]:
+            table[owner[tie], column] = other[tie]
+        else:
+            beyond[tie] = True
+    return beyond
