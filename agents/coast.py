@@ -24,11 +24,12 @@ from agents.beliefs import (
     smuggler_return_claim,
 )
 from agents.decisions import (
+    PERCEPTION_COLUMNS,
     Choice,
     UtilityWeights,
     nested_choice_probabilities,
     sample_choices,
-    utilities_of,
+    utilities_of_rows,
 )
 from agents.migrants import NO_GANG, MigrantPopulation, MigrantState
 from agents.network import SocialNetwork
@@ -195,13 +196,9 @@ class Coast:
         )
         if len(ties) == 0:
             return
-        newcomer = ties[:, 0] - rows[0]  # newcomers are the last rows, in one block
-        count = np.bincount(newcomer, minlength=len(rows))
-        has_contacts = count > 0
-        for column in ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob"):
-            values = getattr(population, column)
-            total = np.bincount(newcomer, weights=values[ties[:, 1]], minlength=len(rows))
-            values[rows[has_contacts]] = total[has_contacts] / count[has_contacts]
+        _start_from_contacts(
+            rows, ties, tuple(getattr(population, column) for column in BELIEF_COLUMNS)
+        )
 
     # --- beliefs and news (ODD 7.4) ---------------------------------------------------------
     def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
@@ -306,9 +303,9 @@ class Coast:
     def choose(self, rows: np.ndarray) -> np.ndarray:
         """The logit choice of each migrant in ``rows`` (see :mod:`agents.decisions`)."""
         world, p, population = self.world, self.world.params, self.population
-        utilities = _utilities_on_coast(
+        utilities = utilities_of_rows(
             rows,
-            *(getattr(population, column) for column in PERCEPTION_COLUMNS),
+            tuple(getattr(population, column) for column in PERCEPTION_COLUMNS),
             market_price_gbp(world.gangs, p["initial_price_gbp"]),
             len(world.gangs) > 0,
             world.legal_route.window_open(),
@@ -343,68 +340,20 @@ class Coast:
         self.bookings += len(rows)
 
 
-PERCEPTION_COLUMNS = (
-    "savings_gbp",
-    "illegal_attempts",
-    "registered",
-    "has_identity_document",
-    "perceived_return_prob",
-    "perceived_job_prob",
-    "perceived_place_prob",
-    "uk_ties",
-    "asylum_grant_likelihood",
-    "risk_aversion",
-    "waiting_since_day",
-)
-"""The population's columns a choice reads, in the order :func:`_utilities_on_coast` takes."""
-
-
 @njit(cache=True)
-def _utilities_on_coast(
-    rows,
-    savings,
-    attempts,
-    registered,
-    has_document,
-    return_prob,
-    job_prob,
-    place_prob,
-    uk_ties,
-    asylum_grant_likelihood,
-    risk_aversion,
-    waiting_since_day,
-    price,
-    gangs_active,
-    window_open,
-    day,
-    death_risk,
-    terms,
-):
-    """The utilities of the options of each of ``rows`` (one column a migrant).
+def _start_from_contacts(rows, ties, beliefs):
+    """Set each belief of the newcomers ``rows`` with ties to the mean of their contacts'.
 
-    What each perceives today (:class:`agents.decisions.Perceptions`) is read person by
-    person, compiled: gathering a dozen columns with numpy cost more than the utilities.
+    ``ties`` are (newcomer, contact) pairs; ``rows`` are the last rows, in one block. The sums
+    add the contacts in the order of the ties, as numpy's bincount does.
     """
-    utilities = np.empty((4, len(rows)))  # one row an option, in the order of Choice
-    for i in range(len(rows)):
-        row = rows[i]
-        never_tried = attempts[row] == 0
-        at_least_one = savings[row] if savings[row] > 1.0 else 1.0  # numpy's maximum(s, 1.0)
-        wait, cross, register, leave = utilities_of(
-            return_prob[row],
-            job_prob[row],
-            place_prob[row],
-            death_risk,
-            price / at_least_one,
-            savings[row] >= price and gangs_active,
-            never_tried and not registered[row] and window_open and has_document[row],
-            registered[row] and never_tried,
-            uk_ties[row],
-            asylum_grant_likelihood[row],
-            risk_aversion[row],
-            float(day - waiting_since_day[row]),
-            terms,
-        )
-        utilities[0, i], utilities[1, i] = wait, cross
-        utilities[2, i], utilities[3, i] = register, leave
-    return utilities
+    count = np.zeros(len(rows), dtype=np.int64)
+    for tie in range(len(ties)):
+        count[ties[tie, 0] - rows[0]] += 1
+    for values in beliefs:
+        total = np.zeros(len(rows))
+        for tie in range(len(ties)):  # every contact's value before any newcomer's changes
+            total[ties[tie, 0] - rows[0]] += values[ties[tie, 1]]
+        for newcomer in range(len(rows)):
+            if count[newcomer] > 0:
+                values[rows[newcomer]] = total[newcomer] / count[newcomer]

@@ -115,7 +115,9 @@ def _per_migrant(values: float | np.ndarray, migrants: int) -> np.ndarray:
 # Compiled with numba, one migrant at a time: a loop over the migrants cost a tenth of the
 # twenty numpy calls it replaces. The operations are those of the formulas, in their order
 # (numba contracts no multiply-add and keeps IEEE arithmetic), so that every utility is the
-# same to the last bit as the numpy version's.
+# same to the last bit as the numpy version's. A compiled function calls only compiled
+# functions of its own module: numba renews a cached compilation when its own file changes,
+# not when another module's does.
 @njit(cache=True)
 def utilities_of(
     return_prob: float,
@@ -183,6 +185,60 @@ def _option_utilities(
     return utilities
 
 
+PERCEPTION_COLUMNS = (
+    "savings_gbp",
+    "illegal_attempts",
+    "registered",
+    "has_identity_document",
+    "perceived_return_prob",
+    "perceived_job_prob",
+    "perceived_place_prob",
+    "uk_ties",
+    "asylum_grant_likelihood",
+    "risk_aversion",
+    "waiting_since_day",
+)
+"""The population's columns (``agents.migrants``) a choice reads, in the order of
+:func:`utilities_of_rows`."""
+
+
+@njit(cache=True)
+def utilities_of_rows(rows, columns, price, gangs_active, window_open, day, death_risk, terms):
+    """Utilities of the options of the migrants at ``rows`` (one column a migrant).
+
+    ``columns`` are the population's :data:`PERCEPTION_COLUMNS`, whole; what each migrant
+    perceives (:class:`Perceptions`) is read from them person by person, at a seat's
+    ``price``, with gangs active or not, the legal route's window open or not, on ``day``,
+    at the perceived ``death_risk`` of a crossing: gathering a dozen columns with numpy cost
+    more than the utilities.
+    """
+    (savings, attempts, registered, has_document, return_prob, job_prob, place_prob, uk_ties,
+     asylum_grant_likelihood, risk_aversion, waiting_since_day) = columns  # fmt: skip
+    utilities = np.empty((4, len(rows)))  # one row an option, in the order of Choice
+    for i in range(len(rows)):
+        row = rows[i]
+        never_tried = attempts[row] == 0
+        at_least_one = savings[row] if savings[row] > 1.0 else 1.0  # numpy's maximum(s, 1.0)
+        wait, cross, register, leave = utilities_of(
+            return_prob[row],
+            job_prob[row],
+            place_prob[row],
+            death_risk,
+            price / at_least_one,
+            savings[row] >= price and gangs_active,
+            never_tried and not registered[row] and window_open and has_document[row],
+            registered[row] and never_tried,
+            uk_ties[row],
+            asylum_grant_likelihood[row],
+            risk_aversion[row],
+            float(day - waiting_since_day[row]),
+            terms,
+        )
+        utilities[0, i], utilities[1, i] = wait, cross
+        utilities[2, i], utilities[3, i] = register, leave
+    return utilities
+
+
 def logit_probabilities(utilities: np.ndarray) -> np.ndarray:
     """Multinomial-logit choice probabilities of each migrant (column); stable for large values.
 
@@ -228,6 +284,10 @@ def _normalised(weights, unavailable):
     return weights
 
 
+_UPPER_LEVEL = np.array([Choice.WAIT, Choice.CROSS, Choice.LEAVE])
+"""The options of the logit between the nest and the others (the nest stands for waiting)."""
+
+
 def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -> np.ndarray:
     """Choice probabilities with waiting and registering in one nest ('stay on the coast').
 
@@ -247,7 +307,7 @@ def nested_choice_probabilities(utilities: np.ndarray, stay_nest_scale: float) -
     register_weight = np.zeros(utilities.shape[1])
     # The upper level's utilities: the nest's inclusive value (waiting's utility where the
     # nest is waiting alone), crossing and leaving.
-    upper = utilities[[Choice.WAIT, Choice.CROSS, Choice.LEAVE]]
+    upper = utilities[_UPPER_LEVEL]
     inclusive = upper[0]
     open_ = np.flatnonzero(utilities[Choice.REGISTER] > -np.inf)
     if len(open_):
