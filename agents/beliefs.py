@@ -104,7 +104,9 @@ def _per_person(values: float | np.ndarray, people: int) -> np.ndarray:
 # The rules, one person at a time, compiled with numba. Each operation is numpy's, in the
 # order the numpy version of these rules used, so the results are the same to the last bit
 # (numba contracts no multiply-add and keeps IEEE arithmetic). Comparisons are written as
-# numpy's maximum and clip make them, signed zeros and NaN included.
+# numpy's maximum and clip make them, signed zeros and NaN included. A compiled function calls
+# only compiled functions of its own module: numba renews a cached compilation when its own
+# file changes, not when another module's does.
 @njit(cache=True)
 def _signal(events: float, cases: float) -> tuple[float, float]:
     if not cases > 0.0 and cases == cases:  # numpy's maximum(cases, 0.0), NaN kept
