@@ -14,22 +14,22 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
+from numba import njit
 
 from agents.beliefs import (
+    learn_from_news,
     memory_decay_per_day,
-    network_signal,
     smuggler_job_claim,
     smuggler_place_claim,
     smuggler_return_claim,
-    update_beliefs,
 )
 from agents.decisions import (
+    PERCEPTION_COLUMNS,
     Choice,
-    Perceptions,
     UtilityWeights,
     nested_choice_probabilities,
-    option_utilities,
     sample_choices,
+    utilities_of_rows,
 )
 from agents.migrants import NO_GANG, MigrantPopulation, MigrantState
 from agents.network import SocialNetwork
@@ -47,6 +47,9 @@ HEARD_COLUMNS = (
     "heard_not_selected",
 )
 """What people hear of their contacts, as counts that fade with memory."""
+
+BELIEF_COLUMNS = ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob")
+"""What people believe of the return risk, of work in the UK and of a legal-route place."""
 
 INITIAL_WAIT_SPREAD_DAYS = 60
 """People on the coast at day 0 have waited up to this many days already."""
@@ -193,28 +196,23 @@ class Coast:
         )
         if len(ties) == 0:
             return
-        newcomer = ties[:, 0] - rows[0]  # newcomers are the last rows, in one block
-        count = np.bincount(newcomer, minlength=len(rows))
-        has_contacts = count > 0
-        for column in ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob"):
-            values = getattr(population, column)
-            total = np.bincount(newcomer, weights=values[ties[:, 1]], minlength=len(rows))
-            values[rows[has_contacts]] = total[has_contacts] / count[has_contacts]
+        _start_from_contacts(
+            rows, ties, tuple(getattr(population, column) for column in BELIEF_COLUMNS)
+        )
 
     # --- beliefs and news (ODD 7.4) ---------------------------------------------------------
     def spread_news(self, rows: np.ndarray, heard_column: str) -> None:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
         if len(rows) == 0:
             return
-        listeners = self.network.neighbours_of(rows)
-        np.add.at(getattr(self.population, heard_column), listeners, 1.0)
+        self.network.add_per_tie(rows, getattr(self.population, heard_column), 1.0)
 
     def learn(self, rows: np.ndarray) -> None:
         """People on the coast (``rows``) update beliefs from contacts, officials, smugglers.
 
         Also records the mean beliefs on the coast, which the reporters read.
         """
-        world, p, population = self.world, self.world.params, self.population
+        p, population = self.world.params, self.population
         for column in HEARD_COLUMNS:
             getattr(population, column)[:] *= self.news_decay
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
@@ -223,46 +221,44 @@ class Coast:
         self.mean_perceived_return_prob_other_groups = math.nan
         if len(rows) == 0:
             return
-        misinformation = p["smuggler_misinformation"]
-        official_return = world.arrangements.official_return_signal(
-            world.returns_unit.published_return_rate(), population.nationality.take(rows)
-        )
-        perceived_return = self._update_belief(
+        official, smugglers = self._signals_by_group()
+        perceived_return, perceived_job, perceived_place = learn_from_news(
             rows,
-            "perceived_return_prob",
-            population.heard_returned.take(rows),
-            population.heard_crossed.take(rows),
-            official_return,
-            smuggler_return_claim(official_return, misinformation),
+            tuple(getattr(population, column) for column in HEARD_COLUMNS),
+            tuple(getattr(population, column) for column in BELIEF_COLUMNS),
+            population.nationality,
+            official,
+            smugglers,
+            (
+                p["belief_weight_network"],
+                p["belief_weight_official"],
+                p["belief_weight_smugglers"],
+            ),
+            (population.times_returned, self._own_return_risk()),
         )
-        self._know_own_return_risk(rows, perceived_return)
-        population.perceived_return_prob[rows] = perceived_return
         self._mean_return_belief_by_arrangement(rows, perceived_return)
-        found = population.heard_job_found.take(rows)
-        perceived_job = self._update_belief(
-            rows,
-            "perceived_job_prob",
-            found,
-            found + population.heard_job_failed.take(rows),
-            world.market.official_job_signal(),
-            smuggler_job_claim(world.market.job_availability(), misinformation),
-        )
-        population.perceived_job_prob[rows] = perceived_job
-        admitted = population.heard_admitted.take(rows)
-        official_place = world.legal_route.published_place_chance()
-        perceived_place = self._update_belief(
-            rows,
-            "perceived_place_prob",
-            admitted,
-            admitted + population.heard_not_selected.take(rows),
-            official_place,
-            smuggler_place_claim(official_place, misinformation),
-        )
-        population.perceived_place_prob[rows] = perceived_place
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
         self.mean_perceived_return_prob = float(perceived_return.mean())
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
+
+    def _signals_by_group(self) -> tuple[np.ndarray, np.ndarray]:
+        """Official and smugglers' signals of each belief (row) to each group (column)."""
+        world, misinformation = self.world, self.world.params["smuggler_misinformation"]
+        groups = len(world.nationalities)
+        official_return = world.arrangements.official_return_signal(
+            world.returns_unit.published_return_rate(), np.arange(groups)
+        )
+        official_place = world.legal_route.published_place_chance()
+        official = np.empty((len(BELIEF_COLUMNS), groups))
+        smugglers = np.empty((len(BELIEF_COLUMNS), groups))
+        official[0] = official_return
+        smugglers[0] = smuggler_return_claim(official_return, misinformation)
+        official[1] = world.market.official_job_signal()
+        smugglers[1] = smuggler_job_claim(world.market.job_availability(), misinformation)
+        official[2] = official_place
+        smugglers[2] = smuggler_place_claim(official_place, misinformation)
+        return official, smugglers
 
     def _mean_return_belief_by_arrangement(self, rows: np.ndarray, belief: np.ndarray) -> None:
         """Mean return belief of the groups with a returns arrangement, and of the others."""
@@ -272,31 +268,8 @@ class Coast:
         if not listed.all():
             self.mean_perceived_return_prob_other_groups = float(belief[~listed].mean())
 
-    def _update_belief(
-        self,
-        rows: np.ndarray,
-        belief: str,
-        events: np.ndarray,
-        cases: np.ndarray,
-        official: float,
-        smugglers: float,
-    ) -> np.ndarray:
-        """One belief of ``rows`` after today's news: ``events`` of ``cases`` heard."""
-        p = self.world.params
-        heard, confidence = network_signal(events, cases)
-        return update_beliefs(
-            getattr(self.population, belief).take(rows),  # take(): cheaper than fancy indexing
-            heard,
-            confidence,
-            official,
-            smugglers,
-            p["belief_weight_network"],
-            p["belief_weight_official"],
-            p["belief_weight_smugglers"],
-        )
-
-    def _know_own_return_risk(self, rows: np.ndarray, perceived_return: np.ndarray) -> None:
-        """People returned before believe at least their own risk if they cross again.
+    def _own_return_risk(self) -> float:
+        """The least return belief of people returned before, while the pilot runs (else 0).
 
         Their biometrics are on file: while the pilot runs, a recrossing is recognised at the
         declared rate and goes first for return (see ``ReturnsUnit.consider_for_return``).
@@ -308,9 +281,8 @@ class Coast:
             * (1.0 - p["appeal_success_prob"])
         )
         if own_risk <= 0.0 or not self.world.returns_unit.running:
-            return
-        returned_before = self.population.times_returned.take(rows) > 0
-        np.maximum(perceived_return, own_risk, out=perceived_return, where=returned_before)
+            return 0.0
+        return own_risk
 
     # --- the daily decision and booking (ODD 7.5, 7.6) --------------------------------------
     def decide(self, on_coast: np.ndarray) -> None:
@@ -331,31 +303,18 @@ class Coast:
     def choose(self, rows: np.ndarray) -> np.ndarray:
         """The logit choice of each migrant in ``rows`` (see :mod:`agents.decisions`)."""
         world, p, population = self.world, self.world.params, self.population
-        price = market_price_gbp(world.gangs, p["initial_price_gbp"])
-        savings = population.savings_gbp.take(rows)  # take(): cheaper than fancy indexing
-        never_tried = population.illegal_attempts.take(rows) == 0
-        registered = population.registered.take(rows)
-        window_open = world.legal_route.window_open()
-        perceptions = Perceptions(
-            return_prob=population.perceived_return_prob.take(rows),
-            job_prob=population.perceived_job_prob.take(rows),
-            legal_place_prob=population.perceived_place_prob.take(rows),
-            death_risk=p["death_risk_per_crossing"],
-            price_share_of_savings=price / np.maximum(savings, 1.0),
-            can_afford=(savings >= price) & (len(world.gangs) > 0),
-            can_register=never_tried
-            & ~registered
-            & window_open
-            & population.has_identity_document.take(rows),
-            is_registered=registered & never_tried,
-            uk_ties=population.uk_ties.take(rows),
-            asylum_grant_likelihood=population.asylum_grant_likelihood.take(rows),
-            risk_aversion=population.risk_aversion.take(rows),
-            days_waiting=(world.day - population.waiting_since_day.take(rows)).astype(float),
+        utilities = utilities_of_rows(
+            rows,
+            tuple(getattr(population, column) for column in PERCEPTION_COLUMNS),
+            market_price_gbp(world.gangs, p["initial_price_gbp"]),
+            len(world.gangs) > 0,
+            world.legal_route.window_open(),
+            world.day,
+            p["death_risk_per_crossing"],
+            self.utility_weights.terms(),
         )
         probabilities = nested_choice_probabilities(
-            option_utilities(perceptions, self.utility_weights),
-            self.utility_weights.registration_nest_scale,
+            utilities, self.utility_weights.registration_nest_scale
         )
         return sample_choices(probabilities, world.streams["decisions"].random(len(rows)))
 
@@ -379,3 +338,22 @@ class Coast:
                 gang.book(customers[start : start + count])
                 start += count
         self.bookings += len(rows)
+
+
+@njit(cache=True)
+def _start_from_contacts(rows, ties, beliefs):
+    """Set each belief of the newcomers ``rows`` with ties to the mean of their contacts'.
+
+    ``ties`` are (newcomer, contact) pairs; ``rows`` are the last rows, in one block. The sums
+    add the contacts in the order of the ties, as numpy's bincount does.
+    """
+    count = np.zeros(len(rows), dtype=np.int64)
+    for tie in range(len(ties)):
+        count[ties[tie, 0] - rows[0]] += 1
+    for values in beliefs:
+        total = np.zeros(len(rows))
+        for tie in range(len(ties)):  # every contact's value before any newcomer's changes
+            total[ties[tie, 0] - rows[0]] += values[ties[tie, 1]]
+        for newcomer in range(len(rows)):
+            if count[newcomer] > 0:
+                values[rows[newcomer]] = total[newcomer] / count[newcomer]

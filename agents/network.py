@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+from numba import njit
 
 TABLE_WIDTH = 16
 """Ties a person keeps in the neighbour table; more go to the overflow list."""
@@ -95,27 +96,20 @@ class SocialNetwork:
             return
         owner = np.concatenate([ties[:, 0], ties[:, 1]])
         other = np.concatenate([ties[:, 1], ties[:, 0]])
-        order = np.argsort(owner, kind="stable")
-        owner, other = owner.take(order), other.take(order)
-        # Each new tie goes into the owner's next free column, or past the table's last one
-        # into the overflow list.
-        first_of_owner = np.flatnonzero(_starts_of_runs(owner))
-        ties_of_owner = np.append(first_of_owner[1:], len(owner)) - first_of_owner
-        rank = np.arange(len(owner)) - np.repeat(first_of_owner, ties_of_owner)
-        column = self._degree[owner] + rank
-        self._degree[owner[first_of_owner]] += ties_of_owner.astype(np.int32)
-        if column.max() >= self._table.shape[1]:
-            beyond = column >= self._table.shape[1]
-            self._add_overflow(owner[beyond], other[beyond])
-            inside = ~beyond
-            owner, other, column = owner[inside], other[inside], column[inside]
-        self._table[owner, column] = other
+        beyond = _place_in_table(owner, other, self._table, self._degree)
+        if beyond.any():
+            owner, other = owner[beyond], other[beyond]
+            by_owner = np.argsort(owner, kind="stable")
+            self._add_overflow(owner.take(by_owner), other.take(by_owner))
 
     def _add_overflow(self, owner: np.ndarray, other: np.ndarray) -> None:
         """Insert ties (grouped by owner, in order) into the overflow list, after the owner's."""
-        at = np.searchsorted(self._overflow_owner, owner, side="right")
-        self._overflow_owner = np.insert(self._overflow_owner, at, owner.astype(np.int32))
-        self._overflow_other = np.insert(self._overflow_other, at, other.astype(np.int32))
+        self._overflow_owner, self._overflow_other = _merged_by_owner(
+            self._overflow_owner,
+            self._overflow_other,
+            owner.astype(np.int32),
+            other.astype(np.int32),
+        )
 
     def _overflow_of(self, nodes: np.ndarray) -> np.ndarray:
         """The overflow neighbours of ``nodes``, one entry per tie."""
@@ -139,6 +133,22 @@ class SocialNetwork:
         if len(many) == 0:
             return listed
         return np.concatenate([listed, self._overflow_of(many)])
+
+    def add_per_tie(self, nodes: np.ndarray, values: np.ndarray, amount: float) -> None:
+        """Add ``amount`` to ``values`` (one a migrant) of each neighbour of ``nodes``, per tie.
+
+        What :meth:`neighbours_of` then ``np.add.at`` do, compiled: the same additions, and
+        since they are all of ``amount`` their order does not change the sums.
+        """
+        _add_per_tie(
+            np.asarray(nodes, dtype=np.int64),
+            self._table,
+            self._degree,
+            self._overflow_owner,
+            self._overflow_other,
+            values,
+            amount,
+        )
 
     def degrees(self) -> np.ndarray:
         """Number of ties of every migrant."""
@@ -219,3 +229,53 @@ def _draw_contacts(
         np.minimum(group_start[source_group] + offset, len(present) - 1)
     )
     return np.where(within, same_group, anyone)
+
+
+@njit(cache=True)
+def _add_per_tie(nodes, table, degree, overflow_owner, overflow_other, values, amount):
+    width = table.shape[1]
+    for node in nodes:
+        for column in range(min(degree[node], width)):
+            values[table[node, column]] += amount
+        if degree[node] > width:
+            first = np.searchsorted(overflow_owner, node, side="left")
+            last = np.searchsorted(overflow_owner, node, side="right")
+            for tie in range(first, last):
+                values[overflow_other[tie]] += amount
+
+
+@njit(cache=True)
+def _place_in_table(owner, other, table, degree):
+    """Put each tie (``owner``'s tie to ``other``) in the owner's next free column, in order.
+
+    Returns which did not fit (past the table's last column): they go to the overflow list.
+    """
+    beyond = np.zeros(len(owner), dtype=np.bool_)
+    for tie in range(len(owner)):
+        column = degree[owner[tie]]
+        degree[owner[tie]] += 1
+        if column < table.shape[1]:
+            table[owner[tie], column] = other[tie]
+        else:
+            beyond[tie] = True
+    return beyond
+
+
+@njit(cache=True)
+def _merged_by_owner(owner, other, new_owner, new_other):
+    """The overflow list with new ties merged in, each after the ties its owner already has.
+
+    Both lists are sorted by owner; what ``np.insert`` at ``searchsorted(side="right")`` does,
+    in one pass instead of numpy's sort of the insertion points.
+    """
+    merged_owner = np.empty(len(owner) + len(new_owner), dtype=owner.dtype)
+    merged_other = np.empty(len(owner) + len(new_owner), dtype=other.dtype)
+    old = new = 0
+    for at in range(len(merged_owner)):
+        if new == len(new_owner) or (old < len(owner) and owner[old] <= new_owner[new]):
+            merged_owner[at], merged_other[at] = owner[old], other[old]
+            old += 1
+        else:
+            merged_owner[at], merged_other[at] = new_owner[new], new_other[new]
+            new += 1
+    return merged_owner, merged_other
