@@ -9,7 +9,13 @@ import pytest
 
 import experiments.engine.runner as sweep_module
 from experiments.cli import main as cli
-from experiments.engine.runner import ResultsStore, check_scheduler, run_sweep, summarise_points
+from experiments.engine.runner import (
+    LOCK_FILE,
+    ResultsStore,
+    check_scheduler,
+    run_sweep,
+    summarise_points,
+)
 from experiments.engine.spec import SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
@@ -565,6 +571,38 @@ def test_a_second_sweep_into_a_folder_in_use_is_refused_naming_the_holder(tmp_pa
         first.close()
     results = run_sweep(spec, tmp_path / "out", progress=False)  # free again once closed
     assert (results["status"] == "ok").all()
+
+
+def test_two_running_sweeps_into_one_folder_the_second_is_refused(tmp_path):
+    """Two real sweeps, each its own process: the second is refused while the first runs."""
+    import time
+
+    slow = "[sweep]\ndays = 2000\nreplicates = 2\n[vary.return_cap_per_week]\nvalues = [1, 2]\n"
+    path = write(tmp_path, slow)
+    out = tmp_path / "out"
+    first = subprocess.Popen(
+        _sweep_command(path, out, workers=1),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        lock = out / LOCK_FILE
+        while time.monotonic() < deadline and not (
+            lock.is_file() and lock.read_text().startswith("pid")
+        ):
+            time.sleep(0.2)
+        assert first.poll() is None, "the first sweep ended before the second started"
+        second = subprocess.run(
+            _sweep_command(path, out, workers=1), capture_output=True, text=True, check=False
+        )
+        assert second.returncode == 2, second.stderr
+        assert second.stderr.strip().count("\n") == 0
+        assert f"is being written by another sweep (pid {first.pid}" in second.stderr
+        assert first.poll() is None, "the refused sweep stopped the running one"
+    finally:
+        first.kill()
+        first.wait()
 
 
 def test_a_corrupt_run_file_is_quarantined_and_its_run_redone(tmp_path, capsys):
