@@ -268,3 +268,13 @@ def test_each_control_explains_itself_from_the_declaration():
         declared = PARAMETERS[name]
         assert declared.description in help_text(name) and declared.source in help_text(name)
         assert declared.description[:40] in tips
+
+
+def test_a_scenario_not_shipped_is_a_message_and_the_controls_stay():
+    session = LiveSession.fresh(LiveSettings.of_scenario("pilot", 4))
+    before = session.pending
+    session.choose_scenario("../../outside")
+    assert "is not a shipped scenario" in session.error
+    assert session.pending == before
+    session.choose_scenario("baseline")
+    assert session.pending.scenario == "baseline"

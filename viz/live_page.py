@@ -329,7 +329,7 @@ def LivePage():
                 "Scenario",
                 values=scenario_names(),
                 value=pending.scenario,
-                on_value=lambda name: edit(LiveSettings.of_scenario(name, pending.seed)),
+                on_value=lambda name: (session.choose_scenario(name), redraw()),
             )
             solara.InputInt(
                 "Seed",

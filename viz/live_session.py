@@ -50,6 +50,19 @@ class LiveSession:
         with self.lock:
             self.pending = settings
 
+    def choose_scenario(self, scenario: str) -> None:
+        """Set the controls to a scenario's own values; a name not shipped is a one-line message.
+
+        The page offers only shipped names, but a client can send any value over its websocket.
+        """
+        try:
+            settings = LiveSettings.of_scenario(scenario, self.pending.seed)
+        except ParameterError as problem:
+            with self.lock:
+                self.error = str(problem)
+            return
+        self.edit(settings)
+
     def discard(self) -> None:
         """Put the controls back to the run's settings."""
         with self.lock:
