@@ -199,13 +199,7 @@ class BackgroundSweep:
             raise SweepError(
                 f"a worker process died during run {run.run_id}; finished runs are kept"
             ) from None
-        try:
-            store.save(row, weekly)
-        except OSError as error:  # a full disk, a folder removed under the sweep
-            raise SweepError(
-                f"run {row['run_id']} could not be written to {str(store.folder)!r}: "
-                f"{error.strerror or error}; the runs written before it are kept"
-            ) from None
+        store.save(row, weekly)  # a failed write is a one-line SweepError
         self._add(row)
 
     def _add(self, row: dict[str, Any]) -> None:

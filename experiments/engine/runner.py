@@ -177,10 +177,23 @@ class ResultsStore:
             return None
 
     def save(self, row: dict[str, Any], weekly: pd.DataFrame | None) -> None:
-        """Store one run's row (and weekly series), each written whole or not at all."""
-        if weekly is not None:
-            _write_atomically(weekly, self.folder / "weekly" / f"{row['run_id']}.parquet")
-        _write_atomically(pd.DataFrame([row]), self.folder / "runs" / f"{row['run_id']}.parquet")
+        """Store one run's row (and weekly series), each written whole or not at all.
+
+        A write that fails (a full disk, a folder removed under the sweep) is a one-line
+        :class:`SweepError`; the runs stored before it are kept.
+        """
+        try:
+            if weekly is not None:
+                _write_atomically(weekly, self.folder / "weekly" / f"{row['run_id']}.parquet")
+            _write_atomically(
+                pd.DataFrame([row]), self.folder / "runs" / f"{row['run_id']}.parquet"
+            )
+        except OSError as error:
+            raise SweepError(
+                f"run {row['run_id']} could not be written to {str(self.folder)!r}: "
+                f"{error.strerror or error}; the runs written before it are kept: free "
+                "the space and run the same command again to finish the rest"
+            ) from None
 
     def results(self) -> pd.DataFrame:
         """Every stored run, one row each, in run order."""
@@ -339,14 +352,7 @@ def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.
         ) as bar,
     ):
         for row, weekly in outcomes:
-            try:
-                store.save(row, weekly)
-            except OSError as error:  # a full disk, a folder removed under the sweep
-                raise SweepError(
-                    f"run {row['run_id']} could not be written to {str(store.folder)!r}: "
-                    f"{error.strerror or error}; the runs written before it are kept: free "
-                    "the space and run the same command again to finish the rest"
-                ) from None
+            store.save(row, weekly)
             failed += row["status"] == "failed"
             bar.set_postfix(failed=failed)
             bar.update()
