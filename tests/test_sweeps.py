@@ -11,6 +11,7 @@ import experiments.engine.runner as sweep_module
 from experiments.cli import main as cli
 from experiments.engine.runner import (
     LOCK_FILE,
+    PARTIAL_SUFFIX,
     ResultsStore,
     check_scheduler,
     run_sweep,
@@ -241,11 +242,29 @@ def test_a_killed_sweep_process_loses_no_finished_run(tmp_path):
         subprocess.run(["sleep", "0.1"], check=True)
     process.kill()
     process.wait()
-    kept = {p.stem for p in runs.glob("*.parquet")}
-    assert kept and not list(runs.glob("*.partial"))
+    kept = sorted(runs.glob("*.parquet"))
+    assert kept  # each finished run whole under its own name (a kill mid-write leaves a
+    for run_file in kept:  # temporary file beside them, which the next open removes)
+        assert pd.read_parquet(run_file)["status"].iloc[0] == "ok"
     assert subprocess.run(command, check=False).returncode == 0
     results = pd.read_parquet(folder / "results.parquet")
     assert sorted(results["run_id"]) == sorted(run.run_id for run in load_sweep(path).runs())
+    assert not list(folder.rglob("*.partial"))
+
+
+def test_a_write_cut_short_by_a_kill_is_cleared_and_its_run_redone(tmp_path):
+    spec = load_sweep(write(tmp_path, TINY))
+    folder = tmp_path / "out"
+    run_sweep(spec, folder, workers=1, progress=False)
+    first = spec.runs()[0].run_id
+    for sub in ("runs", "weekly"):  # what a kill between writing and renaming leaves
+        (folder / sub / f"{first}.parquet").replace(
+            folder / sub / f".{first}.parquet.4242.1{PARTIAL_SUFFIX}"
+        )
+    results = run_sweep(spec, folder, workers=1, progress=False)
+    assert sorted(results["run_id"]) == sorted(run.run_id for run in spec.runs())
+    assert (results["status"] == "ok").all()
+    assert not list(folder.rglob(f"*{PARTIAL_SUFFIX}"))
 
 
 def test_a_run_that_raises_is_recorded_as_failed_and_the_sweep_goes_on(tmp_path, monkeypatch):

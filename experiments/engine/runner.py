@@ -121,8 +121,19 @@ class ResultsStore:
         self._check_base_scenario(spec)
         for sub in ("runs", "weekly"):
             (self.folder / sub).mkdir(parents=True, exist_ok=True)
+        self._remove_unfinished_writes()
         saved.write_text(spec.text)
         (self.folder / BASE_SCENARIO_FILE).write_text(tomli_w.dumps(load_scenario(spec.scenario)))
+
+    def _remove_unfinished_writes(self) -> None:
+        """Delete temporary files a killed writer left (see :func:`_write_atomically`).
+
+        The folder is locked, so no process writes into it now: a temporary file here is one
+        whose rename never came, and its run is redone.
+        """
+        for sub in ("runs", "weekly"):
+            for partial in (self.folder / sub).glob(f".*{PARTIAL_SUFFIX}"):
+                partial.unlink(missing_ok=True)
 
     def _check_base_scenario(self, spec: SweepSpec) -> None:
         """Refuse to resume runs made when the base scenario's file said something else.
@@ -214,6 +225,9 @@ class ResultsStore:
         return results
 
 
+PARTIAL_SUFFIX = ".partial"
+
+
 def _write_atomically(table: pd.DataFrame, path: Path) -> None:
     """Write ``table`` to ``path`` whole or not at all, and durably.
 
@@ -221,7 +235,7 @@ def _write_atomically(table: pd.DataFrame, path: Path) -> None:
     target, and the folder synced, so that neither a crash nor a second writer leaves a
     half-written file under the target's name.
     """
-    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.partial")
+    partial = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}{PARTIAL_SUFFIX}")
     table.to_parquet(partial, index=False)
     with partial.open("rb+") as handle:
         os.fsync(handle.fileno())
