@@ -9,6 +9,7 @@ import pyabc
 import pytest
 
 from experiments.calibration import fit as fit_module
+from experiments.calibration.checkpoint import CHECKPOINT
 from experiments.calibration.fit import DATABASE, calibrate
 from experiments.calibration.posterior import (
     effective_sample_size,
@@ -213,6 +214,35 @@ def test_an_interrupted_fit_keeps_its_generations_and_resumes(tmp_path, monkeypa
     pd.testing.assert_frame_equal(history.get_distribution(t=0)[0], kept)
     finished = json.loads((tmp_path / fit_module.FINISHED).read_text())
     assert finished["generations"] == 2
+
+
+def test_a_fit_whose_history_is_lost_resumes_from_its_checkpoint(tmp_path, tiny_fits, monkeypatch):
+    one_generation = Budget(
+        population_size=4, max_generations=1, max_simulations=40, min_acceptance_rate=0.1
+    )
+    calibrate(YEARS, one_generation, 11, 1, tmp_path, PRIOR)
+    checkpoint = tmp_path / CHECKPOINT
+    copied = pyabc.History(f"sqlite:///{checkpoint}", create=False)
+    assert copied.n_populations == 1
+    kept = copied.get_distribution(t=0)[0]
+    (tmp_path / DATABASE).unlink()  # a fresh clone: the committed checkpoint, no history
+    (tmp_path / fit_module.FINISHED).unlink()
+    simulated = []
+    simulate = YearsModel.__call__
+    monkeypatch.setattr(
+        YearsModel, "__call__", lambda self, values: simulated.append(1) or simulate(self, values)
+    )
+    posterior = calibrate(YEARS, TINY, 11, 1, tmp_path, PRIOR)
+    assert posterior.generations == 2
+    resumed = pyabc.History(f"sqlite:///{tmp_path / DATABASE}", create=False)
+    pd.testing.assert_frame_equal(resumed.get_distribution(t=0)[0], kept)
+    generations = resumed.get_all_populations().set_index("t")
+    assert len(simulated) == generations.loc[1, "samples"]  # generation 0 was not rerun
+    assert pyabc.History(f"sqlite:///{checkpoint}", create=False).n_populations == 2
+    # the first generation is the one an uninterrupted fit with the same seed made
+    uninterrupted = pyabc.History(f"sqlite:///{tiny_fits[0].database}", create=False)
+    pd.testing.assert_frame_equal(uninterrupted.get_distribution(t=0)[0], kept)
+    assert not list(tmp_path.glob("*.partial"))
 
 
 def test_posterior_predictive_runs_use_fresh_seeds(tiny_fits):

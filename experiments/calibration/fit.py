@@ -32,6 +32,11 @@ call again resumes from the last of them (``ABCSMC.load``), and a finished run (
 it on. A history made with other years, prior, population size or master seed is refused.
 A resumed run refits the distance's weights on the last stored generation (pyabc keeps no
 rejected simulations), so it is not bit-identical to one that was never interrupted.
+
+Checkpoints: after each stored generation the history is copied, whole, to
+``abc_checkpoint.db`` beside it (:mod:`experiments.calibration.checkpoint`). That copy is
+committed with the results, so a full fit, which takes longer than a working session on two
+cores, resumes on a fresh clone: a run that finds no history but a checkpoint starts from it.
 """
 
 from __future__ import annotations
@@ -48,6 +53,7 @@ import numpy as np
 import pandas as pd
 import pyabc
 
+from experiments.calibration.checkpoint import CHECKPOINT, copy_after_each_generation, restore
 from experiments.calibration.posterior import DISTANCE, WEIGHT, Posterior
 from experiments.calibration.settings import Budget, Prior, check_years, load_settings
 from experiments.calibration.simulator import MODEL_SEED, YearsModel, observed_statistics
@@ -98,7 +104,9 @@ def calibrate(
         if (done["setup"], done["stopping"]) == (setup, stopping):
             return read_posterior(database)
     abc = abc_smc(years, prior, budget, master_seed, workers)
+    restore(database, folder / CHECKPOINT)
     history = open_history(abc, database, years, setup)
+    copy_after_each_generation(history, database, folder / CHECKPOINT)
     start = time.perf_counter()
     run_to_budget(abc, history, budget, master_seed)
     posterior = read_posterior(database)
