@@ -120,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
         add_options=_forecast_files,
     )
 
+    commands.add_parser(
+        "emulate",
+        help="train an emulator of the model on sweep folders and print its held-out scores",
+        add_options=_emulate_options,
+    )
+
     params = commands.add_parser("params", help="list the parameters with bounds and units")
     params.add_argument("--group", help="only this group")
 
@@ -216,6 +222,41 @@ def _day(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a day: allowed is YYYY-MM-DD") from None
+
+
+def _emulate_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("folders", type=Path, nargs="+", help="sweep results folders")
+    parser.add_argument(
+        "--outputs",
+        type=_names,
+        default=None,
+        help="outputs to emulate, comma-separated (default: the effect, arrivals, returns, "
+        "coast population at the end, deaths and net cost, as stored)",
+    )
+    parser.add_argument(
+        "--held-out",
+        type=_share,
+        default=0.2,
+        help="share of the sweep's points held out for validation (default 0.2)",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the split and the fit")
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError(f"{text!r} names nothing: allowed is name,name,...")
+    return names
+
+
+def _share(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not valid: allowed is a number in (0, 1)")
+    return value
 
 
 def _forecast_files(parser: argparse.ArgumentParser) -> None:
@@ -368,6 +409,19 @@ def _run(args: argparse.Namespace) -> int:
         written = write_run(result, args.out)
         written.append(plot_run(result, args.out / "weekly.png"))
         print(f"\nWrote {len(written)} files to {args.out}/ (series, summary.json, weekly.png)")
+    return 0
+
+
+def _emulate(args: argparse.Namespace) -> int:
+    from experiments.decision.training import EMULATOR_FOLDER, format_scores, save, train
+
+    check_seed(args.seed)
+    emulator, validation = train(args.folders, args.outputs, args.held_out, args.seed)
+    print(format_scores(validation))
+    folder = save(emulator, validation, args.folders[0] / EMULATOR_FOLDER)
+    print(
+        f"Emulator of {', '.join(emulator.outputs)} over {', '.join(emulator.inputs)} in {folder}/"
+    )
     return 0
 
 
@@ -530,6 +584,7 @@ _COMMANDS = {
     "experiment": _experiment,
     "report": _report,
     "forecast": _forecast,
+    "emulate": _emulate,
     "params": _params,
     "scenarios": _scenarios,
 }

@@ -1,0 +1,129 @@
+"""Training an emulator from sweep folders: the runs, its validation, and the saved emulator.
+
+``deterrence emulate FOLDER [FOLDER ...]`` reads the runs the sweeps stored (they must vary the
+same parameters), validates an emulator on held-out points, fits the final one on every run
+and saves it, with its scores, in the first folder's ``emulator/``.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.costs import policy_costs
+from experiments.decision.emulator import Emulator, Validation, fit_emulator, validate
+from experiments.engine.spec import SweepError, load_sweep
+
+DEFAULT_OUTPUTS = (
+    "deterrence_effect",
+    "arrivals",
+    "returns",
+    "waiting_in_france_at_end",
+    "deaths",
+    "net_cost_gbp",
+)
+"""What the emulator predicts when not told: the effect, arrivals, returns made, the coast's
+population at the end, deaths and the policy's net cost (those the sweep stored)."""
+COST_INPUTS = ("returns", "legal_admissions", "crossings_deterred")
+"""The outputs the net cost is priced from (:func:`experiments.costs.policy_costs`)."""
+EMULATOR_FOLDER = "emulator"
+
+
+def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The finished runs of ``folders`` and the parameters they vary (the same in each)."""
+    tables, varied = [], None
+    for folder in folders:
+        spec_file, results_file = Path(folder) / "sweep.toml", Path(folder) / "results.parquet"
+        if not results_file.is_file() or not spec_file.is_file():
+            raise SweepError(
+                f"{str(folder)!r} holds no finished sweep: allowed is a folder written by "
+                "`deterrence sweep` (with sweep.toml and results.parquet)"
+            )
+        names = tuple(load_sweep(spec_file).varied)
+        if varied is not None and set(names) != set(varied):
+            raise SweepError(
+                f"{str(folder)!r} varies {', '.join(names)}, the first folder "
+                f"{', '.join(varied)}: allowed are sweeps that vary the same parameters"
+            )
+        varied = varied or names
+        results = pd.read_parquet(results_file)
+        tables.append(results[results["status"] == "ok"])
+    runs = pd.concat(tables, ignore_index=True)
+    if set(COST_INPUTS) <= set(runs):
+        runs["net_cost_gbp"] = [
+            policy_costs(*row)["net_cost_gbp"] for row in runs[list(COST_INPUTS)].itertuples(False)
+        ]
+    return runs, varied
+
+
+def chosen_outputs(runs: pd.DataFrame, asked: Sequence[str] | None) -> tuple[str, ...]:
+    """The outputs asked for, or the defaults the runs hold."""
+    if asked:
+        return tuple(asked)
+    available = tuple(name for name in DEFAULT_OUTPUTS if name in runs)
+    if not available:
+        raise SweepError(
+            f"the runs hold none of {', '.join(DEFAULT_OUTPUTS)}: allowed is a sweep whose "
+            "outputs include one, or --outputs naming what it stored"
+        )
+    return available
+
+
+def train(
+    folders: Sequence[Path],
+    outputs: Sequence[str] | None = None,
+    held_out_share: float = 0.2,
+    seed: int = 0,
+) -> tuple[Emulator, Validation]:
+    """Validate on held-out points, then fit on every run; both from ``folders``' runs."""
+    runs, inputs = sweep_runs(folders)
+    chosen = chosen_outputs(runs, outputs)
+    validation = validate(runs, inputs, chosen, held_out_share, seed)
+    return fit_emulator(runs, inputs, chosen, seed), validation
+
+
+def save(emulator: Emulator, validation: Validation, folder: Path) -> Path:
+    """Write the emulator (pickle), its scores and held-out predictions into ``folder``."""
+    import sklearn
+
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "emulator.pkl").open("wb") as handle:
+        pickle.dump(emulator, handle)
+    validation.scores.to_csv(folder / "validation.csv", index=False)
+    validation.predictions.to_csv(folder / "held_out_predictions.csv", index=False)
+    about = {
+        "inputs": list(emulator.inputs),
+        "outputs": list(emulator.outputs),
+        "ranges": emulator.ranges,
+        "training_runs": emulator.training_runs,
+        "scikit_learn": sklearn.__version__,
+    }
+    (folder / "emulator.json").write_text(json.dumps(about, indent=1))
+    return folder
+
+
+def load(folder: Path) -> Emulator:
+    """An emulator saved by :func:`save` (only load files you made: it is a pickle)."""
+    path = Path(folder) / "emulator.pkl"
+    if not path.is_file():
+        raise SweepError(f"{str(folder)!r} holds no emulator: allowed is a folder `emulate` wrote")
+    with path.open("rb") as handle:
+        return pickle.load(handle)
+
+
+def format_scores(validation: Validation) -> str:
+    """The validation table as text: an output a line."""
+    scores = validation.scores
+    lines = [
+        f"Held out {int(scores['held_out_points'].iloc[0])} points "
+        f"({int(scores['held_out_runs'].iloc[0])} runs); trained on "
+        f"{int(scores['training_runs'].iloc[0])} runs.",
+        f"{'output':<28} {'R2 (point means)':>16} {'90% interval coverage (runs)':>29}",
+    ]
+    for row in scores.itertuples():
+        lines.append(f"{row.output:<28} {row.r2:>16.3f} {row.coverage_90:>29.1%}")
+    return "\n".join(lines)

@@ -1,0 +1,138 @@
+"""The emulator (experiments/decision): trained on synthetic sweeps whose truth is known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from experiments.cli import main as cli
+from experiments.decision.emulator import fit_emulator, split_by_point, validate
+from experiments.decision.training import load
+from experiments.engine.spec import SweepError
+
+LEVERS = ("return_cap_per_week", "crackdown_intensity")
+
+
+def synthetic_runs(points: int = 40, replicates: int = 3, seed: int = 1) -> pd.DataFrame:
+    """Runs of a known response: a smooth effect plus seed noise, and an output of pure noise."""
+    rng = np.random.default_rng(seed)
+    cap = rng.uniform(0, 800, points)
+    crackdown = rng.uniform(0, 1, points)
+    rows = []
+    for index in range(points):
+        mean_effect = 0.3 * np.sin(cap[index] / 800 * 3) + 0.1 * crackdown[index] ** 2
+        for replicate in range(replicates):
+            rows.append(
+                {
+                    "return_cap_per_week": cap[index],
+                    "crackdown_intensity": crackdown[index],
+                    "seed": replicate,
+                    "status": "ok",
+                    "deterrence_effect": mean_effect + rng.normal(0, 0.01),
+                    "arrivals": rng.normal(30_000, 500),  # no relation to the levers
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def validation():
+    return validate(synthetic_runs(), LEVERS, ["deterrence_effect", "arrivals"], 0.25, seed=3)
+
+
+def test_a_smooth_response_is_learned_and_its_intervals_cover(validation):
+    effect = validation.scores.set_index("output").loc["deterrence_effect"]
+    assert effect["r2"] > 0.95
+    assert 0.75 <= effect["coverage_90"] <= 1.0
+    assert effect["held_out_points"] == 10 and effect["held_out_runs"] == 30
+
+
+def test_an_output_unrelated_to_the_levers_is_not_predicted(validation):
+    noise = validation.scores.set_index("output").loc["arrivals"]
+    assert noise["r2"] < 0.5  # nothing to learn: no better than the held-out mean
+    assert 0.7 <= noise["coverage_90"] <= 1.0  # but the run interval is as wide as the noise
+
+
+def test_the_scores_are_computed_from_the_held_out_predictions(validation):
+    predicted = validation.predictions
+    means = predicted.groupby(list(LEVERS))[["deterrence_effect", "emulated_deterrence_effect"]]
+    observed, emulated = means.mean().to_numpy().T
+    r2 = 1 - ((observed - emulated) ** 2).sum() / ((observed - observed.mean()) ** 2).sum()
+    covered = predicted["deterrence_effect"].between(
+        predicted["emulated_deterrence_effect_low"], predicted["emulated_deterrence_effect_high"]
+    )
+    effect = validation.scores.set_index("output").loc["deterrence_effect"]
+    assert effect["r2"] == pytest.approx(r2)
+    assert effect["coverage_90"] == pytest.approx(covered.mean())
+    assert 0 < covered.mean() < 1 or r2 < 1  # real numbers, not constants
+
+
+def test_held_out_points_keep_all_their_replicates_together():
+    runs = synthetic_runs()
+    training, held_out = split_by_point(runs, LEVERS, 0.25, seed=3)
+    train_points = set(map(tuple, training[list(LEVERS)].to_numpy()))
+    held_points = set(map(tuple, held_out[list(LEVERS)].to_numpy()))
+    assert not train_points & held_points and len(held_points) == 10
+    assert len(training) + len(held_out) == len(runs)
+
+
+def test_the_emulator_refuses_settings_it_was_not_trained_on():
+    emulator = fit_emulator(synthetic_runs(20, 2), LEVERS, ["deterrence_effect"])
+    high = emulator.ranges["return_cap_per_week"][1]
+    with pytest.raises(SweepError, match="outside the emulator's range: allowed is a value from"):
+        emulator.predict({"return_cap_per_week": high + 1, "crackdown_intensity": 0.5})
+    with pytest.raises(SweepError, match="needs crackdown_intensity"):
+        emulator.predict({"return_cap_per_week": 100.0})
+    inside = emulator.predict({"return_cap_per_week": 100.0, "crackdown_intensity": 0.5})
+    row = inside.iloc[0]
+    assert row["deterrence_effect_low"] < row["deterrence_effect"] < row["deterrence_effect_high"]
+    assert row["deterrence_effect_sd"] > 0
+
+
+def test_too_few_settings_or_an_unknown_output_are_refused_in_one_line():
+    with pytest.raises(SweepError, match="cover 4 lever settings: allowed is at least 6"):
+        validate(synthetic_runs(4, 3), LEVERS, ["deterrence_effect"])
+    with pytest.raises(SweepError, match="hold no deaths: allowed outputs are"):
+        validate(synthetic_runs(), LEVERS, ["deaths"])
+
+
+SWEEP = """
+[sweep]
+scenario = "pilot"
+days = 365
+replicates = 3
+design = "latin_hypercube"
+samples = 40
+outputs = ["deterrence_effect", "arrivals"]
+
+[vary.return_cap_per_week]
+low = 0
+high = 800
+
+[vary.crackdown_intensity]
+low = 0.0
+high = 1.0
+"""
+
+
+def test_the_command_trains_from_a_sweep_folder_and_prints_its_scores(tmp_path, capsys):
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "sweep.toml").write_text(SWEEP)
+    synthetic_runs().to_parquet(folder / "results.parquet")
+    assert cli(["emulate", str(folder), "--held-out", "0.25", "--seed", "3"]) == 0
+    printed = capsys.readouterr().out
+    scores = pd.read_csv(folder / "emulator" / "validation.csv").set_index("output")
+    assert f"{scores.loc['deterrence_effect', 'r2']:.3f}" in printed
+    assert "90% interval coverage" in printed
+    emulator = load(folder / "emulator")
+    assert emulator.inputs == LEVERS and emulator.training_runs == 120
+
+
+def test_the_command_refuses_a_folder_without_a_sweep(tmp_path, capsys):
+    assert cli(["emulate", str(tmp_path)]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "holds no finished sweep" in error
+    with pytest.raises(SystemExit) as exited:
+        cli(["emulate", str(tmp_path), "--held-out", "1.5"])
+    assert exited.value.code == 2
+    assert "'1.5' is not valid: allowed is a number in (0, 1)" in capsys.readouterr().err
