@@ -240,6 +240,15 @@ def _emulate_options(parser: argparse.ArgumentParser) -> None:
         help="share of the sweep's points held out for validation (default 0.2)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the split and the fit")
+    parser.add_argument(
+        "--propose",
+        type=_proposal_count,
+        default=0,
+        metavar="N",
+        help="then run the N settings where the emulator is least sure (as the first folder's "
+        "sweep ran its points) and retrain on all the runs",
+    )
+    _add_workers(parser)
 
 
 def _names(text: str) -> list[str]:
@@ -247,6 +256,16 @@ def _names(text: str) -> list[str]:
     if not names:
         raise argparse.ArgumentTypeError(f"{text!r} names nothing: allowed is name,name,...")
     return names
+
+
+def _proposal_count(text: str) -> int:
+    from experiments.decision.active import MAX_PROPOSED
+
+    if not text.isdigit() or int(text) > MAX_PROPOSED:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not valid: allowed is a whole number from 0 to {MAX_PROPOSED}"
+        )
+    return int(text)
 
 
 def _share(text: str) -> float:
@@ -413,11 +432,24 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _emulate(args: argparse.Namespace) -> int:
-    from experiments.decision.training import EMULATOR_FOLDER, format_scores, save, train
+    from experiments.decision.training import (
+        EMULATOR_FOLDER,
+        format_scores,
+        run_proposals,
+        save,
+        train,
+    )
 
     check_seed(args.seed)
     emulator, validation = train(args.folders, args.outputs, args.held_out, args.seed)
     print(format_scores(validation))
+    if args.propose:
+        proposed = run_proposals(args.folders, emulator, args.propose, args.seed, args.workers)
+        print(f"Ran {args.propose} proposed settings into {proposed}/; retrained on all runs:")
+        emulator, validation = train(
+            [*args.folders, proposed], args.outputs, args.held_out, args.seed
+        )
+        print(format_scores(validation))
     folder = save(emulator, validation, args.folders[0] / EMULATOR_FOLDER)
     print(
         f"Emulator of {', '.join(emulator.outputs)} over {', '.join(emulator.inputs)} in {folder}/"

@@ -5,9 +5,10 @@ import pandas as pd
 import pytest
 
 from experiments.cli import main as cli
+from experiments.decision.active import proposal_sweep, propose
 from experiments.decision.emulator import fit_emulator, split_by_point, validate
 from experiments.decision.training import load
-from experiments.engine.spec import SweepError
+from experiments.engine.spec import SweepError, parse_sweep
 
 LEVERS = ("return_cap_per_week", "crackdown_intensity")
 
@@ -136,3 +137,63 @@ def test_the_command_refuses_a_folder_without_a_sweep(tmp_path, capsys):
         cli(["emulate", str(tmp_path), "--held-out", "1.5"])
     assert exited.value.code == 2
     assert "'1.5' is not valid: allowed is a number in (0, 1)" in capsys.readouterr().err
+
+
+def test_proposals_go_where_the_emulator_is_least_sure_and_spread_out():
+    runs = synthetic_runs(30, 2)
+    crowded = runs[runs["return_cap_per_week"] < 400]  # nothing run above a cap of 400 ...
+    top = runs["return_cap_per_week"] == runs["return_cap_per_week"].max()
+    edge = runs[top]  # ... but the one setting at the top of the range
+    emulator = fit_emulator(pd.concat([crowded, edge]), LEVERS, ["deterrence_effect"])
+    proposed = propose(emulator, 6, replicates=2, seed=5)
+    assert len(proposed) == 6 and list(proposed.columns) == list(LEVERS)
+    assert (proposed["return_cap_per_week"] >= 400).mean() >= 0.5  # into the empty half
+    spread = proposed.to_numpy() / np.array([800.0, 1.0])
+    gaps = [np.linalg.norm(a - b) for i, a in enumerate(spread) for b in spread[i + 1 :]]
+    assert min(gaps) > 0.05  # a batch, not six copies of the one least sure setting
+    assert proposed["return_cap_per_week"].dtype.kind == "i"  # the parameter's own type
+
+
+def test_a_proposal_is_a_paired_sweep_file_the_sweep_engine_accepts(tmp_path):
+    emulator = fit_emulator(synthetic_runs(20, 2), LEVERS, ["deterrence_effect"])
+    proposed = propose(emulator, 4, replicates=3, seed=1)
+    spec = parse_sweep(SWEEP, "training")
+    text = proposal_sweep(spec, proposed, "training-proposed-1")
+    again = parse_sweep(text, "proposed")
+    assert again.design == "paired" and again.replicates == 3 and again.days == spec.days
+    points = pd.DataFrame(again.points())
+    pd.testing.assert_frame_equal(points[list(LEVERS)], proposed, check_dtype=False)
+    with pytest.raises(SweepError, match="--propose 0 is not valid: allowed is 1 to 200"):
+        propose(emulator, 0, replicates=3, seed=1)
+
+
+REAL_SWEEP = """
+[sweep]
+scenario = "pilot"
+days = 240
+replicates = 1
+design = "latin_hypercube"
+samples = 6
+outputs = ["deterrence_effect", "arrivals", "returns"]
+
+[vary.return_cap_per_week]
+low = 0
+high = 400
+"""
+
+
+def test_proposed_runs_go_through_the_sweep_engine_and_join_the_training(tmp_path, capsys):
+    sweep_file = tmp_path / "tiny.toml"
+    sweep_file.write_text(REAL_SWEEP)
+    folder = tmp_path / "tiny"
+    assert cli(["sweep", str(sweep_file), "--out", str(folder), "--workers", "1", "--quiet"]) == 0
+    assert cli(["emulate", str(folder), "--propose", "2", "--workers", "1"]) == 0
+    printed = capsys.readouterr().out
+    proposed = pd.read_parquet(folder / "emulator" / "proposed-1" / "results.parquet")
+    assert len(proposed) == 2 and (proposed["status"] == "ok").all()
+    low, high = pd.read_parquet(folder / "results.parquet")["return_cap_per_week"].agg(
+        ["min", "max"]
+    )
+    assert proposed["return_cap_per_week"].between(low, high).all()
+    assert "Ran 2 proposed settings" in printed and "trained on 7 runs" in printed
+    assert load(folder / "emulator").training_runs == 8  # the final fit: every run

@@ -86,6 +86,30 @@ def train(
     return fit_emulator(runs, inputs, chosen, seed), validation
 
 
+def run_proposals(
+    folders: Sequence[Path], emulator: Emulator, count: int, seed: int, workers: int
+) -> Path:
+    """Propose ``count`` settings (:mod:`experiments.decision.active`), run them as a sweep.
+
+    The sweep file and its results go to the first folder's ``emulator/proposed-<k>``; the
+    runs are made as the first folder's sweep made its own (scenario, days, replicates,
+    seeds). Returns the results folder, to train on with the others.
+    """
+    from experiments.decision.active import proposal_sweep, propose
+    from experiments.engine.runner import run_sweep
+
+    spec = load_sweep(Path(folders[0]) / "sweep.toml")
+    settings = propose(emulator, count, spec.replicates, seed)
+    home = Path(folders[0]) / EMULATOR_FOLDER
+    home.mkdir(parents=True, exist_ok=True)
+    number = 1 + len(list(home.glob("proposed-*.toml")))
+    sweep_file = home / f"proposed-{number}.toml"
+    sweep_file.write_text(proposal_sweep(spec, settings, f"{spec.name}-proposed-{number}"))
+    out = home / f"proposed-{number}"
+    run_sweep(load_sweep(sweep_file), out, workers=workers, progress=True)
+    return out
+
+
 def save(emulator: Emulator, validation: Validation, folder: Path) -> Path:
     """Write the emulator (pickle), its scores and held-out predictions into ``folder``."""
     import sklearn
