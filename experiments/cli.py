@@ -234,10 +234,10 @@ def _emulate_options(parser: argparse.ArgumentParser) -> None:
         "coast population at the end, deaths and net cost, as stored)",
     )
     parser.add_argument(
-        "--held-out",
-        type=_share,
-        default=0.2,
-        help="share of the sweep's points held out for validation (default 0.2)",
+        "--folds",
+        type=_fold_count,
+        default=5,
+        help="folds of the cross-validation over the sweep's points (default 5)",
     )
     parser.add_argument("--seed", type=int, default=0, help="seed of the split and the fit")
     parser.add_argument(
@@ -268,14 +268,10 @@ def _proposal_count(text: str) -> int:
     return int(text)
 
 
-def _share(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = float("nan")
-    if not 0 < value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not valid: allowed is a number in (0, 1)")
-    return value
+def _fold_count(text: str) -> int:
+    if not text.isdigit() or not 2 <= int(text) <= 20:
+        raise argparse.ArgumentTypeError(f"{text!r} is not valid: allowed is 2 to 20")
+    return int(text)
 
 
 def _forecast_files(parser: argparse.ArgumentParser) -> None:
@@ -441,14 +437,12 @@ def _emulate(args: argparse.Namespace) -> int:
     )
 
     check_seed(args.seed)
-    emulator, validation = train(args.folders, args.outputs, args.held_out, args.seed)
+    emulator, validation = train(args.folders, args.outputs, args.folds, args.seed)
     print(format_scores(validation))
     if args.propose:
         proposed = run_proposals(args.folders, emulator, args.propose, args.seed, args.workers)
         print(f"Ran {args.propose} proposed settings into {proposed}/; retrained on all runs:")
-        emulator, validation = train(
-            [*args.folders, proposed], args.outputs, args.held_out, args.seed
-        )
+        emulator, validation = train([*args.folders, proposed], args.outputs, args.folds, args.seed)
         print(format_scores(validation))
     folder = save(emulator, validation, args.folders[0] / EMULATOR_FOLDER)
     print(

@@ -4,11 +4,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
+import experiments.decision.training as training_module
 from experiments.cli import main as cli
 from experiments.decision.active import proposal_sweep, propose
-from experiments.decision.emulator import fit_emulator, split_by_point, validate
-from experiments.decision.training import load
-from experiments.engine.spec import SweepError, parse_sweep
+from experiments.decision.emulator import (
+    OutputScale,
+    fit_emulator,
+    interior_folds,
+    validate,
+)
+from experiments.decision.training import SHIPPED_TRAINING, load, shipped_emulator
+from experiments.engine.spec import SweepError, load_sweep, parse_sweep
 
 LEVERS = ("return_cap_per_week", "crackdown_intensity")
 
@@ -37,14 +43,14 @@ def synthetic_runs(points: int = 40, replicates: int = 3, seed: int = 1) -> pd.D
 
 @pytest.fixture(scope="module")
 def validation():
-    return validate(synthetic_runs(), LEVERS, ["deterrence_effect", "arrivals"], 0.25, seed=3)
+    return validate(synthetic_runs(), LEVERS, ["deterrence_effect", "arrivals"], 4, seed=3)
 
 
 def test_a_smooth_response_is_learned_and_its_intervals_cover(validation):
     effect = validation.scores.set_index("output").loc["deterrence_effect"]
     assert effect["r2"] > 0.95
     assert 0.75 <= effect["coverage_90"] <= 1.0
-    assert effect["held_out_points"] == 10 and effect["held_out_runs"] == 30
+    assert effect["points"] == 36 and effect["runs"] == 108  # 40 less 4 at the edges
 
 
 def test_an_output_unrelated_to_the_levers_is_not_predicted(validation):
@@ -67,13 +73,29 @@ def test_the_scores_are_computed_from_the_held_out_predictions(validation):
     assert 0 < covered.mean() < 1 or r2 < 1  # real numbers, not constants
 
 
-def test_held_out_points_keep_all_their_replicates_together():
+def test_each_interior_point_is_in_one_fold_with_all_its_replicates():
     runs = synthetic_runs()
-    training, held_out = split_by_point(runs, LEVERS, 0.25, seed=3)
-    train_points = set(map(tuple, training[list(LEVERS)].to_numpy()))
-    held_points = set(map(tuple, held_out[list(LEVERS)].to_numpy()))
-    assert not train_points & held_points and len(held_points) == 10
-    assert len(training) + len(held_out) == len(runs)
+    fold = interior_folds(runs, LEVERS, 4, seed=3)
+    by_point = pd.DataFrame({"fold": fold}).groupby(
+        [runs["return_cap_per_week"], runs["crackdown_intensity"]]
+    )["fold"]
+    assert (by_point.nunique() == 1).all()  # replicates together
+    edges = runs[fold == -1]
+    at_edge = np.zeros(len(edges), dtype=bool)
+    for lever in LEVERS:
+        at_edge |= edges[lever].isin([runs[lever].min(), runs[lever].max()]).to_numpy()
+    assert len(edges) == 12 and at_edge.all()  # 4 settings at an edge, 3 replicates each
+    assert by_point.first().value_counts().drop(-1).tolist() == [9, 9, 9, 9]
+
+
+def test_outputs_are_fitted_on_the_scale_their_values_allow():
+    assert OutputScale.for_values(np.array([0.1, 0.9])).name == "logit"
+    assert OutputScale.for_values(np.array([0.1, 12.0])).name == "log"
+    assert OutputScale.for_values(np.array([-3.0, 2.0])).name == "identity"
+    for name in ("logit", "log", "identity"):
+        values = np.array([0.2, 0.5, 0.7])
+        scale_ = OutputScale(name)
+        np.testing.assert_allclose(scale_.back(scale_.forward(values)), values)
 
 
 def test_the_emulator_refuses_settings_it_was_not_trained_on():
@@ -120,7 +142,7 @@ def test_the_command_trains_from_a_sweep_folder_and_prints_its_scores(tmp_path, 
     folder.mkdir()
     (folder / "sweep.toml").write_text(SWEEP)
     synthetic_runs().to_parquet(folder / "results.parquet")
-    assert cli(["emulate", str(folder), "--held-out", "0.25", "--seed", "3"]) == 0
+    assert cli(["emulate", str(folder), "--folds", "4", "--seed", "3"]) == 0
     printed = capsys.readouterr().out
     scores = pd.read_csv(folder / "emulator" / "validation.csv").set_index("output")
     assert f"{scores.loc['deterrence_effect', 'r2']:.3f}" in printed
@@ -134,9 +156,9 @@ def test_the_command_refuses_a_folder_without_a_sweep(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "holds no finished sweep" in error
     with pytest.raises(SystemExit) as exited:
-        cli(["emulate", str(tmp_path), "--held-out", "1.5"])
+        cli(["emulate", str(tmp_path), "--folds", "1"])
     assert exited.value.code == 2
-    assert "'1.5' is not valid: allowed is a number in (0, 1)" in capsys.readouterr().err
+    assert "'1' is not valid: allowed is 2 to 20" in capsys.readouterr().err
 
 
 def test_proposals_go_where_the_emulator_is_least_sure_and_spread_out():
@@ -187,7 +209,7 @@ def test_proposed_runs_go_through_the_sweep_engine_and_join_the_training(tmp_pat
     sweep_file.write_text(REAL_SWEEP)
     folder = tmp_path / "tiny"
     assert cli(["sweep", str(sweep_file), "--out", str(folder), "--workers", "1", "--quiet"]) == 0
-    assert cli(["emulate", str(folder), "--propose", "2", "--workers", "1"]) == 0
+    assert cli(["emulate", str(folder), "--propose", "2", "--folds", "3", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     proposed = pd.read_parquet(folder / "emulator" / "proposed-1" / "results.parquet")
     assert len(proposed) == 2 and (proposed["status"] == "ok").all()
@@ -195,5 +217,40 @@ def test_proposed_runs_go_through_the_sweep_engine_and_join_the_training(tmp_pat
         ["min", "max"]
     )
     assert proposed["return_cap_per_week"].between(low, high).all()
-    assert "Ran 2 proposed settings" in printed and "trained on 7 runs" in printed
+    assert "Ran 2 proposed settings" in printed and "over 4 interior points" in printed
     assert load(folder / "emulator").training_runs == 8  # the final fit: every run
+
+
+def test_the_shipped_emulator_is_trained_once_then_loaded(tmp_path, monkeypatch):
+    (tmp_path / "sweep.toml").write_text(SWEEP)
+    synthetic_runs(20, 2).to_csv(tmp_path / "results.csv", index=False)  # as committed
+    first = shipped_emulator(tmp_path)
+    assert (tmp_path / "emulator" / "emulator.pkl").is_file()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("trained again")
+
+    monkeypatch.setattr(training_module, "train", no_training)
+    again = shipped_emulator(tmp_path)
+    setting = {"return_cap_per_week": 300, "crackdown_intensity": 0.4}
+    pd.testing.assert_frame_equal(first.predict(setting), again.predict(setting))
+    about = tmp_path / "emulator" / "emulator.json"
+    about.write_text(about.read_text().replace('"scikit_learn": "', '"scikit_learn": "0.0-'))
+    with pytest.raises(AssertionError, match="trained again"):  # another version: retrained
+        shipped_emulator(tmp_path)
+
+
+def test_the_committed_emulator_matches_its_training_sweep_and_scores():
+    folder = SHIPPED_TRAINING / "emulator"
+    emulator = load(folder)
+    spec = load_sweep(SHIPPED_TRAINING / "sweep.toml")
+    assert emulator.inputs == tuple(spec.varied)
+    runs = pd.read_csv(SHIPPED_TRAINING / "results.csv")
+    assert emulator.training_runs == len(runs) == len(spec.runs())
+    predictions = pd.read_csv(folder / "held_out_predictions.csv")
+    scores = pd.read_csv(folder / "validation.csv").set_index("output")
+    for output in emulator.outputs:
+        covered = predictions[output].between(
+            predictions[f"emulated_{output}_low"], predictions[f"emulated_{output}_high"]
+        )
+        assert scores.loc[output, "coverage_90"] == pytest.approx(covered.mean())

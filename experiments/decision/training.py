@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from experiments.costs import policy_costs
-from experiments.decision.emulator import Emulator, Validation, fit_emulator, validate
+from experiments.decision.emulator import FOLDS, Emulator, Validation, fit_emulator, validate
 from experiments.engine.spec import SweepError, load_sweep
 
 DEFAULT_OUTPUTS = (
@@ -31,17 +31,20 @@ population at the end, deaths and the policy's net cost (those the sweep stored)
 COST_INPUTS = ("returns", "legal_admissions", "crossings_deterred")
 """The outputs the net cost is priced from (:func:`experiments.costs.policy_costs`)."""
 EMULATOR_FOLDER = "emulator"
+SHIPPED_TRAINING = Path(__file__).parent / "results" / "full" / "training"
+"""The committed training sweep (``experiments/sweeps/emulator_training.toml``): its
+sweep file and results table, and the emulator trained on them."""
 
 
 def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
     """The finished runs of ``folders`` and the parameters they vary (the same in each)."""
     tables, varied = [], None
     for folder in folders:
-        spec_file, results_file = Path(folder) / "sweep.toml", Path(folder) / "results.parquet"
-        if not results_file.is_file() or not spec_file.is_file():
+        spec_file = Path(folder) / "sweep.toml"
+        if not spec_file.is_file() or not _results_file(folder).is_file():
             raise SweepError(
                 f"{str(folder)!r} holds no finished sweep: allowed is a folder written by "
-                "`deterrence sweep` (with sweep.toml and results.parquet)"
+                "`deterrence sweep` (with sweep.toml and results.parquet or results.csv)"
             )
         names = tuple(load_sweep(spec_file).varied)
         if varied is not None and set(names) != set(varied):
@@ -50,7 +53,7 @@ def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
                 f"{', '.join(varied)}: allowed are sweeps that vary the same parameters"
             )
         varied = varied or names
-        results = pd.read_parquet(results_file)
+        results = _read_results(_results_file(folder))
         tables.append(results[results["status"] == "ok"])
     runs = pd.concat(tables, ignore_index=True)
     if set(COST_INPUTS) <= set(runs):
@@ -58,6 +61,16 @@ def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
             policy_costs(*row)["net_cost_gbp"] for row in runs[list(COST_INPUTS)].itertuples(False)
         ]
     return runs, varied
+
+
+def _results_file(folder: Path) -> Path:
+    """The sweep's results table: parquet as written, else the CSV committed with results."""
+    parquet = Path(folder) / "results.parquet"
+    return parquet if parquet.is_file() else Path(folder) / "results.csv"
+
+
+def _read_results(path: Path) -> pd.DataFrame:
+    return pd.read_parquet(path) if path.suffix == ".parquet" else pd.read_csv(path)
 
 
 def chosen_outputs(runs: pd.DataFrame, asked: Sequence[str] | None) -> tuple[str, ...]:
@@ -76,13 +89,13 @@ def chosen_outputs(runs: pd.DataFrame, asked: Sequence[str] | None) -> tuple[str
 def train(
     folders: Sequence[Path],
     outputs: Sequence[str] | None = None,
-    held_out_share: float = 0.2,
+    folds: int = FOLDS,
     seed: int = 0,
 ) -> tuple[Emulator, Validation]:
-    """Validate on held-out points, then fit on every run; both from ``folders``' runs."""
+    """Cross-validate, then fit on every run; both from ``folders``' runs."""
     runs, inputs = sweep_runs(folders)
     chosen = chosen_outputs(runs, outputs)
-    validation = validate(runs, inputs, chosen, held_out_share, seed)
+    validation = validate(runs, inputs, chosen, folds, seed)
     return fit_emulator(runs, inputs, chosen, seed), validation
 
 
@@ -130,6 +143,24 @@ def save(emulator: Emulator, validation: Validation, folder: Path) -> Path:
     return folder
 
 
+def shipped_emulator(training: Path = SHIPPED_TRAINING) -> Emulator:
+    """The emulator trained on the committed training sweep, as the app and optimiser use it.
+
+    Loaded from ``training/emulator/`` when it was saved by this scikit-learn version;
+    otherwise (a pickle does not carry across versions) trained again there, which takes
+    seconds.
+    """
+    import sklearn
+
+    folder = Path(training) / EMULATOR_FOLDER
+    about = folder / "emulator.json"
+    if about.is_file() and json.loads(about.read_text()).get("scikit_learn") == sklearn.__version__:
+        return load(folder)
+    emulator, validation = train([training])
+    save(emulator, validation, folder)
+    return emulator
+
+
 def load(folder: Path) -> Emulator:
     """An emulator saved by :func:`save` (only load files you made: it is a pickle)."""
     path = Path(folder) / "emulator.pkl"
@@ -142,10 +173,10 @@ def load(folder: Path) -> Emulator:
 def format_scores(validation: Validation) -> str:
     """The validation table as text: an output a line."""
     scores = validation.scores
+    first = scores.iloc[0]
     lines = [
-        f"Held out {int(scores['held_out_points'].iloc[0])} points "
-        f"({int(scores['held_out_runs'].iloc[0])} runs); trained on "
-        f"{int(scores['training_runs'].iloc[0])} runs.",
+        f"{int(first['folds'])}-fold cross-validation over {int(first['points'])} interior "
+        f"points ({int(first['runs'])} runs), each predicted by an emulator fitted without it:",
         f"{'output':<28} {'R2 (point means)':>16} {'90% interval coverage (runs)':>29}",
     ]
     for row in scores.itertuples():
