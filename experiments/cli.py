@@ -126,6 +126,12 @@ def build_parser() -> argparse.ArgumentParser:
         add_options=_emulate_options,
     )
 
+    commands.add_parser(
+        "optimise",
+        help="the cheapest lever mixes reaching a deterrence target (emulator, then real runs)",
+        add_options=_optimise_options,
+    )
+
     params = commands.add_parser("params", help="list the parameters with bounds and units")
     params.add_argument("--group", help="only this group")
 
@@ -265,6 +271,56 @@ def _proposal_count(text: str) -> int:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not valid: allowed is a whole number from 0 to {MAX_PROPOSED}"
         )
+    return int(text)
+
+
+def _optimise_options(parser: argparse.ArgumentParser) -> None:
+    from experiments.decision.frontier import FrontierSettings
+
+    defaults = FrontierSettings()
+    parser.add_argument(
+        "--target",
+        type=float,
+        default=defaults.target,
+        help=f"deterrence effect to reach, a share (default {defaults.target}: the 37%% "
+        "break-even; 0.02 and 0.5 are the band's other cases)",
+    )
+    parser.add_argument(
+        "--probability",
+        type=float,
+        default=defaults.probability,
+        help=f"required chance of reaching it (default {defaults.probability})",
+    )
+    for name, text in (
+        ("trials", "lever mixes the search tries on the emulator"),
+        ("draws", "behaviour draws each mix is judged over"),
+        ("confirm_points", "frontier mixes confirmed by real runs"),
+        ("confirm_draws", "real paired runs per confirmed mix (one a behaviour draw)"),
+    ):
+        default = getattr(defaults, name)
+        parser.add_argument(
+            f"--{name.replace('_', '-')}",
+            type=_whole_from_one,
+            default=default,
+            help=f"{text} (default {default})",
+        )
+    parser.add_argument(
+        "--cost",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a cost parameter (experiments/costs.toml), e.g. cost_per_return_gbp=50000",
+    )
+    parser.add_argument("--seed", type=int, default=defaults.seed, help="seed of the search")
+    parser.add_argument(
+        "--out", type=Path, default=Path("results/optimise"), help="folder (results/optimise)"
+    )
+    _add_workers(parser)
+
+
+def _whole_from_one(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not valid: allowed is a whole number >= 1")
     return int(text)
 
 
@@ -451,6 +507,37 @@ def _emulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _optimise(args: argparse.Namespace) -> int:
+    from experiments.costs import cost_parameters
+    from experiments.decision.frontier import FrontierSettings, format_frontier, run_frontier
+    from experiments.decision.optimise import check_target
+
+    check_seed(args.seed)
+    check_target(args.target, args.probability)
+    costs = cost_parameters(dict(_cost_assignment(text) for text in args.cost))
+    check_writable_folder(args.out)  # last: it makes the folder
+    settings = FrontierSettings(
+        args.target,
+        args.probability,
+        args.trials,
+        args.draws,
+        args.confirm_points,
+        args.confirm_draws,
+        args.seed,
+    )
+    result = run_frontier(settings, costs, args.out, args.workers)
+    print(format_frontier(result))
+    print(f"Tables, sweep and runs in {args.out}/")
+    return 0
+
+
+def _cost_assignment(text: str) -> tuple[str, str]:
+    name, sign, value = text.partition("=")
+    if not sign or not name.strip():
+        raise ParameterError(f"--cost {text!r} is not valid: allowed is NAME=VALUE")
+    return name.strip(), value.strip()
+
+
 def _sweep(args: argparse.Namespace) -> int:
     from experiments.engine.analysis import figures_for
     from experiments.engine.runner import check_scheduler, run_sweep
@@ -611,6 +698,7 @@ _COMMANDS = {
     "report": _report,
     "forecast": _forecast,
     "emulate": _emulate,
+    "optimise": _optimise,
     "params": _params,
     "scenarios": _scenarios,
 }

@@ -22,12 +22,14 @@ DEFAULT_OUTPUTS = (
     "deterrence_effect",
     "arrivals",
     "returns",
+    "legal_admissions",
     "waiting_in_france_at_end",
     "deaths",
     "net_cost_gbp",
 )
-"""What the emulator predicts when not told: the effect, arrivals, returns made, the coast's
-population at the end, deaths and the policy's net cost (those the sweep stored)."""
+"""What the emulator predicts when not told: the effect, arrivals, returns made, legal-route
+admissions, the coast's population at the end, deaths and the policy's net cost (those the
+sweep stored)."""
 COST_INPUTS = ("returns", "legal_admissions", "crossings_deterred")
 """The outputs the net cost is priced from (:func:`experiments.costs.policy_costs`)."""
 EMULATOR_FOLDER = "emulator"

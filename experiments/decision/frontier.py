@@ -1,0 +1,112 @@
+"""``deterrence optimise``: the cost-effect frontier on the emulator, confirmed by real runs.
+
+Writes into its folder: ``frontier_emulated.csv`` (every frontier mix the search found, as
+the emulator answers), ``frontier.toml`` (the confirmation sweep), ``confirm/`` (its runs,
+resumable), ``frontier.csv`` (the confirmed mixes: emulated and real side by side) and
+``frontier.png``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.decision.confirm import confirmation_sweep, confirmed, problem_for
+from experiments.decision.optimise import (
+    Problem,
+    cheapest_reaching,
+    check_target,
+    frontier,
+    thin,
+)
+from experiments.decision.training import SHIPPED_TRAINING, shipped_emulator
+from experiments.engine.spec import load_sweep, parse_sweep
+
+
+@dataclass(frozen=True)
+class FrontierSettings:
+    """How to search and confirm (the command's options)."""
+
+    target: float = 0.37
+    probability: float = 0.8
+    trials: int = 1500
+    draws: int = 40
+    confirm_points: int = 6
+    confirm_draws: int = 8
+    seed: int = 0
+
+
+@dataclass(frozen=True)
+class FrontierResult:
+    """The searched frontier, its confirmed points and what the draws were."""
+
+    emulated: pd.DataFrame
+    confirmed: pd.DataFrame
+    note: str
+    settings: FrontierSettings
+    problem: Problem
+
+
+def run_frontier(
+    settings: FrontierSettings,
+    costs: dict[str, float],
+    out: Path,
+    workers: int,
+    progress: bool = True,
+    training: Path = SHIPPED_TRAINING,
+) -> FrontierResult:
+    """Search the frontier on the emulator, then run its thinned points for real."""
+    from experiments.engine.runner import run_sweep
+
+    check_target(settings.target, settings.probability)
+    emulator = shipped_emulator(training)
+    problem, note = problem_for(
+        emulator, training, settings.target, settings.draws, settings.seed, costs
+    )
+    emulated = frontier(problem, settings.trials, settings.seed)
+    out.mkdir(parents=True, exist_ok=True)
+    emulated.to_csv(out / "frontier_emulated.csv", index=False)
+    chosen = thin(emulated, settings.confirm_points)
+    checking = Problem(
+        emulator,
+        settings.target,
+        problem.baseline,
+        problem.behaviour.head(settings.confirm_draws),
+        problem.policy_days,
+        problem.costs,
+    )
+    spec = load_sweep(Path(training) / "sweep.toml")
+    text = confirmation_sweep(checking, chosen, spec)
+    (out / "frontier.toml").write_text(text)
+    runs = run_sweep(parse_sweep(text, "frontier"), out / "confirm", workers, progress=progress)
+    table = confirmed(checking, chosen, runs[runs["status"] == "ok"])
+    table.to_csv(out / "frontier.csv", index=False)
+    return FrontierResult(emulated, table, note, settings, problem)
+
+
+def format_frontier(result: FrontierResult) -> str:
+    """The confirmed frontier as text, with the cheapest mix reaching the required chance."""
+    settings, table = result.settings, result.confirmed
+    levers = list(result.problem.levers)
+    shown = table[levers].copy()
+    shown["spend (GBP m)"] = (table["spend_gbp"] / 1e6).round(1)
+    shown["P(reach), emulator"] = table["probability"].map("{:.0%}".format)
+    shown["runs"] = table["confirmed_runs"]
+    shown["share reaching, runs"] = table["confirmed_share_reaching"].map("{:.0%}".format)
+    shown["spend (GBP m), runs"] = (table["confirmed_spend_gbp"] / 1e6).round(1)
+    lines = [
+        f"Target: deterrence of at least {settings.target:.0%} with probability "
+        f"{settings.probability:.0%}; behaviour: {result.note}.",
+        f"Frontier: {len(result.emulated)} mixes on the emulator; {len(table)} confirmed by "
+        "real paired runs:",
+        shown.to_string(index=False, float_format=lambda value: f"{value:.3g}"),
+    ]
+    for column, by in (("probability", "the emulator"), ("confirmed_share_reaching", "the runs")):
+        best = cheapest_reaching(table, settings.probability, column)
+        lines.append(
+            f"Cheapest confirmed mix reaching it by {by}: "
+            + ("none" if best is None else f"GBP {best['spend_gbp'] / 1e6:,.1f}m (emulated)")
+        )
+    return "\n".join(lines)
