@@ -58,6 +58,7 @@ EXPERIMENTS = (
     "information",
     "displacement",
     "sensitivity",
+    "cost_frontier",
 )
 """The research experiments, in the order they run (each a folder of this package): the
 calibration first, since the others run over its posterior."""
@@ -67,6 +68,7 @@ REPORT_ORDER = (
     "albania_backcast",
     "calibration",
     "break_even_cap",
+    "cost_frontier",
     "crackdown_alone",
     "information",
     "displacement",

@@ -385,6 +385,12 @@ RANGES_AND_DESIGNS = [
         "return_cap_per_week: 2",
         design="design = 'paired'",
     ),
+    vary(
+        "values = [1, 1]\n[vary.patrol_intensity]\nvalues = [0.5, 0.5]",
+        "paired point 2 repeats point 1",
+        "distinct points",
+        design="design = 'paired'",
+    ),
     vary("low = 0\nhigh = 100", "samples is missing", design="design = 'latin_hypercube'"),
     vary("low = 0", "needs low and high", design="design = 'latin_hypercube'\nsamples = 4"),
     vary(

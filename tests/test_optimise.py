@@ -108,6 +108,7 @@ def test_frontier_points_are_confirmed_by_real_paired_runs(tmp_path):
         spend = real["returns"] * 169_000 + real["legal_admissions"] * 106_000
         assert row.confirmed_spend_gbp == pytest.approx(spend)
     assert "confirmed by real paired runs" in format_frontier(result)
+    assert (tmp_path / "out" / "frontier.png").stat().st_size > 10_000
 
 
 def test_bad_targets_and_costs_are_refused_in_one_line(tmp_path, capsys):

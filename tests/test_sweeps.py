@@ -120,6 +120,22 @@ values = [0.3, 0.5, 0.7]
     ]
 
 
+def test_a_paired_design_may_repeat_a_value_but_not_a_point(tmp_path):
+    text = """
+[sweep]
+design = "paired"
+[vary.return_cap_per_week]
+values = [10, 10, 30]
+[vary.patrol_intensity]
+values = [0.3, 0.5, 0.3]
+"""
+    points = load_sweep(write(tmp_path, text)).points()
+    assert [point["return_cap_per_week"] for point in points] == [10, 10, 30]
+    repeated = text.replace("[0.3, 0.5, 0.3]", "[0.3, 0.3, 0.7]")
+    with pytest.raises(SweepError, match="paired point 2 repeats point 1 .*allowed are distinct"):
+        load_sweep(write(tmp_path, repeated, "b.toml"))
+
+
 BAD_FILES = {
     "unknown parameter": "[vary.no_such_lever]\nvalues = [1]\n",
     "out of bounds": "[vary.patrol_intensity]\nvalues = [0.5, 1.5]\n",

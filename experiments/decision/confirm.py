@@ -19,10 +19,12 @@ import pandas as pd
 from experiments.decision.active import proposal_sweep
 from experiments.decision.emulator import Emulator
 from experiments.decision.optimise import EFFECT, Problem
-from experiments.engine.spec import SweepSpec, load_sweep
+from experiments.engine.spec import SweepError, SweepSpec, load_sweep
 from model.parameters import PARAMETERS
 from model.scenarios import scenario_parameters
 
+NEEDED_OUTPUTS = (EFFECT, "returns", "legal_admissions")
+"""What the optimiser reads: the effect, and the counts it prices."""
 POSTERIOR = Path(__file__).parents[1] / "calibration" / "results" / "full" / "posterior_draws.csv"
 
 
@@ -69,6 +71,12 @@ def problem_for(
     costs: Mapping[str, float],
 ) -> tuple[Problem, str]:
     """The optimiser's problem on ``emulator``, trained on the sweep in ``training``."""
+    missing = [name for name in NEEDED_OUTPUTS if name not in emulator.outputs]
+    if missing:
+        raise SweepError(
+            f"the emulator in {str(training)!r} does not predict {', '.join(missing)}: allowed "
+            f"is one trained with {', '.join(NEEDED_OUTPUTS)} among its outputs"
+        )
     spec = load_sweep(Path(training) / "sweep.toml")
     values = scenario_parameters(spec.scenario, **spec.fixed)
     baseline = {lever: float(values[lever]) for lever in emulator.inputs}

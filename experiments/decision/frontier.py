@@ -83,7 +83,50 @@ def run_frontier(
     runs = run_sweep(parse_sweep(text, "frontier"), out / "confirm", workers, progress=progress)
     table = confirmed(checking, chosen, runs[runs["status"] == "ok"])
     table.to_csv(out / "frontier.csv", index=False)
-    return FrontierResult(emulated, table, note, settings, problem)
+    result = FrontierResult(emulated, table, note, settings, problem)
+    plot_frontier(result, out / "frontier.png")
+    return result
+
+
+def plot_frontier(result: FrontierResult, path: Path) -> Path:
+    """Spend against the chance of reaching the target: the emulator's frontier and the runs."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import PercentFormatter
+
+    from experiments.engine.figures import save_figure
+
+    settings, emulated, table = result.settings, result.emulated, result.confirmed
+    figure, axis = plt.subplots(figsize=(7.5, 4.8))
+    axis.step(
+        emulated["spend_gbp"] / 1e6,
+        emulated["probability"],
+        where="post",
+        color="tab:blue",
+        label="frontier on the emulator (chance over behaviour draws)",
+    )
+    runs = table["confirmed_runs"].to_numpy()
+    share = table["confirmed_share_reaching"].to_numpy()
+    error = 1.96 * (share * (1 - share) / runs) ** 0.5  # normal approximation, for scale only
+    axis.errorbar(
+        table["confirmed_spend_gbp"] / 1e6,
+        share,
+        yerr=error,
+        fmt="o",
+        color="tab:orange",
+        capsize=3,
+        label=f"confirmed: share of real runs reaching it ({int(runs.max())} a mix)",
+    )
+    axis.axhline(settings.probability, color="grey", ls=":", label="required chance")
+    axis.set_xlabel("expected spend over the policy days (GBP million)")
+    axis.set_ylabel(f"chance that deterrence reaches {settings.target:.0%}")
+    axis.yaxis.set_major_formatter(PercentFormatter(1.0))
+    axis.set_ylim(-0.05, 1.05)
+    axis.legend(fontsize=8, loc="lower right")
+    axis.set_title("Cheapest lever mixes for a deterrence target")
+    return save_figure(figure, path)
 
 
 def format_frontier(result: FrontierResult) -> str:

@@ -195,6 +195,8 @@ def _check(document: dict, name: str, text: str) -> SweepSpec:
     if design == "paired" and len(lengths) > 1:
         counts = ", ".join(f"{name}: {len(values)}" for name, values in varied.items())
         raise SweepError(f"a paired design needs as many values for every parameter ({counts})")
+    if design == "paired":
+        _distinct_points(varied)
     overlap = set(varied) & set(fixed)
     if overlap:
         raise SweepError(f"{sorted(overlap)} both fixed and varied: allowed is one of the two")
@@ -287,7 +289,10 @@ def _varied_values(parameter: str, spec: Any, design: str) -> list[Any]:
         values = spec["values"]
         if not isinstance(values, list) or not values:
             raise SweepError(f"[vary.{parameter}] values must be a non-empty list")
-        return _distinct(parameter, [declared.coerce(value) for value in values])
+        coerced = [declared.coerce(value) for value in values]
+        # a paired design's points are its rows: one parameter may repeat a value across
+        # points that differ in another (a lever mix at several posterior draws)
+        return coerced if design == "paired" else _distinct(parameter, coerced)
     bounds = spec["range"]
     if not isinstance(bounds, dict):
         raise SweepError(f"[vary.{parameter}] range must be {{ start, stop, steps }}")
@@ -325,6 +330,20 @@ def _distinct(parameter: str, values: list[Any]) -> list[Any]:
             "(fewer steps, or a wider range, for a whole-number parameter)"
         )
     return values
+
+
+def _distinct_points(varied: dict[str, list[Any]]) -> None:
+    """Refuse, in one line, a paired design whose points (rows) repeat."""
+    rows = list(zip(*varied.values(), strict=True))
+    first_seen: dict[tuple, int] = {}
+    for number, row in enumerate(rows, start=1):
+        if row in first_seen:
+            raise SweepError(
+                f"paired point {number} repeats point {first_seen[row]} "
+                f"({', '.join(f'{name}={value}' for name, value in zip(varied, row, strict=True))}"
+                "): allowed are distinct points"
+            )
+        first_seen[row] = number
 
 
 def _table(document: dict, key: str) -> dict:

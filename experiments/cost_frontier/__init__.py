@@ -1,0 +1,1 @@
+"""The cheapest lever mixes reaching the break-even deterrence (issue 15)."""
