@@ -132,7 +132,7 @@ values = [0.3, 0.5, 0.3]
     points = load_sweep(write(tmp_path, text)).points()
     assert [point["return_cap_per_week"] for point in points] == [10, 10, 30]
     repeated = text.replace("[0.3, 0.5, 0.3]", "[0.3, 0.3, 0.7]")
-    with pytest.raises(SweepError, match="paired point 2 repeats point 1 .*allowed are distinct"):
+    with pytest.raises(SweepError, match=r"paired point 2 repeats point 1 .*allowed are distinct"):
         load_sweep(write(tmp_path, repeated, "b.toml"))
 
 
