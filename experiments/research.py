@@ -59,6 +59,7 @@ EXPERIMENTS = (
     "displacement",
     "sensitivity",
     "cost_frontier",
+    "break_even_conditions",
 )
 """The research experiments, in the order they run (each a folder of this package): the
 calibration first, since the others run over its posterior."""
@@ -69,6 +70,7 @@ REPORT_ORDER = (
     "calibration",
     "break_even_cap",
     "cost_frontier",
+    "break_even_conditions",
     "crackdown_alone",
     "information",
     "displacement",

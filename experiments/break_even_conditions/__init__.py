@@ -1,0 +1,1 @@
+"""Where the pilot breaks even: scenario discovery over behaviour and scale (issue 15)."""

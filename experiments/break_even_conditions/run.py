@@ -1,0 +1,152 @@
+"""Where the pilot breaks even: PRIM boxes over behaviour parameters and the pace of returns.
+
+python -m experiments.break_even_conditions.run              # full size
+python -m experiments.break_even_conditions.run --size ci    # reduced, as CI runs it
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from experiments.decision.discovery import Box, discover
+from experiments.engine.analysis import load_results
+from experiments.engine.labels import BREAK_EVEN_CASES
+from experiments.engine.spec import load_sweep
+from experiments.research import Experiment, Finding, main_for
+
+NAME = "break_even_conditions"
+SWEEP = "conditions"
+EFFECT = "deterrence_effect_during_pilot"
+
+
+def boxes(runs: pd.DataFrame, inputs: list[str]) -> dict[str, Box | None]:
+    """PRIM's box for each break-even case: the runs whose effect reaches it."""
+    return {
+        name: discover(runs[inputs], (runs[EFFECT] >= level).to_numpy())
+        for name, level in BREAK_EVEN_CASES.items()
+    }
+
+
+def box_table(runs: pd.DataFrame, found: dict[str, Box | None]) -> pd.DataFrame:
+    """A row a case: how many runs reach it, and PRIM's box with its coverage and density."""
+    rows = []
+    for name, level in BREAK_EVEN_CASES.items():
+        reaching = (runs[EFFECT] >= level).mean()
+        box = found[name]
+        rows.append(
+            {
+                "break-even case": f"{level:.0%} ({name})",
+                "runs reaching it": f"{reaching:.0%} of {len(runs)}",
+                "box (inputs it restricts)": (
+                    "every run reaches it" if reaching == 1 else "no run reaches it"
+                )
+                if box is None
+                else box.describe(),
+                "coverage": "" if box is None else f"{box.coverage:.0%}",
+                "density": "" if box is None else f"{box.density:.0%}",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def box_figure(runs: pd.DataFrame, found: dict[str, Box | None], path: Path) -> Path | None:
+    """The central case's runs over the box's two first inputs, with the box drawn."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Rectangle
+
+    from experiments.engine.figures import save_figure
+    from experiments.engine.labels import axis_label
+
+    box, level = found["central case"], BREAK_EVEN_CASES["central case"]
+    if box is None or not box.limits:
+        return None
+    x, y = ([*box.limits, "returns_after_record_per_week", "weight_return"] * 2)[:2]
+    if x == y:
+        y = "weight_return" if x != "weight_return" else "returns_after_record_per_week"
+    reaching = runs[EFFECT] >= level
+    figure, axis = plt.subplots(figsize=(6.5, 4.8))
+    axis.scatter(
+        runs.loc[~reaching, x],
+        runs.loc[~reaching, y],
+        s=14,
+        c="tab:grey",
+        label=f"below {level:.0%}",
+    )
+    axis.scatter(
+        runs.loc[reaching, x],
+        runs.loc[reaching, y],
+        s=14,
+        c="tab:red",
+        label=f"reaches {level:.0%}",
+    )
+    low_x, high_x = box.limits.get(x, (runs[x].min(), runs[x].max()))
+    low_y, high_y = box.limits.get(y, (runs[y].min(), runs[y].max()))
+    axis.add_patch(
+        Rectangle(
+            (low_x, low_y),
+            high_x - low_x,
+            high_y - low_y,
+            fill=False,
+            lw=1.5,
+            ls="--",
+            label="PRIM box (these two inputs)",
+        )
+    )
+    axis.set_xlabel(axis_label(x))
+    axis.set_ylabel(axis_label(y))
+    axis.legend(fontsize=8)
+    axis.set_title(f"Runs reaching the {level:.0%} break-even (central case)")
+    return save_figure(figure, path)
+
+
+def headline(runs: pd.DataFrame, found: dict[str, Box | None]) -> str:
+    """The finding in a sentence: the central case's box, or that no or every run reaches it."""
+    name, level = "central case", BREAK_EVEN_CASES["central case"]
+    share = (runs[EFFECT] >= level).mean()
+    box = found[name]
+    if box is None:
+        return (
+            f"In {len(runs)} runs of the pilot as delivered over behaviour parameters and the "
+            f"pace of returns after the record, {share:.0%} reach the {level:.0%} break-even."
+        )
+    return (
+        f"The pilot as delivered reaches the {level:.0%} break-even in {share:.0%} of {len(runs)} "
+        f"runs over behaviour parameters and the pace of returns; PRIM's box ({box.describe()}) "
+        f"holds {box.coverage:.0%} of them at a density of {box.density:.0%}."
+    )
+
+
+def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
+    """The boxes for each case, and the reading."""
+    folder = folders[SWEEP]
+    runs = load_results(folder)
+    runs = runs[runs["status"] == "ok"].reset_index(drop=True)
+    inputs = list(load_sweep(experiment.results_dir / f"{SWEEP}.toml").varied)
+    found = boxes(runs, inputs)
+    interpretation = (
+        f"{len(runs)} runs of the pilot as delivered (returns and admissions follow the record, "
+        "then an assumed pace, to an assumed end on 31 October 2026), one a point of a Latin "
+        f"hypercube over {', '.join(inputs)}. The effect is the fall in arrivals up to the "
+        "pilot's end against the same runs without it. For each case PRIM (EMA Workbench) peels "
+        "the inputs' ranges to the box with the largest coverage (share of the runs reaching "
+        "the case that lie inside it) at a density (share of the box's runs reaching it) of at "
+        "least 80%. The ranges are the calibration's prior ranges, not its posterior: a box "
+        "says where the case is reached, not how likely that is."
+    )
+    figure = box_figure(runs, found, experiment.results_dir / "break_even_box.png")
+    return experiment.finding(
+        interpretation,
+        headline=headline(runs, found),
+        figures=[figure] if figure is not None else [],
+        tables=[("Where each break-even case is reached (PRIM boxes)", box_table(runs, found))],
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main_for(NAME))
