@@ -1,5 +1,7 @@
 """The emulator (experiments/decision): trained on synthetic sweeps whose truth is known."""
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,7 +15,13 @@ from experiments.decision.emulator import (
     interior_folds,
     validate,
 )
-from experiments.decision.training import SHIPPED_TRAINING, load, shipped_emulator
+from experiments.decision.training import (
+    README_REGION,
+    SHIPPED_TRAINING,
+    load,
+    scores_markdown,
+    shipped_emulator,
+)
 from experiments.engine.spec import SweepError, load_sweep, parse_sweep
 
 LEVERS = ("return_cap_per_week", "crackdown_intensity")
@@ -254,3 +262,12 @@ def test_the_committed_emulator_matches_its_training_sweep_and_scores():
             predictions[f"emulated_{output}_low"], predictions[f"emulated_{output}_high"]
         )
         assert scores.loc[output, "coverage_90"] == pytest.approx(covered.mean())
+
+
+def test_the_readme_shows_the_shipped_emulators_scores():
+    from model.markdown import region
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert region(readme, README_REGION) == scores_markdown(), (
+        "run `python -m experiments.decision.training` to rewrite the README's table"
+    )

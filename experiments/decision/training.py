@@ -184,3 +184,40 @@ def format_scores(validation: Validation) -> str:
     for row in scores.itertuples():
         lines.append(f"{row.output:<28} {row.r2:>16.3f} {row.coverage_90:>29.1%}")
     return "\n".join(lines)
+
+
+README_REGION = "emulator-scores"
+OUTPUT_LABELS = {"net_cost_gbp": "net cost (spent less support saved)"}
+
+
+def scores_markdown(folder: Path = SHIPPED_TRAINING / EMULATOR_FOLDER) -> str:
+    """The saved emulator's cross-validation scores as a Markdown table (the README's)."""
+    from model.markdown import table_rows
+    from model.metrics import METRICS
+
+    scores = pd.read_csv(Path(folder) / "validation.csv")
+    rows = [
+        (
+            OUTPUT_LABELS.get(row.output) or _short_label(METRICS[row.output].label),
+            f"{row.r2:.3f}",
+            f"{row.coverage_90:.0%}",
+        )
+        for row in scores.itertuples()
+    ]
+    return table_rows(["output", "R² (point means)", "90% interval coverage (runs)"], rows)
+
+
+def _short_label(label: str) -> str:
+    """A metric's label without its unit in brackets."""
+    return label.split(" (")[0]
+
+
+def write_readme(readme: Path) -> None:
+    """Rewrite the README's table of the shipped emulator's scores."""
+    from model.markdown import replace_region
+
+    readme.write_text(replace_region(readme.read_text(), README_REGION, scores_markdown()))
+
+
+if __name__ == "__main__":  # python -m experiments.decision.training: the README's table
+    write_readme(Path(__file__).parents[2] / "README.md")
