@@ -64,15 +64,26 @@ def test_a_dearer_crackdown_pushes_the_frontier_towards_returns(problem):
     assert reaching[1]["crackdown_intensity"] < reaching[0]["crackdown_intensity"]
 
 
-def test_thinning_keeps_points_spread_along_the_frontier():
+def test_thinning_spreads_points_and_keeps_the_cheapest_reaching_the_chance():
     points = pd.DataFrame(
-        {"probability": np.linspace(0, 1, 50), "spend_gbp": np.linspace(1, 50, 50)}
+        {"probability": np.linspace(0, 1, 50) ** 0.2, "spend_gbp": np.linspace(1, 50, 50)}
     )
-    kept = thin(points, 5)
-    assert len(kept) == 5 and kept["probability"].tolist() == pytest.approx(
-        [0, 0.245, 0.49, 0.755, 1.0], abs=0.02
-    )
+    kept = thin(points, 5, probability=0.8)
+    cheapest = cheapest_reaching(points, 0.8, "probability")
+    assert len(kept) == 5 and kept["spend_gbp"].iloc[0] == 1 and kept["spend_gbp"].iloc[-1] == 50
+    assert cheapest["spend_gbp"] in set(kept["spend_gbp"])
     assert cheapest_reaching(points, 2.0, "probability") is None
+
+
+def test_levers_outside_the_counterfactual_are_held_not_optimised():
+    runs = lever_runs().assign(patrol_intensity=lambda frame: frame["crackdown_intensity"] / 2)
+    outputs = ["deterrence_effect", "returns", "legal_admissions"]
+    emulator = fit_emulator(runs, (*LEVERS, "patrol_intensity"), outputs)
+    baseline = {"return_cap_per_week": 0.0, "crackdown_intensity": 0.0, "patrol_intensity": 0.3}
+    held = Problem(emulator, 0.37, baseline, pd.DataFrame(), 148.0, cost_parameters())
+    assert held.levers == LEVERS and held.held == ("patrol_intensity",)
+    rows = held.settings({"return_cap_per_week": 100, "crackdown_intensity": 0.5})
+    assert rows["patrol_intensity"].tolist() == [0.3]
 
 
 REAL_SWEEP = """
@@ -99,7 +110,8 @@ def test_frontier_points_are_confirmed_by_real_paired_runs(tmp_path):
     result = run_frontier(settings, cost_parameters(), tmp_path / "out", 1, False, training)
     table = result.confirmed
     assert len(table) == 2 and (table["confirmed_runs"] == 1).all()
-    runs = pd.read_parquet(tmp_path / "out" / "confirm" / "results.parquet")
+    (confirm,) = (tmp_path / "out").glob("confirm-*")
+    runs = pd.read_parquet(confirm / "results.parquet")
     assert sorted(runs["return_cap_per_week"]) == sorted(table["return_cap_per_week"])
     by_cap = runs.set_index("return_cap_per_week")
     for row in table.itertuples():

@@ -32,20 +32,28 @@ def compute(experiment: Experiment, workers: int) -> dict[str, Path]:
 
 
 def headline(table: pd.DataFrame, settings: FrontierSettings, policy_days: float) -> str:
-    """The finding in a sentence: the cheapest confirmed mix, or that none reached it."""
+    """The finding in a sentence: the cheapest mix by the emulator, and what runs gave."""
     best = cheapest_reaching(table, settings.probability, "probability")
     if best is None:
         return (
-            f"No lever mix inside the emulator's ranges reaches {settings.target:.0%} deterrence "
-            f"with a {settings.probability:.0%} chance."
+            f"No mix of the pilot's levers inside the emulator's ranges reaches "
+            f"{settings.target:.0%} deterrence with a {settings.probability:.0%} chance."
         )
     levers = ", ".join(f"{name} {best[name]:.3g}" for name in _levers(table))
+    confirmed = cheapest_reaching(table, settings.probability, "confirmed_share_reaching")
+    by_runs = (
+        "no confirmed mix reached it in that share of its real runs"
+        if confirmed is None
+        else f"the cheapest confirmed by real runs spends GBP "
+        f"{confirmed['confirmed_spend_gbp'] / 1e6:,.0f}m"
+    )
     return (
-        f"On the emulator, the cheapest mix reaching {settings.target:.0%} deterrence with a "
-        f"{settings.probability:.0%} chance spends GBP {best['spend_gbp'] / 1e6:,.0f}m over "
-        f"{policy_days:.0f} policy days ({levers}); in {int(best['confirmed_runs'])} real "
-        f"paired runs at that mix, {best['confirmed_share_reaching']:.0%} reached it "
-        f"(spend GBP {best['confirmed_spend_gbp'] / 1e6:,.0f}m)."
+        f"On the emulator, the cheapest mix of the pilot's levers reaching {settings.target:.0%} "
+        f"deterrence with a {settings.probability:.0%} chance spends GBP "
+        f"{best['spend_gbp'] / 1e6:,.0f}m over {policy_days:.0f} policy days ({levers}); its "
+        f"{int(best['confirmed_runs'])} real paired runs reached it in "
+        f"{best['confirmed_share_reaching']:.0%} and spent GBP "
+        f"{best['confirmed_spend_gbp'] / 1e6:,.0f}m; {by_runs}."
     )
 
 
@@ -74,11 +82,14 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
         "spread along the frontier, were run for real at the first "
         f"{settings.confirm_draws} behaviour draws (one paired run each). Behaviour: "
         f"{about['note']}. Spend covers returns and legal-route admissions at their declared "
-        "costs and the change of patrols, crackdown and information campaign from the "
-        "pilot scenario's settings; the crackdown's and the campaign's prices are assumptions "
-        "(experiments/costs.toml), so the frontier moves with them "
-        "(`deterrence optimise --cost NAME=VALUE`). Where the share of real runs reaching the "
-        "target falls short of the emulator's chance, the emulator is optimistic there."
+        "costs and the crackdown at an assumed yearly price (experiments/costs.toml), so the "
+        "frontier moves with it "
+        "(`deterrence optimise --cost NAME=VALUE`). French patrols and the information "
+        "campaign act on the counterfactual too, so the deterrence effect leaves their own "
+        "effect out: they are held at the pilot scenario's settings. Where the share of real "
+        "runs reaching the target falls short of the emulator's chance, or their spend exceeds "
+        "its estimate, the emulator is optimistic there (it predicts returns and admissions "
+        "only roughly: see the README's scores)."
     )
     return experiment.finding(
         interpretation,

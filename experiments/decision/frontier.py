@@ -1,13 +1,14 @@
 """``deterrence optimise``: the cost-effect frontier on the emulator, confirmed by real runs.
 
 Writes into its folder: ``frontier_emulated.csv`` (every frontier mix the search found, as
-the emulator answers), ``frontier.toml`` (the confirmation sweep), ``confirm/`` (its runs,
+the emulator answers), ``frontier.toml`` (the confirmation sweep), ``confirm-<hash>/`` (its runs,
 resumable), ``frontier.csv`` (the confirmed mixes: emulated and real side by side) and
 ``frontier.png``.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -68,7 +69,7 @@ def run_frontier(
     emulated = frontier(problem, settings.trials, settings.seed)
     out.mkdir(parents=True, exist_ok=True)
     emulated.to_csv(out / "frontier_emulated.csv", index=False)
-    chosen = thin(emulated, settings.confirm_points)
+    chosen = thin(emulated, settings.confirm_points, settings.probability)
     checking = Problem(
         emulator,
         settings.target,
@@ -80,7 +81,11 @@ def run_frontier(
     spec = load_sweep(Path(training) / "sweep.toml")
     text = confirmation_sweep(checking, chosen, spec)
     (out / "frontier.toml").write_text(text)
-    runs = run_sweep(parse_sweep(text, "frontier"), out / "confirm", workers, progress=progress)
+    # a folder per confirmation sweep: the same frontier resumes, another one starts afresh
+    digest = hashlib.sha256(text.encode()).hexdigest()[:10]
+    runs = run_sweep(
+        parse_sweep(text, "frontier"), out / f"confirm-{digest}", workers, progress=progress
+    )
     table = confirmed(checking, chosen, runs[runs["status"] == "ok"])
     table.to_csv(out / "frontier.csv", index=False)
     result = FrontierResult(emulated, table, note, settings, problem)

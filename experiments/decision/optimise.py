@@ -1,11 +1,15 @@
 """The cheapest lever mixes that reach a deterrence target: a cost-effect frontier.
 
-A lever mix is a value of every policy lever the emulator was trained on. Its two objectives:
+A lever mix is a value of every policy lever the emulator was trained on whose effect the
+model's deterrence effect measures: the levers its counterfactual switches off (return cap and
+growth, crackdown) and the legal route's share. French patrols and an information campaign act
+on the counterfactual too, so the effect (against the same run without the pilot) leaves
+their own effect out; they are held at the scenario's setting, not priced against it. A mix's
+two objectives:
 
 - its expected spend (GBP) over the run's policy days: returns and legal-route admissions
-  priced per person, and the change of patrols, crackdown and information campaign from the
-  scenario's setting priced per year (:mod:`experiments.costs`; two of those prices are
-  labelled assumptions);
+  priced per person, and the crackdown priced per year (:mod:`experiments.costs`; the
+  crackdown's price is a labelled assumption);
 - the probability that it reaches the target deterrence: the mean, over draws of the behaviour
   inputs (the emulator's inputs that are not levers, from the calibration's posterior where it
   holds them, else uniform over the emulator's training range), of the chance that one run
@@ -32,15 +36,16 @@ from scipy.stats import norm
 
 from experiments.decision.emulator import Emulator
 from experiments.engine.spec import SweepError
+from model.model import FORKABLE
 from model.parameters import PARAMETERS
+
+POLICY_LEVERS = FORKABLE
+"""The parameters the model's counterfactual switches off (and the legal route's share, which
+acts only with returns): the levers whose effect the deterrence effect measures."""
 
 EFFECT = "deterrence_effect"
 DAYS_A_YEAR = 365.25
-LEVER_COSTS = {
-    "patrol_intensity": "patrol_cost_gbp_per_year_per_unit",
-    "crackdown_intensity": "crackdown_cost_gbp_per_year_at_full_intensity",
-    "belief_weight_official": "information_cost_gbp_per_year_per_weight",
-}
+LEVER_COSTS = {"crackdown_intensity": "crackdown_cost_gbp_per_year_at_full_intensity"}
 """Levers priced by the year, with their cost parameter (the rest are priced by the counts)."""
 
 
@@ -57,14 +62,25 @@ class Problem:
 
     @property
     def levers(self) -> tuple[str, ...]:
-        """The emulator's inputs that are policy levers."""
-        return tuple(name for name in self.emulator.inputs if PARAMETERS[name].lever)
+        """The emulator's inputs whose effect the deterrence effect measures (the mix)."""
+        return tuple(name for name in self.emulator.inputs if name in POLICY_LEVERS)
+
+    @property
+    def held(self) -> tuple[str, ...]:
+        """The emulator's other levers, held at the scenario's setting."""
+        return tuple(
+            name
+            for name in self.emulator.inputs
+            if PARAMETERS[name].lever and name not in POLICY_LEVERS
+        )
 
     def settings(self, mix: Mapping[str, float]) -> pd.DataFrame:
         """The mix beside every behaviour draw: the rows the emulator answers."""
         rows = self.behaviour.copy() if len(self.behaviour.columns) else pd.DataFrame(index=[0])
         for lever in self.levers:
             rows[lever] = mix[lever]
+        for lever in self.held:
+            rows[lever] = self.baseline[lever]
         return rows[list(self.emulator.inputs)]
 
     def evaluate(self, mix: Mapping[str, float]) -> dict[str, float]:
@@ -148,13 +164,18 @@ def _suggest(trial, lever: str, bounds: tuple[float, float]) -> float:
     return trial.suggest_float(lever, low, high)
 
 
-def thin(points: pd.DataFrame, count: int) -> pd.DataFrame:
-    """At most ``count`` frontier points, spread evenly along the probability axis."""
+def thin(points: pd.DataFrame, count: int, probability: float) -> pd.DataFrame:
+    """At most ``count`` frontier points to confirm, spread evenly along the frontier.
+
+    The cheapest point the emulator says reaches ``probability`` is always among them.
+    """
     if len(points) <= count:
         return points.reset_index(drop=True)
-    wanted = np.linspace(points["probability"].min(), points["probability"].max(), count)
-    chosen = sorted({int(np.argmin(np.abs(points["probability"] - value))) for value in wanted})
-    return points.iloc[chosen].reset_index(drop=True)
+    chosen = set(np.linspace(0, len(points) - 1, count - 1).round().astype(int).tolist())
+    reaching = np.flatnonzero(points["probability"].to_numpy() >= probability)
+    if len(reaching):
+        chosen.add(int(reaching[0]))  # points are sorted by spend
+    return points.iloc[sorted(chosen)].reset_index(drop=True)
 
 
 def cheapest_reaching(points: pd.DataFrame, probability: float, column: str) -> pd.Series | None:
