@@ -11,7 +11,7 @@ import csv
 import datetime as dt
 from pathlib import Path
 
-from model.parameters import ParameterError
+from model.errors import ParameterError
 
 RELIABILITIES = ("official", "secondary", "secondary-weak")
 

@@ -19,7 +19,7 @@ import numpy as np
 
 from model.data import Nationalities, load_nationalities
 from model.data_rows import RELIABILITIES, RecordError, field, one_of, read_rows, sourced
-from model.parameters import ParameterError
+from model.errors import ParameterError
 
 DATA_DIR = Path(__file__).parent / "data"
 SHARES_FILE = DATA_DIR / "nationality_shares_by_year.csv"

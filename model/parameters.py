@@ -16,9 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-
-class ParameterError(ValueError):
-    """A parameter name or value that the model refuses; the message is one line."""
+from model.errors import ParameterError  # also imported from here by the rest of the code
 
 
 @dataclass(frozen=True)
