@@ -99,8 +99,9 @@ def test_each_interior_point_is_in_one_fold_with_all_its_replicates():
 def test_outputs_are_fitted_on_the_scale_their_values_allow():
     assert OutputScale.for_values(np.array([0.1, 0.9])).name == "logit"
     assert OutputScale.for_values(np.array([0.1, 12.0])).name == "log"
+    assert OutputScale.for_values(np.array([0.0, 12.0])).name == "log1p"
     assert OutputScale.for_values(np.array([-3.0, 2.0])).name == "identity"
-    for name in ("logit", "log", "identity"):
+    for name in ("logit", "log", "log1p", "identity"):
         values = np.array([0.2, 0.5, 0.7])
         scale_ = OutputScale(name)
         np.testing.assert_allclose(scale_.back(scale_.forward(values)), values)

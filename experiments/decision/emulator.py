@@ -9,8 +9,9 @@ The method:
 - inputs: the sweep's varied parameters, each scaled to [0, 1] over the range the sweep
   covered; the emulator refuses a setting outside that range (it has seen no run there);
 - outputs on a scale where their response is smoother: the logit of a share whose runs all lie
-  strictly between 0 and 1, the logarithm of an output whose runs are all positive, else as
-  they are (a deterrence effect piles up near its ceiling; its logit does not);
+  strictly between 0 and 1, the logarithm of an output whose runs are all positive (of one
+  more, for counts with zeros, such as returns at a cap of 0), else as they are (a
+  deterrence effect piles up near its ceiling; its logit does not);
 - one Gaussian process per output (scikit-learn's ``GaussianProcessRegressor``): a constant
   times a Matern 5/2 kernel with one length scale per input (so a lever that matters little
   gets a long one), plus white noise, fitted by maximum marginal likelihood with seeded
@@ -64,11 +65,13 @@ class OutputScale:
 
     @classmethod
     def for_values(cls, values: np.ndarray) -> OutputScale:
-        """The logit for values inside (0, 1), the log for positive ones, else none."""
+        """The logit inside (0, 1), the log if positive, the log of one more if not negative."""
         if ((values > 0) & (values < 1)).all():
             return cls("logit")
         if (values > 0).all():
             return cls("log")
+        if (values >= 0).all():
+            return cls("log1p")
         return cls("identity")
 
     def forward(self, values: np.ndarray) -> np.ndarray:
@@ -78,6 +81,8 @@ class OutputScale:
             return np.log(clipped / (1 - clipped))
         if self.name == "log":
             return np.log(values)
+        if self.name == "log1p":
+            return np.log1p(values)
         return np.asarray(values, dtype=float)
 
     def back(self, values: np.ndarray) -> np.ndarray:
@@ -86,6 +91,8 @@ class OutputScale:
             return 1 / (1 + np.exp(-values))
         if self.name == "log":
             return np.exp(values)
+        if self.name == "log1p":
+            return np.expm1(values)
         return values
 
 
