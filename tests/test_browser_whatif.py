@@ -5,6 +5,7 @@ its own setting while the levers move on."""
 
 from __future__ import annotations
 
+import os
 import re
 import statistics
 from pathlib import Path
@@ -70,12 +71,13 @@ def test_a_lever_is_answered_at_once_and_a_check_adds_the_models_runs(served):
         check = page.get_by_role("button", name="Check with the model")
         check.wait_for(timeout=120_000)
         page.evaluate(MEASURE_IN_PAGE)
-        cap = page.get_by_role("slider").first  # the return cap per week
+        cap = page.get_by_role("slider", name=re.compile(r"^return cap per week \(returns"))
         cap.focus()
 
         times = move_and_time(page, cap, MOVES)
         print(f"\nwhat-if answer, key press to figures drawn (ms): {[round(t) for t in times]}")
-        print(f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms")
+        load = os.getloadavg()[0]  # the machine is shared: the figures depend on it
+        print(f"median {statistics.median(times):.0f} ms, max {max(times):.0f} ms, load {load:.1f}")
         assert len(times) == MOVES
         assert statistics.median(times) < LATENCY_BUDGET_MS, times
 
