@@ -1,6 +1,7 @@
 """Every page of the app in headless chromium, offline: a language, exactly one h1, a text
 alternative on every chart, a visible focus cue, and charts that follow the window's width
-(loaded at 1,400 px, narrowed to 1,000 px: each chart's canvas fits its column)."""
+(loaded at 1,400 px, narrowed to 1,000 px: each chart's canvas fits its column). The what-if
+page has no chart: it is checked for the rest."""
 
 from __future__ import annotations
 
@@ -16,7 +17,10 @@ PAGES = {
     "": ("Live run", re.compile(r"^Day 0:")),
     "sweep": ("Parameter sweep", re.compile("^Run sweep$")),
     "compare": ("Compare two policies", re.compile("^Compare$")),
+    "whatif": ("What if", re.compile("^Check with the model$")),
 }
+CHARTS_SHOWN = {"": 5, "sweep": 1, "compare": 4, "whatif": 0}
+"""Charts each page shows once filled (the what-if page answers in a table)."""
 
 # Each chart's canvas and the column (the nearest grid cell) it sits in, as page rectangles.
 CHART_BOXES = f"""() => [...document.querySelectorAll('{CHARTS}')].map((chart) => {{
@@ -83,7 +87,7 @@ def charts_drawn(page, count: int) -> None:
     )
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=["live", "sweep", "compare"])
+@pytest.mark.parametrize("path", list(PAGES), ids=["live", "sweep", "compare", "whatif"])
 def test_each_page_has_a_language_one_h1_chart_texts_and_a_focus_cue(app_url, path):
     with browser_page(viewport=(1400, 1000)) as (page, net):
         open_page(page, app_url, path)
@@ -93,7 +97,7 @@ def test_each_page_has_a_language_one_h1_chart_texts_and_a_focus_cue(app_url, pa
             f"Channel deterrence model: {PAGES[path][0]}"
         ]
         charts = page.locator(CHARTS).all()
-        assert len(charts) >= 1
+        assert len(charts) >= CHARTS_SHOWN[path] and (len(charts) > 0) == (CHARTS_SHOWN[path] > 0)
         for chart in charts:
             assert chart.get_attribute("role") == "img"
             assert chart.get_attribute("aria-label").startswith("Chart: ")
@@ -109,7 +113,9 @@ def test_each_page_has_a_language_one_h1_chart_texts_and_a_focus_cue(app_url, pa
 
 
 @pytest.mark.parametrize(
-    ("path", "charts"), [("", 5), ("sweep", 1), ("compare", 4)], ids=["live", "sweep", "compare"]
+    ("path", "charts"),
+    [(path, count) for path, count in CHARTS_SHOWN.items() if count],
+    ids=["live", "sweep", "compare"],
 )
 def test_charts_follow_the_window_width(app_url, path, charts):
     with browser_page(viewport=(1400, 1000)) as (page, net):

@@ -1,9 +1,10 @@
-"""The browser app: the live run page, the sweep page and the A/B comparison page.
+"""The browser app: the live run page, the sweep page, the A/B comparison and the what-if page.
 
 Start it with ``./start`` (or ``solara run viz/app.py``); it serves http://127.0.0.1:8765, the
-live page at ``/``, the sweep page at ``/sweep`` and the comparison at ``/compare``. The live
-run and the sweep belong to the browser session (``viz.session_store``): its tabs share them,
-and other browsers' sessions never see them.
+live page at ``/``, the sweep page at ``/sweep``, the comparison at ``/compare`` and the
+what-if page at ``/whatif``. The live run, the sweep and the what-if checks belong to the
+browser session (``viz.session_store``): its tabs share them, and other browsers' sessions
+never see them.
 
 The layout here is what every page shares: the tabs, the page's one h1, a visible focus cue
 and columns that may narrow with the window (the charts follow, see ``viz.echarts_panel``).
@@ -23,6 +24,7 @@ from viz.compare_page import ComparePage
 from viz.guard import guard_solara_server
 from viz.live_page import LivePage
 from viz.sweep_page import SweepPage
+from viz.whatif_page import WhatIfPage
 
 APP_TITLE = "Channel deterrence model"
 
@@ -92,4 +94,5 @@ routes = [
     solara.Route(path="/", component=LivePage, label="Live run", layout=Layout),
     solara.Route(path="sweep", component=SweepPage, label="Parameter sweep"),
     solara.Route(path="compare", component=ComparePage, label="Compare two policies"),
+    solara.Route(path="whatif", component=WhatIfPage, label="What if"),
 ]

@@ -82,6 +82,19 @@ def _condition_on(covariance: np.ndarray, pick: int, noise: float) -> None:
 
 def proposal_sweep(spec: SweepSpec, settings: pd.DataFrame, name: str) -> str:
     """A paired sweep file running ``settings`` as ``spec`` ran its points (TOML text)."""
+    header = (
+        f"# Proposed by `deterrence emulate --propose {len(settings)}`: the settings where the\n"
+        f"# emulator trained on {spec.name!r} was least sure (experiments/decision/active.py).\n"
+    )
+    return header + paired_sweep(spec, settings, name)
+
+
+def paired_sweep(spec: SweepSpec, settings: pd.DataFrame, name: str) -> str:
+    """The TOML of a paired sweep of ``settings`` (a row a point) run as ``spec`` ran its own.
+
+    The same scenario, horizon, replicates, master seed (so the same seeds), outputs and fixed
+    values: its runs stand beside ``spec``'s.
+    """
     sweep = {
         "scenario": spec.scenario,
         "days": spec.days,
@@ -98,8 +111,4 @@ def proposal_sweep(spec: SweepSpec, settings: pd.DataFrame, name: str) -> str:
     document["vary"] = {
         column: {"values": settings[column].tolist()} for column in settings.columns
     }
-    header = (
-        f"# Proposed by `deterrence emulate --propose {len(settings)}`: the settings where the\n"
-        f"# emulator trained on {spec.name!r} was least sure (experiments/decision/active.py).\n"
-    )
-    return header + tomli_w.dumps(document)
+    return tomli_w.dumps(document)

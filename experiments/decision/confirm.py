@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from experiments.decision.active import proposal_sweep
+from experiments.decision.active import paired_sweep
 from experiments.decision.emulator import Emulator
 from experiments.decision.optimise import EFFECT, Problem
 from experiments.engine.spec import SweepError, SweepSpec, load_sweep
@@ -93,7 +93,7 @@ def confirmation_sweep(problem: Problem, points: pd.DataFrame, spec: SweepSpec) 
     ]
     settings = pd.concat(rows, ignore_index=True)[list(problem.emulator.inputs)]
     one_each = replace(spec, replicates=1)
-    return proposal_sweep(one_each, settings, f"{spec.name}-frontier")
+    return paired_sweep(one_each, settings, f"{spec.name}-frontier")
 
 
 def confirmed(problem: Problem, points: pd.DataFrame, runs: pd.DataFrame) -> pd.DataFrame:

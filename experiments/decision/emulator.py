@@ -134,12 +134,14 @@ class Emulator:
                 f"the emulator needs {', '.join(missing)}: allowed settings give every one of "
                 f"{', '.join(self.inputs)}"
             )
+        # numpy, not pandas masks: the app's what-if page asks for one setting at each move
         for name in self.inputs:
             low, high = self.ranges[name]
-            outside = frame[name][(frame[name] < low) | (frame[name] > high)]
+            values = frame[name].to_numpy()
+            outside = values[(values < low) | (values > high)]
             if len(outside):
                 raise SweepError(
-                    f"{name}={outside.iloc[0]!r} is outside the emulator's range: allowed is "
+                    f"{name}={outside[0].item()!r} is outside the emulator's range: allowed is "
                     f"a value from {low:g} to {high:g} (the runs it was trained on)"
                 )
         return scale(frame, self.inputs, self.ranges)
