@@ -7,6 +7,7 @@ Run from the project root (after ``./start`` or ``./run-tests`` has made ``.venv
 
     .venv/bin/python benchmarks/load_check.py                  # every phase (about 8 minutes)
     .venv/bin/python benchmarks/load_check.py --sessions 3 --seconds 20 --soak-sessions 10
+    .venv/bin/python benchmarks/load_check.py --sessions 0 --soak-sessions 1 --against ../main
 
 It serves the app (``viz/app.py``) on 127.0.0.1 with no internet, as ``./start`` does, and
 drives it with headless Debian chromium (``/usr/bin/chromium``) through Playwright, in four
@@ -16,7 +17,9 @@ phases:
    ``--single-steps`` times, from day 0 (reset at a year);
 2. **by day**: one tab measures ``--day-steps`` steps from day 7 (days 7 to 77), runs on with
    "Run 13 weeks" to day 1,001 and measures as many steps from there: the median of each is
-   the figure for the target "a step answered in under 200 ms, at day 10 as at day 1,000";
+   the figure for the target "a step answered in under 200 ms, at day 10 as at day 1,000".
+   With ``--against DIR`` (another checkout, such as main's) its app is served too, from its
+   own code, and a tab of each takes turns step by step: before and after, side by side;
 3. **load**: ``--sessions`` tabs, each its own session with its own model, step for
    ``--seconds`` seconds at once, each pausing ``--think`` seconds on average (from 0.5 to 1.5
    times that, drawn at random) between steps, as an analyst reading the charts would;
@@ -45,6 +48,7 @@ import statistics
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -191,32 +195,49 @@ async def under_load(
     return phase
 
 
-async def by_day(browser, url: str, steps: int, step_timeout: float) -> list[Phase]:
-    """One tab: ``steps`` steps from day 7, then as many from the first day past day 1,000."""
-    early = Phase("from day 7", 1)
-    late = Phase(f"from day {LATE_DAY}", 1)
-    page = await open_session(browser, url, early)
-    await step_once(page, early, step_timeout)  # to day 7, not counted
-    early.answered_ms.clear()
-    early.drawn_ms.clear()
+async def by_day(browser, urls: dict[str, str], steps: int, step_timeout: float) -> list[Phase]:
+    """A tab a server: ``steps`` steps from day 7, then as many from the first day past 1,000.
+
+    With more than one server (``--against``), the tabs take turns step by step, so that the
+    machine's drifting load hits each alike.
+    """
+    pages, phases = {}, {}
+    for label, url in urls.items():
+        early, late = Phase(f"from day 7{label}", 1), Phase(f"from day {LATE_DAY}{label}", 1)
+        pages[label] = await open_session(browser, url, early)
+        await step_once(pages[label], early, step_timeout)  # to day 7, not counted
+        early.answered_ms.clear()
+        early.drawn_ms.clear()
+        phases[label] = (early, late)
+    await take_turns(pages, {label: pair[0] for label, pair in phases.items()}, steps, step_timeout)
+    for label, page in pages.items():
+        phases[label][1].name = f"from day {await run_on(page, LATE_DAY)}{label}"
+    await take_turns(pages, {label: pair[1] for label, pair in phases.items()}, steps, step_timeout)
+    for page in pages.values():
+        await page.context.close()
+    return [phase for pair in phases.values() for phase in pair]
+
+
+async def take_turns(pages: dict, phases: dict[str, Phase], steps: int, step_timeout: float):
+    """``steps`` measured steps of each tab, the tabs taking turns."""
     for _ in range(steps):
-        await step_once(page, early, step_timeout, reset_after_day=None)
-        await asyncio.sleep(0.3)
+        for label, page in pages.items():
+            await step_once(page, phases[label], step_timeout, reset_after_day=None)
+            await asyncio.sleep(0.3)  # let the browser settle, as a user would between clicks
+
+
+async def run_on(page, to_day: int) -> int:
+    """Run the tab's run on to the first step at or past ``to_day``; returns that day."""
     day = await current_day(page)
-    while day + QUARTER_DAYS <= LATE_DAY:
+    while day + QUARTER_DAYS <= to_day:
         await page.get_by_role("button", name="Run 13 weeks").click()
         day += QUARTER_DAYS
         await page.get_by_text(re.compile(rf"^Day {day}:")).wait_for(timeout=180_000)
-    while day < LATE_DAY:
+    while day < to_day:
         await page.get_by_role("button", name="Step a week").click()
         day += STEP_DAYS
         await page.get_by_text(re.compile(rf"^Day {day}:")).wait_for(timeout=60_000)
-    late.name = f"from day {day}"
-    for _ in range(steps):
-        await step_once(page, late, step_timeout, reset_after_day=None)
-        await asyncio.sleep(0.3)
-    await page.context.close()
-    return [early, late]
+    return day
 
 
 @dataclass
@@ -280,6 +301,7 @@ async def check(args: argparse.Namespace) -> tuple[list[Phase], Soak]:
     with (
         tempfile.TemporaryFile(mode="w+", prefix="load-check-server-") as log,
         serve_app(APP, port, log=log) as url,
+        serve_against(args.against) as against,
     ):
         pid = server_pid(port)
         async with async_playwright() as playwright:
@@ -293,7 +315,8 @@ async def check(args: argparse.Namespace) -> tuple[list[Phase], Soak]:
                 f"{LATE_DAY}",
                 flush=True,
             )
-            phases += await by_day(browser, url, args.day_steps, args.step_timeout)
+            urls = {"": url, **({f" ({args.against.name})": against} if args.against else {})}
+            phases += await by_day(browser, urls, args.day_steps, args.step_timeout)
             if args.sessions:
                 print(
                     f"load check: {args.sessions} sessions for {args.seconds:g} s, "
@@ -321,23 +344,34 @@ async def check(args: argparse.Namespace) -> tuple[list[Phase], Soak]:
     return phases, soaked
 
 
+@contextmanager
+def serve_against(checkout: Path | None):
+    """Serve another checkout's app (its code first on the path); yields its URL, or None."""
+    if checkout is None:
+        yield None
+        return
+    root = checkout.resolve()
+    with serve_app(root / "viz" / "app.py", env={"PYTHONPATH": str(root)}) as url:
+        yield url
+
+
 def report(phases: list[Phase]) -> None:
     """Print the figures of each phase and the targets."""
     print()
     print(
-        f"{'phase':<16} {'sessions':>8} {'steps':>6} {'errors':>6} "
+        f"{'phase':<22} {'sessions':>8} {'steps':>6} {'errors':>6} "
         f"{'answered median':>16} {'answered p95':>13} {'drawn median':>13} {'drawn p95':>10}"
     )
     for phase in phases:
         f = phase.figures()
         print(
-            f"{f['phase']:<16} {f['sessions']:>8} {f['steps']:>6} {f['errors']:>6} "
+            f"{f['phase']:<22} {f['sessions']:>8} {f['steps']:>6} {f['errors']:>6} "
             f"{f['answered_median_ms']:>13.0f} ms {f['answered_p95_ms']:>10.0f} ms "
             f"{f['drawn_median_ms']:>10.0f} ms {f['drawn_p95_ms']:>7.0f} ms"
         )
         for error in phase.errors[:10]:
             print(f"  error: {error}")
-    for phase in phases[1:3]:
+    for phase in [phase for phase in phases if phase.name.startswith("from day")]:
         median = phase.figures()["answered_median_ms"]
         verdict = "met" if median < TARGET_MEDIAN_MS else "NOT met"
         print(
@@ -382,6 +416,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-timeout", type=float, default=30.0, help="seconds (30)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the pauses' jitter")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="another checkout: its app is served too and stepped by day, turn about with this",
+    )
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"load check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)

@@ -251,18 +251,24 @@ def simulate(
     return model, daily_series(model)
 
 
-def daily_series(model: ChannelModel, columns: Sequence[str] | None = None) -> pd.DataFrame:
+def daily_series(
+    model: ChannelModel, columns: Sequence[str] | None = None, first_day: int = 0
+) -> pd.DataFrame:
     """The model's daily records as a table, one row a day, with the calendar date.
 
     ``columns`` limits the table to those records (all of them by default), which is much
-    cheaper when a caller such as the app's live charts needs only a few.
+    cheaper when a caller such as the app's live charts needs only a few; ``first_day`` leaves
+    out the days before it (the app's live tables read only the days they have not seen).
     """
     if columns is None:
-        table = model.datacollector.get_model_vars_dataframe().reset_index(drop=True)
+        table = model.datacollector.get_model_vars_dataframe().iloc[first_day:]
+        table = table.reset_index(drop=True)
     else:
-        table = pd.DataFrame({name: model.datacollector.model_vars[name] for name in columns})
-    table.insert(0, "day", range(len(table)))
-    table.insert(0, "date", pd.date_range(model.start_date, periods=len(table), freq="D"))
+        records = model.datacollector.model_vars
+        table = pd.DataFrame({name: records[name][first_day:] for name in columns})
+    table.insert(0, "day", range(first_day, first_day + len(table)))
+    start = pd.Timestamp(model.start_date) + pd.Timedelta(days=first_day)
+    table.insert(0, "date", pd.date_range(start, periods=len(table), freq="D"))
     return table
 
 
@@ -352,12 +358,28 @@ def deterrence(
     (undefined) when the counterfactual has no arrivals in that period, e.g. when the policy
     starts after the run ends.
     """
-    with_policy = int(policy.loc[policy["date"] >= from_date, "arrivals"].sum())
-    without = int(counterfactual.loc[counterfactual["date"] >= from_date, "arrivals"].sum())
-    attempts_with = int(policy.loc[policy["date"] >= from_date, "attempts"].sum())
-    attempts_without = int(
-        counterfactual.loc[counterfactual["date"] >= from_date, "attempts"].sum()
+
+    def from_start(run: pd.DataFrame, record: str) -> int:
+        return int(run.loc[run["date"] >= from_date, record].sum())
+
+    return deterrence_figures(
+        (from_start(policy, "arrivals"), from_start(counterfactual, "arrivals")),
+        (from_start(policy, "attempts"), from_start(counterfactual, "attempts")),
+        int(counterfactual["arrivals"].sum()),
     )
+
+
+def deterrence_figures(
+    arrivals: tuple[int, int], attempts: tuple[int, int], counterfactual_arrivals: int
+) -> dict[str, Any]:
+    """:func:`deterrence`'s figures from the totals it adds up.
+
+    ``arrivals`` and ``attempts`` are (with the policy, without it) from the policy's start;
+    ``counterfactual_arrivals`` is the counterfactual's arrivals over the whole run. The app's
+    live run keeps these totals as it goes rather than adding up its whole history each week.
+    """
+    with_policy, without = arrivals
+    attempts_with, attempts_without = attempts
     return {
         "arrivals_in_policy_period": with_policy,
         "counterfactual_arrivals_in_policy_period": without,
@@ -366,7 +388,7 @@ def deterrence(
         "attempts_deterrence_effect": (
             1.0 - attempts_with / attempts_without if attempts_without else math.nan
         ),
-        "counterfactual_arrivals": int(counterfactual["arrivals"].sum()),
+        "counterfactual_arrivals": counterfactual_arrivals,
     }
 
 

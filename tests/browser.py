@@ -89,15 +89,17 @@ def serve_app(
     offline: bool = True,
     timeout: float = 60.0,
     log: IO[str] | None = None,
+    env: dict[str, str] | None = None,
 ) -> Iterator[str]:
     """Run ``solara run APP --production`` on 127.0.0.1:PORT; yields its URL, stops it after.
 
     With ``offline`` (the default) the server cannot reach the public CDN, so a page asset that
     is not in solara's asset cache fails instead of being fetched from the internet. The
-    server's output goes to ``log`` when given (a text file open for writing and reading).
+    server's output goes to ``log`` when given (a text file open for writing and reading);
+    ``env`` adds to its environment (``PYTHONPATH`` serves another checkout's code).
     """
     port = free_port() if port is None else port
-    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False")
+    env = dict(os.environ, SOLARA_TELEMETRY_MIXPANEL_ENABLE="False", **(env or {}))
     if offline:
         env["SOLARA_ASSETS_CDN"] = UNREACHABLE_CDN
     command = [

@@ -7,7 +7,7 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from viz.charts import network_chart, plain, weekly_panels
+from viz.charts import network_chart, plain, table_points, weekly_panels
 
 
 def weekly_table(arrivals, returns=(0, 0, 0)) -> pd.DataFrame:
@@ -47,7 +47,9 @@ def test_plain_makes_numbers_json_ready():
 def test_weekly_panels_carry_the_tables_values():
     policy = weekly_table([100, 200, 300], returns=(0, 5, 9))
     counterfactual = weekly_table([110, 230, 330])
-    arrivals, difference, pilot, beliefs, smugglers = weekly_panels(policy, counterfactual)
+    arrivals, difference, pilot, beliefs, smugglers = weekly_panels(
+        table_points(policy), table_points(counterfactual)
+    )
     assert series_named(arrivals, "with the policy")["data"] == [
         ["2025-01-01", 100],
         ["2025-01-08", 200],
@@ -64,7 +66,7 @@ def test_weekly_panels_carry_the_tables_values():
 
 
 def test_weekly_panels_before_the_first_day_are_empty():
-    panels = weekly_panels(pd.DataFrame(), pd.DataFrame())
+    panels = weekly_panels({}, {})
     assert len(panels) == 5
     assert all(series["data"] == [] for panel in panels for series in panel["series"])
 

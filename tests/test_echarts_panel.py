@@ -5,7 +5,7 @@ from __future__ import annotations
 import networkx as nx
 import pandas as pd
 
-from viz.charts import beliefs_panel, network_chart, weekly_panels
+from viz.charts import beliefs_panel, network_chart, table_points, weekly_panels
 from viz.echarts_panel import chart_summary
 
 WEEKLY = pd.DataFrame(
@@ -28,7 +28,7 @@ COUNTERFACTUAL = WEEKLY.assign(arrivals=[700, 1300, 1000])
 
 
 def test_a_time_chart_is_summarised_from_its_series():
-    arrivals = weekly_panels(WEEKLY, COUNTERFACTUAL)[0]
+    arrivals = weekly_panels(table_points(WEEKLY), table_points(COUNTERFACTUAL))[0]
     assert chart_summary(arrivals) == (
         "Chart: Small-boat arrivals a week (lines). "
         "with the policy: 3 values from 2025-01-01 to 2025-01-15, lowest 700, highest 1,250, "
@@ -39,14 +39,14 @@ def test_a_time_chart_is_summarised_from_its_series():
 
 
 def test_small_numbers_keep_their_digits():
-    beliefs = beliefs_panel(WEEKLY)
+    beliefs = beliefs_panel(table_points(WEEKLY))
     assert "perceived return risk: 3 values from 2025-01-01 to 2025-01-15, lowest 0.01, " in (
         chart_summary(beliefs)
     )
 
 
 def test_an_empty_chart_says_so():
-    empty = weekly_panels(pd.DataFrame(), pd.DataFrame())[0]
+    empty = weekly_panels({}, {})[0]
     assert chart_summary(empty) == (
         "Chart: Small-boat arrivals a week (lines). with the policy: no data yet. "
         "without the policy (same seed): no data yet."

@@ -181,7 +181,7 @@ def test_the_pilot_dates_and_none_for_the_baseline():
 def test_every_time_chart_marks_the_policy_dates():
     run = LiveRun("pilot", 1, {})
     run.advance(14)
-    policy, counterfactual = run.weekly()
+    policy, counterfactual = run.weekly_points()
     timeline = Timeline(dt.date(2025, 1, 1), tuple(policy_dates(run.parameters)))
     panels = weekly_panels(policy, counterfactual, timeline)
     assert len(panels) == 5
@@ -199,7 +199,7 @@ def test_every_time_chart_marks_the_policy_dates():
 def test_the_baseline_does_not_speak_of_a_policy():
     run = LiveRun("baseline", 1, {})
     run.advance(7)
-    policy, counterfactual = run.weekly()
+    policy, counterfactual = run.weekly_points()
     timeline = Timeline(dt.date(2024, 1, 1), (), has_policy=False)
     panels = weekly_panels(policy, counterfactual, timeline)
     names = [series["name"] for panel in panels for series in panel["series"]]

@@ -24,7 +24,6 @@ from solara.server import kernel, kernel_context
 
 import experiments.engine.runner as sweep_module
 import viz.sweep_page as sweep_page
-import viz.sweep_runner as sweep_runner
 from experiments.engine.labels import BREAK_EVEN_DETERRENCE, BREAK_EVEN_LABEL, METRIC_LABELS
 from experiments.engine.spec import SweepError, parse_sweep
 from model.parameters import PARAMETERS
@@ -408,7 +407,7 @@ def test_no_run_starts_after_a_cancel(monkeypatch):
             release.wait(60)  # under way until the test lets it go
         return quick_row(spec, run)
 
-    monkeypatch.setattr(sweep_runner, "execute", first_quick_then_slow)
+    monkeypatch.setattr(sweep_module, "execute", first_quick_then_slow)
     choice = dataclasses.replace(QUICK, axes=(Axis("return_cap_per_week", 0, 500, 6),))
 
     def cancel_at_first_row(progress):
@@ -456,7 +455,7 @@ def test_failed_runs_and_a_failed_sweep_are_messages_not_exceptions(monkeypatch)
     def worker_dies(*args, **kwargs):
         raise BrokenProcessPool("gone")
 
-    monkeypatch.setattr(sweep_runner, "execute", worker_dies)
+    monkeypatch.setattr(sweep_module, "execute", worker_dies)
     final = BackgroundSweep(build_spec(QUICK), 1, lambda progress: None, pool=thread_pool).run()
     assert final.state == FAILED
     assert final.message.startswith("SweepError: a worker process died during run p00000-r000")

@@ -8,8 +8,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import experiments.engine.runner as engine
 import viz.sweep_page as sweep_page
-import viz.sweep_runner as sweep_runner
 from experiments.engine.spec import SweepError
 from viz.sweep_form import Axis, SweepChoice, build_spec
 from viz.sweep_runner import CANCELLED, FINISHED
@@ -34,7 +34,7 @@ def thread_pool(workers: int):
 def instant_runs(tmp_path, monkeypatch):
     """Runs made at once in this process, into this test's folder."""
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    monkeypatch.setattr(sweep_runner, "execute", instant_row)
+    monkeypatch.setattr(engine, "execute", instant_row)
 
 
 def finished_session(sessions: SweepSessions, session_id: str):
@@ -91,7 +91,7 @@ def test_the_session_end_cancels_its_running_sweep(monkeypatch):
         release.wait(60)
         return instant_row(spec, run)
 
-    monkeypatch.setattr(sweep_runner, "execute", slow_row)
+    monkeypatch.setattr(engine, "execute", slow_row)
     sessions = SweepSessions(grace_seconds=0.0)
     sessions.kernel_opened("browser-1", "tab-1")
     session = sessions.session("browser-1")
@@ -134,7 +134,7 @@ def test_a_full_server_of_running_sweeps_refuses_a_new_session_in_one_line(monke
         release.wait(60)
         return instant_row(spec, run)
 
-    monkeypatch.setattr(sweep_runner, "execute", slow_row)
+    monkeypatch.setattr(engine, "execute", slow_row)
     sessions = SweepSessions(limit=1, grace_seconds=60.0)
     try:
         sessions.session("busy").start(SPEC, 1, pool=thread_pool)
@@ -152,7 +152,7 @@ def test_a_second_sweep_waits_for_the_first(monkeypatch):
         release.wait(60)
         return instant_row(spec, run)
 
-    monkeypatch.setattr(sweep_runner, "execute", slow_row)
+    monkeypatch.setattr(engine, "execute", slow_row)
     session = SweepSessions().session("browser-1")
     try:
         session.start(SPEC, 1, pool=thread_pool)

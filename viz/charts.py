@@ -2,7 +2,9 @@
 
 ECharts draws in the browser (its code is served from the local asset cache, see
 ``viz.assets``), so a step of the live run costs the server only these few dicts, not a
-rendered image. Every builder here is a pure function: tables in, a JSON-ready dict out.
+rendered image. Every builder here is a pure function: weekly points in (see
+:func:`table_points`), a JSON-ready dict out. The live run keeps its points as it goes
+(``viz.live_weekly``), so a step adds a week's points instead of converting every week again.
 """
 
 from __future__ import annotations
@@ -30,6 +32,9 @@ MARK_INK = "#b03a2e"
 
 LABEL_HEIGHTS = ("insideEndTop", "insideMiddleTop")
 
+WeeklyPoints = dict[str, list[list]]
+"""A run's weekly series as chart points: record name -> [[week start (ISO date), value], ...]."""
+
 MARK_MARGIN_DAYS = 21
 """Days of axis after the last policy date, so that its mark and label stay inside the chart."""
 
@@ -44,11 +49,12 @@ class Timeline:
     has_policy: bool = True
     """Whether a policy lever is on; without one there is no counterfactual to draw."""
 
-    def axis_end(self, weekly: pd.DataFrame) -> dt.date | None:
+    def axis_end(self, weekly: WeeklyPoints) -> dt.date | None:
         """The x axis's last day: the data's end or past the last mark, whichever is later."""
         ends = [date + dt.timedelta(days=MARK_MARGIN_DAYS) for _, date in self.marks]
-        if len(weekly):
-            ends.append(pd.Timestamp(weekly["week_start"].iloc[-1]).date() + dt.timedelta(days=7))
+        last_week = next((points[-1][0] for points in weekly.values() if points), None)
+        if last_week is not None:
+            ends.append(dt.date.fromisoformat(last_week) + dt.timedelta(days=7))
         return max(ends) if ends else None
 
 
@@ -86,15 +92,23 @@ def plain(values: Iterable) -> list:
     return [plain_number(value) for value in values]
 
 
-def _dates(weekly: pd.DataFrame) -> list[str]:
-    return [day.date().isoformat() for day in pd.to_datetime(weekly["week_start"])]
+def table_points(weekly: pd.DataFrame) -> WeeklyPoints:
+    """A weekly table's columns as chart points, [week start (ISO date), plain value] each.
 
-
-def _line(name: str, weekly: pd.DataFrame, column: str, **style) -> dict:
+    Empty before the first day (the table has no columns yet).
+    """
     if len(weekly) == 0:
-        points = []  # before the first day the table has no columns yet
-    else:
-        points = [list(pair) for pair in zip(_dates(weekly), plain(weekly[column]), strict=True)]
+        return {}
+    dates = [day.date().isoformat() for day in pd.to_datetime(weekly["week_start"])]
+    return {
+        column: [list(pair) for pair in zip(dates, plain(weekly[column]), strict=True)]
+        for column in weekly.columns
+        if column != "week_start"
+    }
+
+
+def _line(name: str, weekly: WeeklyPoints, column: str, **style) -> dict:
+    points = weekly.get(column, [])
     # a lone week would be an invisible line of one point: show the points until there are two
     return {"type": "line", "name": name, "data": points, "showSymbol": len(points) < 2, **style}
 
@@ -104,7 +118,7 @@ def _panel(
     y_names: Sequence[str],
     series: list[dict],
     timeline: Timeline | None = None,
-    weekly: pd.DataFrame | None = None,
+    weekly: WeeklyPoints | None = None,
 ) -> dict:
     """A time-series panel with one or two y axes (the second on the right).
 
@@ -114,7 +128,7 @@ def _panel(
     x_axis: dict[str, Any] = {"type": "time", "axisLabel": {"hideOverlap": True}}
     if timeline is not None:
         x_axis["min"] = timeline.start.isoformat()
-        end = timeline.axis_end(weekly if weekly is not None else pd.DataFrame())
+        end = timeline.axis_end(weekly or {})
         if end is not None:
             x_axis["max"] = end.isoformat()
         if timeline.marks and series:
@@ -137,7 +151,7 @@ def _panel(
 
 
 def arrivals_panel(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+    policy: WeeklyPoints, counterfactual: WeeklyPoints, timeline: Timeline | None = None
 ) -> dict:
     """Weekly small-boat arrivals with the policy and in its same-seed counterfactual.
 
@@ -170,14 +184,15 @@ def arrivals_panel(
 
 
 def difference_panel(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+    policy: WeeklyPoints, counterfactual: WeeklyPoints, timeline: Timeline | None = None
 ) -> dict:
     """Weekly arrivals with the policy minus without it: below zero, crossings deterred."""
-    if len(policy) == 0:
-        points = []
-    else:
-        difference = policy["arrivals"].to_numpy() - counterfactual["arrivals"].to_numpy()
-        points = [list(pair) for pair in zip(_dates(policy), plain(difference), strict=True)]
+    points = [
+        [date, None if with_it is None or without is None else with_it - without]
+        for (date, with_it), (_, without) in zip(
+            policy.get("arrivals", []), counterfactual.get("arrivals", []), strict=True
+        )
+    ]
     bars = {"type": "bar", "name": "with minus without", "data": points, "color": "#8e44ad"}
     return _panel(
         "The policy's effect: arrivals with it minus without, a week",
@@ -188,7 +203,7 @@ def difference_panel(
     )
 
 
-def pilot_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
+def pilot_panel(policy: WeeklyPoints, timeline: Timeline | None = None) -> dict:
     """Weekly returns to France and legal-route admissions to the UK."""
     return _panel(
         "The pilot a week",
@@ -203,7 +218,7 @@ def pilot_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
     )
 
 
-def beliefs_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
+def beliefs_panel(policy: WeeklyPoints, timeline: Timeline | None = None) -> dict:
     """Perceived and actual return risk, job availability, and illegal employment (right)."""
     return _panel(
         "Beliefs and chances",
@@ -225,7 +240,7 @@ def beliefs_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dic
     )
 
 
-def smugglers_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> dict:
+def smugglers_panel(policy: WeeklyPoints, timeline: Timeline | None = None) -> dict:
     """People per boat, and the price of a seat (right)."""
     return _panel(
         "Smugglers",
@@ -240,7 +255,7 @@ def smugglers_panel(policy: pd.DataFrame, timeline: Timeline | None = None) -> d
 
 
 def weekly_panels(
-    policy: pd.DataFrame, counterfactual: pd.DataFrame, timeline: Timeline | None = None
+    policy: WeeklyPoints, counterfactual: WeeklyPoints, timeline: Timeline | None = None
 ) -> list[dict]:
     """The live page's weekly panels (with empty lines before the first day).
 

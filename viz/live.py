@@ -9,6 +9,7 @@ instead of starting again from day 0.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,14 +25,14 @@ from model.run import (
     MAX_DAYS,
     PrefixCache,
     counterfactual_of,
-    daily_series,
-    deterrence,
+    deterrence_figures,
     has_policy,
     policy_start_date,
     shared_days,
-    weekly_series,
 )
 from model.scenarios import check_shipped, scenario_parameters
+from viz.charts import WeeklyPoints
+from viz.live_weekly import WeeklyRecords
 
 DAYS_PER_STEP = 7
 
@@ -49,8 +50,9 @@ CHART_RECORDS = (
 )
 """The daily records the live page shows (aggregating only these keeps a step fast)."""
 
-EFFECT_RECORDS = ("arrivals", "attempts")
-"""The daily records that :func:`model.run.deterrence` reads."""
+TOTAL_RECORDS = ("arrivals", "attempts", "boats_arrived", "returns", "legal_admissions")
+"""The daily records the live page adds up: the totals shown, and those of the effect
+(:func:`model.run.deterrence_figures`)."""
 
 PRE_POLICY_STATES = PrefixCache(size=2)
 """States at the policy's first day, shared by every session: a second jump to the policy's
@@ -75,13 +77,12 @@ class LiveRun:
         # The play thread advances while the page reads: each holds the lock for a whole week
         # or a whole read, so the page never sees the two runs at different days.
         self._lock = threading.Lock()
-        # the effect's daily series, kept for the day and policy run they were built from
-        self._effect_series: tuple = (None, None, None, None)
         check_seed(self.seed)
         check_shipped(self.scenario)
         self.parameters = scenario_parameters(self.scenario, **self.overrides)
         self.fork_day = shared_days(self.parameters, MAX_DAYS)
         self.counterfactual = ChannelModel(seed=self.seed, **counterfactual_of(self.parameters))
+        self._records: dict[int, WeeklyRecords] = {}
 
     @property
     def policy(self) -> ChannelModel:
@@ -172,15 +173,41 @@ class LiveRun:
                 self._forked.step()
         return True
 
+    def _records_of(self, model: ChannelModel) -> WeeklyRecords:
+        """The weekly records of ``model``, one of the two runs (the lock is held)."""
+        records = self._records.get(id(model))
+        if records is None or records.model is not model:
+            records = WeeklyRecords(model, CHART_RECORDS, TOTAL_RECORDS)
+        return records
+
+    def _current_records(self) -> tuple[WeeklyRecords, WeeklyRecords]:
+        """The policy run's and the counterfactual's records (the lock is held).
+
+        A run replaced since (by a fork, a lever change or a jump) gets new records, read from
+        its whole history once; the records of runs gone are dropped with them.
+        """
+        policy = self._records_of(self.policy)
+        counterfactual = self._records_of(self.counterfactual)
+        self._records = {id(self.policy): policy, id(self.counterfactual): counterfactual}
+        return policy, counterfactual
+
     def weekly(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Weekly series of the policy run and of its counterfactual (the same when no policy)."""
         with self._lock:
-            if self.day == 0:
-                return pd.DataFrame(), pd.DataFrame()
-            counterfactual = weekly_series(daily_series(self.counterfactual, CHART_RECORDS))
-            if self._forked is None:
-                return counterfactual, counterfactual
-            return weekly_series(daily_series(self._forked, CHART_RECORDS)), counterfactual
+            policy, counterfactual = self._current_records()
+            return policy.table(), counterfactual.table()
+
+    def weekly_points(self) -> tuple[WeeklyPoints, WeeklyPoints]:
+        """The weekly series of :meth:`weekly` as chart points."""
+        with self._lock:
+            policy, counterfactual = self._current_records()
+            return policy.points(), counterfactual.points()
+
+    def totals(self, name: str) -> tuple[int, int]:
+        """A daily record of :data:`TOTAL_RECORDS` added up so far, with the policy and without."""
+        with self._lock:
+            policy, counterfactual = self._current_records()
+            return policy.total(name), counterfactual.total(name)
 
     def effect(self, last_days: int | None = None) -> dict[str, Any] | None:
         """The policy's effect so far, as :func:`model.run.deterrence` measures it.
@@ -192,19 +219,21 @@ class LiveRun:
         with self._lock:
             if self._forked is None or self.day == 0:
                 return None
-            day, run, policy, counterfactual = self._effect_series
-            if day != self.day or run is not self._forked:  # the page asks twice a step
-                policy = daily_series(self._forked, EFFECT_RECORDS)
-                counterfactual = daily_series(self.counterfactual, EFFECT_RECORDS)
-                self._effect_series = (self.day, self._forked, policy, counterfactual)
-        from_date = pd.Timestamp(policy_start_date(self.parameters))
-        to_date = policy["date"].iloc[-1]
-        if last_days is not None:
-            from_date = max(from_date, to_date - pd.Timedelta(days=last_days - 1))
+            start_date = self.counterfactual.start_date
+            from_day = (policy_start_date(self.parameters) - start_date).days
+            if last_days is not None:
+                from_day = max(from_day, self.day - last_days)
+            policy, counterfactual = self._current_records()
+            figures = deterrence_figures(
+                (policy.total("arrivals", from_day), counterfactual.total("arrivals", from_day)),
+                (policy.total("attempts", from_day), counterfactual.total("attempts", from_day)),
+                counterfactual.total("arrivals"),
+            )
+            to_date = start_date + dt.timedelta(days=self.day - 1)
         return {
-            "from_date": from_date.date(),
-            "to_date": to_date.date(),
-            **deterrence(policy, counterfactual, from_date),
+            "from_date": start_date + dt.timedelta(days=from_day),
+            "to_date": to_date,
+            **figures,
         }
 
     def network_sample(self, size: int) -> tuple[nx.Graph, np.ndarray]:

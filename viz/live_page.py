@@ -121,12 +121,12 @@ def ParameterControl(name: str, value, on_value, pending: bool = False, disabled
             )
 
 
-def data_table(run: LiveRun, policy) -> str:
+def data_table(run: LiveRun) -> str:
     """The run so far against the public figures, as a Markdown table."""
     observed = {row["year"]: row for row in load_observed_arrivals()}[2024]
     weeks = run.day / 7
-    arrivals = policy["arrivals"].sum() if len(policy) else 0
-    boats = policy["boats_arrived"].sum() if len(policy) else 0
+    arrivals, _ = run.totals("arrivals")
+    boats, _ = run.totals("boats_arrived")
     per_boat = f"{arrivals / boats:.1f}" if boats else "n/a"
     return "\n".join(
         [
@@ -153,17 +153,16 @@ def day_caption(run: LiveRun) -> str:
     return f"Day 0: the run starts on {run.policy.start_date.isoformat()}"
 
 
-def totals_caption(run: LiveRun, policy, counterfactual) -> str:
+def totals_caption(run: LiveRun) -> str:
     """The run's totals so far, beside its counterfactual's arrivals when there is a policy."""
-    if len(policy) == 0:
+    if run.day == 0:
         return "No days simulated yet."
-    without = (
-        f" ({counterfactual['arrivals'].sum():,} without the policy)" if run.has_policy else ""
-    )
+    arrivals, arrivals_without = run.totals("arrivals")
+    without = f" ({arrivals_without:,} without the policy)" if run.has_policy else ""
     return (
-        f"So far: {policy['arrivals'].sum():,} arrivals{without}, "
-        f"{policy['returns'].sum():,} returns, "
-        f"{policy['legal_admissions'].sum():,} legal admissions."
+        f"So far: {arrivals:,} arrivals{without}, "
+        f"{run.totals('returns')[0]:,} returns, "
+        f"{run.totals('legal_admissions')[0]:,} legal admissions."
     )
 
 
@@ -200,8 +199,8 @@ def effect_lines(run: LiveRun) -> list[str]:
 @solara.component
 def Charts(run: LiveRun, version: int):
     """The weekly panels, the network view and the panel of public figures."""
-    policy, counterfactual = run.weekly()
-    solara.Text(totals_caption(run, policy, counterfactual))
+    policy, counterfactual = run.weekly_points()
+    solara.Text(totals_caption(run))
     for line in effect_lines(run):
         solara.Text(line)
     timeline = Timeline(
@@ -215,7 +214,7 @@ def Charts(run: LiveRun, version: int):
         with solara.Columns([1, 1]):
             for option, height in cells[row : row + 2]:
                 EchartsPanel(ChartOption(option), height)
-    solara.Markdown("### The model against the public figures\n\n" + data_table(run, policy))
+    solara.Markdown("### The model against the public figures\n\n" + data_table(run))
 
 
 @solara.component

@@ -20,10 +20,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from experiments.engine.runner import PoolFactory, process_pool
 from experiments.engine.spec import SweepError, SweepSpec
 from viz.session_store import CLOSE_GRACE_SECONDS, SessionStore, StoreFull, Values
 from viz.sweep_form import SweepForm
-from viz.sweep_runner import BackgroundSweep, PoolFactory, SweepProgress, process_pool
+from viz.sweep_runner import BackgroundSweep, SweepProgress
 
 MAX_SESSIONS = 32
 """Browser sessions whose sweep page is held at once."""

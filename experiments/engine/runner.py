@@ -28,7 +28,7 @@ import threading
 import time
 import tomllib
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing
 from pathlib import Path
@@ -320,26 +320,29 @@ def run_sweep(
     scheduler: str | None = None,
     on_result: Callable[[dict[str, Any]], None] | None = None,
     stop: threading.Event | None = None,
+    pool: PoolFactory | None = None,
 ) -> pd.DataFrame:
     """Run what is missing of ``spec`` into ``folder``; returns all results.
 
-    ``workers`` = 1 runs in this process; more run on that many local processes. With
-    ``scheduler`` (a Dask scheduler's address) the runs go to that Dask cluster instead.
+    ``workers`` = 1 runs in this process; more run on that many local processes
+    (:func:`process_pool`), or on the pool that ``pool`` makes, with any number of workers.
+    With ``scheduler`` (a Dask scheduler's address) the runs go to that Dask cluster instead.
     Whichever engine runs them, the rows are the same.
 
     ``on_result`` is called with each run's row once it is saved. ``stop`` is checked after
-    each finished run: once it is set, the runs not yet started are cancelled (runs already
-    under way on other workers finish but are not kept), and the results stored so far are
-    consolidated and returned; running the same sweep again finishes the rest.
+    each finished run, and on a pool every ``POLL_SECONDS`` while runs are under way: once it
+    is set, no run is handed out, the runs under way on a pool are ended at once (their results
+    would not be kept), and the runs stored so far are consolidated and returned; running the
+    same sweep again finishes the rest.
     """
     if workers < 1:
         raise SweepError(f"--workers={workers} is not valid: allowed is a whole number >= 1")
     store = ResultsStore(folder, spec)
     with closing(store):
-        return _run_into(store, spec, workers, progress, scheduler, on_result, stop)
+        return _run_into(store, spec, workers, progress, scheduler, on_result, stop, pool)
 
 
-def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.DataFrame:
+def _run_into(store, spec, workers, progress, scheduler, on_result, stop, pool) -> pd.DataFrame:
     """:func:`run_sweep`'s work, in an open (locked) store."""
     done = store.finished()
     # Seed by seed, so that a worker's next run most often shares its prefix (PREFIXES).
@@ -351,8 +354,10 @@ def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.
         store.record_code_version()
     if scheduler:
         outcomes = _outcomes_on_dask(spec, pending, scheduler)
+    elif not pending or (pool is None and (workers == 1 or len(pending) <= 1)):
+        outcomes = (execute(spec, run) for run in pending)
     else:
-        outcomes = _outcomes(spec, pending, workers)
+        outcomes = _outcomes_on_pool(spec, pending, pool or process_pool, workers, stop)
     failed = 0
     # closing(): on an early stop the engine cancels its pending runs before consolidation.
     with (
@@ -377,55 +382,93 @@ def _run_into(store, spec, workers, progress, scheduler, on_result, stop) -> pd.
     return store.consolidate(spec)
 
 
-PARENT_CHECK_SECONDS = 0.5
-"""How often a worker checks that the sweep that started it is still there."""
+POLL_SECONDS = 0.2
+"""How often a sweep on a pool looks for a stop while runs are under way."""
+
+WORKER_CHECK_SECONDS = 0.2
+"""How often a worker process checks whether its sweep was stopped or has gone."""
+
+PoolFactory = Callable[[int], tuple[Executor, Callable[[], None]]]
+"""Makes a pool of N workers; returns it with a function that ends the runs under way."""
 
 
-def _exit_with_parent(parent_pid: int) -> None:
-    """In a worker process: end within a second of the sweep's own end.
+def _end_with_sweep(stopped: Any, parent_pid: int) -> None:
+    """In a worker process: end at once when the sweep is stopped or has gone.
 
-    A sweep stopped by SIGTERM (or killed) ends at once, but a worker would otherwise finish
-    its run, minutes later, for nothing: its result has no one to go to.
+    A run has no point at which to stop politely, and its result would have no one to go to:
+    a sweep stopped by SIGTERM (or killed) ends at once, and its workers would otherwise finish
+    their runs minutes later for nothing. ``stopped`` is a shared flag read without a lock: a
+    worker killed while waiting on a lock (an Event's) would leave the sweep waiting on it.
     """
 
     def watch() -> None:
-        while os.getppid() == parent_pid:
-            time.sleep(PARENT_CHECK_SECONDS)
+        while not stopped.value and os.getppid() == parent_pid:
+            time.sleep(WORKER_CHECK_SECONDS)
         os._exit(1)
 
-    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
+    threading.Thread(target=watch, name="end-with-sweep", daemon=True).start()
 
 
-def _outcomes(
-    spec: SweepSpec, runs: list[Run], workers: int
-) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
-    if workers == 1 or len(runs) <= 1:
-        for run in runs:
-            yield execute(spec, run)
-        return
-    context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(
+def process_pool(workers: int) -> tuple[Executor, Callable[[], None]]:
+    """``workers`` fresh processes, and the function that ends their runs under way."""
+    context = multiprocessing.get_context("spawn")  # a clean process, not a copy of this one
+    stopped = context.RawValue("b", 0)
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=context,
-        initializer=_exit_with_parent,
-        initargs=(os.getpid(),),
-    ) as pool:
-        waiting = {pool.submit(execute, spec, run): run for run in runs}
-        try:
-            while waiting:
-                finished, _ = wait(waiting, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    run = waiting.pop(future)
-                    try:
-                        yield future.result()
-                    except BrokenProcessPool:
-                        raise SweepError(
-                            f"a worker process died during run {run.run_id}; finished runs are "
-                            "kept: run the same command again to finish the rest"
-                        ) from None
-        finally:
-            for future in waiting:
-                future.cancel()
+        initializer=_end_with_sweep,
+        initargs=(stopped, os.getpid()),
+    )
+
+    def end_runs() -> None:
+        stopped.value = 1
+
+    return pool, end_runs
+
+
+def _outcomes_on_pool(
+    spec: SweepSpec,
+    runs: list[Run],
+    make_pool: PoolFactory,
+    workers: int,
+    stop: threading.Event | None,
+) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
+    """The runs' outcomes as they finish, on a pool that never holds more runs than workers.
+
+    So a stop leaves no queue of runs to cancel: it is seen within ``POLL_SECONDS``, and the
+    runs under way are ended rather than waited for (as they are when the consumer stops early
+    or raises, say on Ctrl-C).
+    """
+    queue = iter(runs)
+    pool, end_runs = make_pool(workers)
+    under_way: dict[Future, Run] = {}
+
+    def hand_out(count: int) -> None:
+        if stop is None or not stop.is_set():
+            for run in [run for _, run in zip(range(count), queue, strict=False)]:
+                under_way[pool.submit(execute, spec, run)] = run
+
+    try:
+        hand_out(workers)
+        while under_way and (stop is None or not stop.is_set()):
+            finished, _ = wait(under_way, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
+            for future in finished:
+                yield _outcome(future, under_way.pop(future))
+            hand_out(len(finished))
+    finally:
+        if under_way:  # stopped early: end the runs under way, wait for nothing
+            end_runs()
+        pool.shutdown(wait=not under_way, cancel_futures=True)
+
+
+def _outcome(future: Future, run: Run) -> tuple[dict[str, Any], pd.DataFrame | None]:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        raise SweepError(
+            f"a worker process died during run {run.run_id}; finished runs are kept: run the "
+            "same command again to finish the rest"
+        ) from None
 
 
 SCHEDULER_ANSWER_SECONDS = 5.0
