@@ -40,7 +40,9 @@ def headline(table: pd.DataFrame, settings: FrontierSettings, policy_days: float
             f"{settings.target:.0%} deterrence with a {settings.probability:.0%} chance."
         )
     levers = ", ".join(f"{name} {best[name]:.3g}" for name in _levers(table))
-    confirmed = cheapest_reaching(table, settings.probability, "confirmed_share_reaching")
+    confirmed = cheapest_reaching(
+        table, settings.probability, "confirmed_share_reaching", "confirmed_spend_gbp"
+    )
     by_runs = (
         "no confirmed mix reached it in that share of its real runs"
         if confirmed is None

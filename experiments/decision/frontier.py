@@ -151,10 +151,13 @@ def format_frontier(result: FrontierResult) -> str:
         "real paired runs:",
         shown.to_string(index=False, float_format=lambda value: f"{value:.3g}"),
     ]
-    for column, by in (("probability", "the emulator"), ("confirmed_share_reaching", "the runs")):
-        best = cheapest_reaching(table, settings.probability, column)
+    for column, spend, by in (
+        ("probability", "spend_gbp", "the emulator"),
+        ("confirmed_share_reaching", "confirmed_spend_gbp", "the real runs"),
+    ):
+        best = cheapest_reaching(table, settings.probability, column, spend)
         lines.append(
             f"Cheapest confirmed mix reaching it by {by}: "
-            + ("none" if best is None else f"GBP {best['spend_gbp'] / 1e6:,.1f}m (emulated)")
+            + ("none" if best is None else f"GBP {best[spend] / 1e6:,.1f}m")
         )
     return "\n".join(lines)

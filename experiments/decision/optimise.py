@@ -178,7 +178,9 @@ def thin(points: pd.DataFrame, count: int, probability: float) -> pd.DataFrame:
     return points.iloc[sorted(chosen)].reset_index(drop=True)
 
 
-def cheapest_reaching(points: pd.DataFrame, probability: float, column: str) -> pd.Series | None:
-    """The cheapest point whose ``column`` probability is at least ``probability``, if any."""
+def cheapest_reaching(
+    points: pd.DataFrame, probability: float, column: str, spend: str = "spend_gbp"
+) -> pd.Series | None:
+    """The point cheapest by ``spend`` whose ``column`` chance is at least ``probability``."""
     reaching = points[points[column] >= probability]
-    return None if reaching.empty else reaching.sort_values("spend_gbp").iloc[0]
+    return None if reaching.empty else reaching.sort_values(spend).iloc[0]
