@@ -52,8 +52,12 @@ def box_table(runs: pd.DataFrame, found: dict[str, Box | None]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def box_figure(runs: pd.DataFrame, found: dict[str, Box | None], path: Path) -> Path | None:
-    """The central case's runs over the box's two first inputs, with the box drawn."""
+def box_figure(runs: pd.DataFrame, found: dict[str, Box | None], path: Path) -> Path:
+    """The runs over two inputs, marked by whether they reach the central case, with its box.
+
+    The inputs are the box's first two (or the pace of returns and the weight of a return,
+    when the box restricts fewer, or when no run or every run reaches the case).
+    """
     import matplotlib
 
     matplotlib.use("Agg")
@@ -64,40 +68,32 @@ def box_figure(runs: pd.DataFrame, found: dict[str, Box | None], path: Path) -> 
     from experiments.engine.labels import axis_label
 
     box, level = found["central case"], BREAK_EVEN_CASES["central case"]
-    if box is None or not box.limits:
-        return None
-    x, y = ([*box.limits, "returns_after_record_per_week", "weight_return"] * 2)[:2]
-    if x == y:
-        y = "weight_return" if x != "weight_return" else "returns_after_record_per_week"
+    restricted = list(box.limits) if box is not None else []
+    x, y = [*dict.fromkeys([*restricted, "returns_after_record_per_week", "weight_return"])][:2]
     reaching = runs[EFFECT] >= level
     figure, axis = plt.subplots(figsize=(6.5, 4.8))
-    axis.scatter(
-        runs.loc[~reaching, x],
-        runs.loc[~reaching, y],
-        s=14,
-        c="tab:grey",
-        label=f"below {level:.0%}",
-    )
-    axis.scatter(
-        runs.loc[reaching, x],
-        runs.loc[reaching, y],
-        s=14,
-        c="tab:red",
-        label=f"reaches {level:.0%}",
-    )
-    low_x, high_x = box.limits.get(x, (runs[x].min(), runs[x].max()))
-    low_y, high_y = box.limits.get(y, (runs[y].min(), runs[y].max()))
-    axis.add_patch(
-        Rectangle(
-            (low_x, low_y),
-            high_x - low_x,
-            high_y - low_y,
-            fill=False,
-            lw=1.5,
-            ls="--",
-            label="PRIM box (these two inputs)",
+    for mask, colour, label in ((~reaching, "tab:grey", "below"), (reaching, "tab:red", "reaches")):
+        axis.scatter(
+            runs.loc[mask, x],
+            runs.loc[mask, y],
+            s=14,
+            c=colour,
+            label=f"{label} {level:.0%} ({int(mask.sum())} runs)",
         )
-    )
+    if box is not None:
+        low_x, high_x = box.limits.get(x, (runs[x].min(), runs[x].max()))
+        low_y, high_y = box.limits.get(y, (runs[y].min(), runs[y].max()))
+        axis.add_patch(
+            Rectangle(
+                (low_x, low_y),
+                high_x - low_x,
+                high_y - low_y,
+                fill=False,
+                lw=1.5,
+                ls="--",
+                label="PRIM box (these two inputs)",
+            )
+        )
     axis.set_xlabel(axis_label(x))
     axis.set_ylabel(axis_label(y))
     axis.legend(fontsize=8)
@@ -143,7 +139,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     return experiment.finding(
         interpretation,
         headline=headline(runs, found),
-        figures=[figure] if figure is not None else [],
+        figures=[figure],
         tables=[("Where each break-even case is reached (PRIM boxes)", box_table(runs, found))],
     )
 

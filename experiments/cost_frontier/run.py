@@ -19,12 +19,13 @@ from experiments.research import Experiment, Finding, main_for
 
 NAME = "cost_frontier"
 FOLDER = "frontier"
+"""The name of the experiment's results (its own folder) among ``folders``."""
 
 
 def compute(experiment: Experiment, workers: int) -> dict[str, Path]:
     """Search and confirm the frontier (the confirmation's runs resume)."""
     settings = FrontierSettings(**experiment.config["frontier"])
-    out = experiment.results_dir / FOLDER
+    out = experiment.results_dir  # the confirmation's sweep file beside the results, as others
     result = run_frontier(settings, cost_parameters(), out, workers)
     about = {"note": result.note, "policy_days": result.problem.policy_days}
     (out / "frontier.json").write_text(json.dumps(about, indent=1))
