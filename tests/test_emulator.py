@@ -23,6 +23,7 @@ from experiments.decision.training import (
     shipped_emulator,
 )
 from experiments.engine.spec import SweepError, load_sweep, parse_sweep
+from tests.tiny_sweep import run_tiny_cap_sweep
 
 LEVERS = ("return_cap_per_week", "crackdown_intensity")
 
@@ -198,26 +199,10 @@ def test_a_proposal_is_a_paired_sweep_file_the_sweep_engine_accepts(tmp_path):
         propose(emulator, 0, replicates=3, seed=1)
 
 
-REAL_SWEEP = """
-[sweep]
-scenario = "pilot"
-days = 240
-replicates = 1
-design = "latin_hypercube"
-samples = 6
-outputs = ["deterrence_effect", "arrivals", "returns"]
-
-[vary.return_cap_per_week]
-low = 0
-high = 400
-"""
-
-
 def test_proposed_runs_go_through_the_sweep_engine_and_join_the_training(tmp_path, capsys):
-    sweep_file = tmp_path / "tiny.toml"
-    sweep_file.write_text(REAL_SWEEP)
-    folder = tmp_path / "tiny"
-    assert cli(["sweep", str(sweep_file), "--out", str(folder), "--workers", "1", "--quiet"]) == 0
+    folder = run_tiny_cap_sweep(
+        tmp_path / "tiny", 240, 6, ["deterrence_effect", "arrivals", "returns"]
+    )
     assert cli(["emulate", str(folder), "--propose", "2", "--folds", "3", "--workers", "1"]) == 0
     printed = capsys.readouterr().out
     proposed = pd.read_parquet(folder / "emulator" / "proposed-1" / "results.parquet")

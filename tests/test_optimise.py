@@ -9,6 +9,7 @@ from experiments.costs import cost_parameters
 from experiments.decision.emulator import fit_emulator
 from experiments.decision.frontier import FrontierSettings, format_frontier, run_frontier
 from experiments.decision.optimise import Problem, cheapest_reaching, frontier, thin
+from tests.tiny_sweep import run_tiny_cap_sweep
 
 LEVERS = ("return_cap_per_week", "crackdown_intensity")
 
@@ -86,26 +87,10 @@ def test_levers_outside_the_counterfactual_are_held_not_optimised():
     assert rows["patrol_intensity"].tolist() == [0.3]
 
 
-REAL_SWEEP = """
-[sweep]
-scenario = "pilot"
-days = 300
-replicates = 1
-design = "latin_hypercube"
-samples = 7
-outputs = ["deterrence_effect", "returns", "legal_admissions"]
-
-[vary.return_cap_per_week]
-low = 0
-high = 400
-"""
-
-
 def test_frontier_points_are_confirmed_by_real_paired_runs(tmp_path):
-    sweep_file = tmp_path / "training.toml"
-    sweep_file.write_text(REAL_SWEEP)
-    training = tmp_path / "training"
-    assert cli(["sweep", str(sweep_file), "--out", str(training), "--workers", "1", "--quiet"]) == 0
+    training = run_tiny_cap_sweep(
+        tmp_path / "training", 300, 7, ["deterrence_effect", "returns", "legal_admissions"]
+    )
     settings = FrontierSettings(target=0.15, trials=40, draws=1, confirm_points=2, confirm_draws=1)
     result = run_frontier(settings, cost_parameters(), tmp_path / "out", 1, False, training)
     table = result.confirmed
