@@ -15,13 +15,12 @@ the least recently used one without a running sweep is ended to make room.
 
 from __future__ import annotations
 
-import shutil
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from experiments.engine.runner import PoolFactory, process_pool
 from experiments.engine.spec import SweepError, SweepSpec
+from viz.session_job import SessionJob
 from viz.session_store import CLOSE_GRACE_SECONDS, SessionStore, StoreFull, Values
 from viz.sweep_form import SweepForm
 from viz.sweep_runner import BackgroundSweep, SweepProgress
@@ -32,12 +31,9 @@ MAX_SESSIONS = 32
 SWEEP = "sweep"
 """The kind of a session's value in the store: its sweep page."""
 
-STOP_WAIT_SECONDS = 10.0
-"""How long an ending session waits for its cancelled sweep before removing its folders."""
-
 
 @dataclass(eq=False)
-class SweepSession:
+class SweepSession(SessionJob):
     """One browser session's sweep page: its form, its sweep, and whether to keep results."""
 
     form: SweepForm = field(default_factory=SweepForm)
@@ -46,8 +42,6 @@ class SweepSession:
     """Whether the results folders outlive the session (the page's 'Keep results')."""
     folders: list[Path] = field(default_factory=list)
     """Every results folder this session's sweeps made."""
-    _thread: threading.Thread | None = None
-    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def progress(self) -> SweepProgress | None:
@@ -66,9 +60,8 @@ class SweepSession:
         sweep = BackgroundSweep(spec, workers, self._published, pool)
         self.folders.append(sweep.folder)
         self.sweep = sweep
-        self._thread = threading.Thread(target=sweep.run, name="sweep", daemon=True)
-        self._thread.start()
-        self._published(sweep.progress)
+        self._start_thread(sweep.run, "sweep")
+        self._notify()
 
     def cancel(self) -> None:
         """Stop the running sweep, if any (finished runs are kept)."""
@@ -77,26 +70,15 @@ class SweepSession:
 
     def wait_for_news(self, seen: SweepProgress | None, timeout: float) -> SweepProgress | None:
         """The latest snapshot once it differs from ``seen``, or after ``timeout`` seconds."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.progress is not seen, timeout)
-            return self.progress
+        self._wait_until(lambda: self.progress is not seen, timeout)
+        return self.progress
 
-    def join(self, timeout: float) -> None:
-        """Wait up to ``timeout`` seconds for the sweep's thread to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def end(self) -> None:
-        """Cancel the sweep and, unless kept, remove every results folder of the session."""
-        self.cancel()
-        self.join(STOP_WAIT_SECONDS)  # so that nothing writes into a removed folder
-        if not self.keep_results:
-            for folder in self.folders:
-                shutil.rmtree(folder, ignore_errors=True)
+    def folders_to_remove(self) -> list[Path]:
+        """Every results folder of the session, unless the user chose to keep them."""
+        return [] if self.keep_results else list(self.folders)
 
     def _published(self, progress: SweepProgress) -> None:
-        with self._changed:
-            self._changed.notify_all()
+        self._notify()
 
 
 def _idle(values: Values) -> bool:

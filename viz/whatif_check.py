@@ -34,6 +34,7 @@ from experiments.decision.emulator import INTERVAL, Emulator
 from experiments.decision.training import sweep_runs
 from experiments.engine.runner import run_sweep
 from experiments.engine.spec import SweepError, SweepSpec, parse_sweep
+from viz.session_job import SessionJob
 from viz.whatif import interval, output_label, shown
 
 QUEUED, RUNNING, FINISHED = "queued", "running", "finished"
@@ -48,9 +49,6 @@ CHECKS_KEPT = 10
 
 TURN_POLL_SECONDS = 0.2
 """How often a check waiting for another session's looks for a cancel."""
-
-STOP_WAIT_SECONDS = 30.0
-"""How long an ending session waits for its cancelled check before removing its folder."""
 
 _ONE_AT_A_TIME = threading.Lock()
 
@@ -158,8 +156,10 @@ def model_runs(folder: Path) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 @dataclass(eq=False)
-class WhatIfSession:
+class WhatIfSession(SessionJob):
     """One browser session's what-if page: its setting and its checks with the model."""
+
+    stop_wait_seconds = 30.0  # a cancelled check stops only after its run under way
 
     setting: dict[str, Any] | None = None
     """The sliders' setting, kept for the session (None until the page first shows)."""
@@ -170,8 +170,6 @@ class WhatIfSession:
     folder: Path | None = None
     """The session's temporary folder, holding a folder a check (made at the first)."""
     _stop: threading.Event = field(default_factory=threading.Event)
-    _thread: threading.Thread | None = None
-    _changed: threading.Condition = field(default_factory=threading.Condition)
 
     @property
     def running(self) -> bool:
@@ -193,13 +191,9 @@ class WhatIfSession:
         check = Check(number, dict(setting), emulated, len(spec.runs()))
         self._stop = threading.Event()
         self._keep(check)
-        self._thread = threading.Thread(
-            target=self._run,
-            args=(check, spec, self.folder / f"check-{number}", self._stop),
-            name="whatif-check",
-            daemon=True,
+        self._start_thread(
+            self._run, "whatif-check", check, spec, self.folder / f"check-{number}", self._stop
         )
-        self._thread.start()
         return check
 
     def cancel(self) -> None:
@@ -211,21 +205,12 @@ class WhatIfSession:
 
     def wait_for_news(self, seen: int, timeout: float) -> int:
         """The version once it differs from ``seen``, or after ``timeout`` seconds."""
-        with self._changed:
-            self._changed.wait_for(lambda: self.version != seen, timeout)
-            return self.version
+        self._wait_until(lambda: self.version != seen, timeout)
+        return self.version
 
-    def join(self, timeout: float) -> None:
-        """Wait up to ``timeout`` seconds for the check's thread to end."""
-        if self._thread is not None:
-            self._thread.join(timeout)
-
-    def end(self) -> None:
-        """Cancel the check and remove the session's folder (the session has ended)."""
-        self.cancel()
-        self.join(STOP_WAIT_SECONDS)  # so that nothing writes into a removed folder
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
+    def folders_to_remove(self) -> list[Path]:
+        """The session's temporary folder, with every check's results."""
+        return [self.folder] if self.folder is not None else []
 
     def _run(self, check: Check, spec: SweepSpec, folder: Path, stop: threading.Event) -> None:
         started = time.monotonic()
