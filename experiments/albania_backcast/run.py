@@ -20,6 +20,15 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
+from experiments.albania_backcast.over_posterior import (
+    draws_of,
+    posterior_sentence,
+    posterior_sweep,
+    posterior_table,
+    run_weights,
+    weighted_falls,
+)
+from experiments.calibration.posterior import WEIGHT
 from experiments.engine.figures import save_figure
 from experiments.research import Experiment, Finding, main_for, weekly_results
 from model.scenarios import scenario_parameters
@@ -30,6 +39,17 @@ ARRANGEMENT_DATE = pd.Timestamp("2022-12-13")
 YEARS = (2022, 2023)
 FLOWS = ("arrivals", "albanian", "others")
 RUNS = {True: "with the arrangement", False: "without it"}
+POSTERIOR = "posterior"
+"""The sweep of the backcast over the calibration's posterior."""
+
+
+def sweeps(experiment: Experiment) -> dict[str, dict]:
+    """The config's sweeps (behaviour defaults), and the backcast over the posterior."""
+    built = dict(experiment.config["sweeps"])
+    settings = experiment.config["sweeps"]["backcast"]["sweep"]
+    own = {key: settings[key] for key in ("days", "master_seed", "outputs")}
+    built[POSTERIOR] = posterior_sweep(own, experiment.config[POSTERIOR])
+    return built
 
 
 def daily_from_weekly(weekly: pd.DataFrame) -> pd.DataFrame:
@@ -80,13 +100,16 @@ def seed_interval(values: pd.Series) -> tuple[float, float, float]:
     return float(values.mean()), float(low), float(high)
 
 
-def falls(years: pd.DataFrame) -> pd.DataFrame:
-    """Per seed: the Albanian fall 2022 to 2023, the fall against no arrangement, and more."""
-    wide = years.pivot_table(index="seed", columns=["arrangement", "year"], values=list(FLOWS))
+def falls(years: pd.DataFrame, index: str | list[str] = "seed") -> pd.DataFrame:
+    """The Albanian fall 2022 to 2023, against no arrangement, and more, per seed.
+
+    Or per ``index``, such as draw and seed for the runs over the posterior.
+    """
+    wide = years.pivot_table(index=index, columns=["arrangement", "year"], values=list(FLOWS))
     price = years.pivot_table(
-        index="seed", columns=["arrangement", "year"], values="smuggler_price_gbp"
+        index=index, columns=["arrangement", "year"], values="smuggler_price_gbp"
     )
-    summer = years[(years["year"] == 2022) & years["arrangement"]].set_index("seed")
+    summer = years[(years["year"] == 2022) & years["arrangement"]].set_index(index)
     return pd.DataFrame(
         {
             "year_on_year": wide["albanian", True, 2023] / wide["albanian", True, 2022] - 1,
@@ -329,6 +352,18 @@ def interpretation(per_seed: pd.DataFrame, observed: dict, replicates: int) -> s
     )
 
 
+def posterior_falls(experiment: Experiment, folder: Path) -> pd.DataFrame:
+    """The falls of the posterior sweep, one row a draw and seed, with their weights."""
+    weekly = weekly_results(folder)
+    weights = run_weights(
+        weekly[["run_id", "point", "seed"]].drop_duplicates(),
+        draws_of(experiment.config[POSTERIOR])[WEIGHT],
+    )
+    years = by_year(by_month(daily_from_weekly(weekly)))
+    years = years.merge(weights[["run_id", "draw"]], on="run_id")
+    return weighted_falls(falls(years, ["draw", "seed"]), weights)
+
+
 def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     """Monthly and yearly tables, the figure and the finding."""
     observed = experiment.config["observed"]
@@ -337,19 +372,29 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     years = by_year(months)
     per_seed = falls(years)
     assumptions = falls_by_assumption(years, folders)
+    over_posterior = posterior_falls(experiment, folders[POSTERIOR])
+    fitted = posterior_sentence(
+        over_posterior, observed, over_posterior.index.get_level_values("draw").nunique()
+    )
     path = figure(months, observed, experiment.results_dir / "albania_backcast.png")
     write_monthly_means(months, experiment.results_dir / "albania_backcast_by_month.csv")
     return experiment.finding(
         " ".join(
             (
+                fitted,
                 interpretation(per_seed, observed, len(per_seed)),
                 beliefs_sentence(weekly),
                 assumptions_sentence(assumptions),
             )
         ),
-        headline=headline(per_seed, observed),
+        headline=f"{fitted} At the hand-set defaults: {headline(per_seed, observed)}",
         figures=[path],
         tables=[
+            (
+                "The backcast with the calibration's fitted behaviour: weighted quantiles over "
+                "the posterior's draws and seeds together, beside the record",
+                posterior_table(over_posterior, observed),
+            ),
             (
                 "Albanian and other arrivals by year, with and without the arrangement (mean "
                 "over seeds; in brackets the 2.5-97.5 percentiles over seeds only, no parameter "
