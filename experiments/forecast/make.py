@@ -57,10 +57,11 @@ FORECAST_PERIODS = (
 )
 """The periods not yet observed: the pilot's months of 2025 after its start, and 2026."""
 
-SEEDS_PER_DRAW = 4
-"""Full size: every accepted draw with 4 seeds (51 draws: 204 runs of 730 days). A run took
-1.7 s on an idle core and 2.4 s on the two shared ones (December 2026): 6 to 9 minutes, within
-the 15 that a forecast should take."""
+SEEDS_PER_DRAW = 2
+"""Full size: every accepted draw with 2 seeds (the pyabc posterior's 150 draws: 300 runs of
+730 days). A run took 1.7 s on an idle core and 2.4 s on the two shared ones (December 2026):
+9 to 12 minutes, within the 15 that a forecast should take (4 seeds a draw served the
+hand-written calibration's 51 draws)."""
 SEEDS_ONLY_RUNS = 200
 """Full size when the posterior cannot be used: as many runs, all of the scenario's values."""
 CI_RUNS = 2
