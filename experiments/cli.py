@@ -623,7 +623,6 @@ def _forecast_make(args: argparse.Namespace) -> int:
         CI_RUNS,
         FORECAST_PERIODS,
         Period,
-        forecast_code_version,
         forecast_job,
         make_forecasts,
         plan_runs,
@@ -641,7 +640,9 @@ def _forecast_make(args: argparse.Namespace) -> int:
     plan = plan_runs(job.scenario, runs, args.seeds_only)
     if plan.note:
         print(plan.note, file=sys.stderr)
-    if forecast_code_version().endswith("-dirty"):
+    from experiments.engine.provenance import code_version
+
+    if code_version().endswith("-dirty"):
         print(
             "the code has uncommitted changes: the rows' code version is marked -dirty "
             "(commit first for a forecast that can be rerun)",

@@ -310,23 +310,28 @@ def test_make_refuses_bad_input_before_any_run(tmp_path, capsys, argv, message):
     assert log.read_bytes() == before
 
 
-def test_rows_added_to_the_log_alone_do_not_mark_the_code_dirty(tmp_path, monkeypatch):
-    from experiments.forecast import make
-
+def test_results_and_log_rows_alone_do_not_mark_the_code_dirty(tmp_path):
     def git(*argv: str) -> None:
         subprocess.run(["git", "-C", str(tmp_path), *argv], check=True, capture_output=True)
 
     log = tmp_path / "experiments" / "forecast" / "forecast_log.csv"
-    log.parent.mkdir(parents=True)
-    log.write_text(",".join(COLUMNS) + "\n")
+    results = tmp_path / "experiments" / "pilot_effect" / "results" / "full" / "results.csv"
+    for path in (log, results):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("a\n")
+    (tmp_path / "README.md").write_text("prose\n")
     (tmp_path / "code.py").write_text("x = 1\n")
     git("init", "-q")
     git("add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c")
-    monkeypatch.setattr(make, "PROJECT_ROOT", tmp_path)
-    monkeypatch.setattr(make, "LOG_FILE", log)
-    monkeypatch.setattr(make, "code_version", lambda: "0.1.0+abc1234-dirty")
-    log.write_text(log.read_text() + as_lines([as_row(FORECAST)]))
-    assert make.forecast_code_version() == "0.1.0+abc1234"
+    commit = subprocess.run(
+        ["git", "-C", str(tmp_path), "rev-parse", "--short", "HEAD"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    for path in (log, results, tmp_path / "README.md"):
+        path.write_text(path.read_text() + "more\n")
+    assert code_version(tmp_path).endswith(f"+{commit}")
     (tmp_path / "code.py").write_text("x = 2\n")
-    assert make.forecast_code_version() == "0.1.0+abc1234-dirty"
+    assert code_version(tmp_path).endswith(f"+{commit}-dirty")

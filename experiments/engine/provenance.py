@@ -23,11 +23,36 @@ def git_output(*arguments: str, root: Path = PROJECT_ROOT) -> str | None:
         return None
 
 
-def code_version() -> str:
-    """The package version, with the git commit when run from a checkout."""
+NOT_CODE = (
+    "experiments/*/results/**",
+    "experiments/forecast/forecast_log.csv",
+    "reports/**",
+    "tests/reference/**",
+    "**/*.md",
+)
+"""Tracked files whose changes leave what the code computes as it was: results, the forecast
+log, the report, stored reference series and prose. A change to them alone does not mark the
+code version ``-dirty`` (an experiment writes its results into the checkout while it runs)."""
+
+
+def code_version(root: Path = PROJECT_ROOT) -> str:
+    """The package version, with the git commit when run from a checkout.
+
+    ``-dirty`` follows the commit when a tracked file other than those of :data:`NOT_CODE`
+    differs from it (or when that cannot be told).
+    """
     try:
         version = metadata.version("channel-deterrence")
     except metadata.PackageNotFoundError:
         version = "unknown"
-    commit = git_output("describe", "--always", "--dirty")
-    return f"{version}+{commit}" if commit else version
+    commit = git_output("rev-parse", "--short", "HEAD", root=root)
+    if not commit:
+        return version
+    return f"{version}+{commit}{'-dirty' if code_changed(root) else ''}"
+
+
+def code_changed(root: Path = PROJECT_ROOT) -> bool:
+    """Whether a tracked file outside :data:`NOT_CODE` differs from the last commit."""
+    excluded = [f":(exclude,glob){pattern}" for pattern in NOT_CODE]
+    changed = git_output("diff", "--name-only", "HEAD", "--", ".", *excluded, root=root)
+    return changed is None or bool(changed)  # unknown: keep the mark

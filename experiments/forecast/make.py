@@ -25,9 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from experiments.engine.provenance import PROJECT_ROOT, code_version, git_output
+from experiments.engine.provenance import PROJECT_ROOT, code_version
 from experiments.forecast.log import (
-    LOG_FILE,
     NOT_FITTED,
     POSTERIOR_TIMES_SEEDS,
     SEEDS_ONLY,
@@ -177,27 +176,6 @@ def calibration_cutoff() -> str:
         ) from None
 
 
-def forecast_code_version() -> str:
-    """The code version, not marked ``-dirty`` when the only change is rows added to the log.
-
-    ``make`` appends to the committed log, so a second forecast before the rows are committed
-    would otherwise be marked as made by changed code.
-    """
-    version = code_version()
-    if version.endswith("-dirty") and not changed_besides_log():
-        return version.removesuffix("-dirty")
-    return version
-
-
-def changed_besides_log() -> bool:
-    """Whether any tracked file but the committed log differs from the last commit."""
-    log = LOG_FILE.relative_to(PROJECT_ROOT).as_posix()
-    changed = git_output(
-        "diff", "--name-only", "HEAD", "--", ".", f":(exclude){log}", root=PROJECT_ROOT
-    )
-    return changed is None or bool(changed)  # unknown: keep the mark
-
-
 def check_periods(
     periods: Sequence[Period], run_start: dt.date, observed: Sequence[PeriodCount]
 ) -> None:
@@ -294,7 +272,7 @@ def make_forecasts(
     weights = np.array([run.weight for run in plan.runs])
     shared = {
         "made_on": dt.date.today(),
-        "code_version": forecast_code_version(),
+        "code_version": code_version(),
         "scenario": job.scenario,
         "pilot_end_date": job.parameters["pilot_end_date"],
         "interval_from": plan.interval_from,
