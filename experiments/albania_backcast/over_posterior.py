@@ -134,3 +134,25 @@ def posterior_sentence(table: pd.DataFrame, observed: dict[str, Any], draws: int
         f"{-low:.0%}); the posterior probability that it is within "
         f"{observed['tolerance'] * 100:.0f} points of the observed 90% is {within:.0%}."
     )
+
+
+def posterior_headline(
+    table: pd.DataFrame, observed: dict[str, Any], draws: int, default_fall: float
+) -> str:
+    """The finding in one sentence: the fall and the season with fitted behaviour."""
+    low, median, high = spread(table, "year_on_year")
+    within = chance_within(table, "year_on_year", observed["fall_2023"], observed["tolerance"])
+    summer = spread(table, "may_october")[1]
+    observed_summer = observed["albanian_share_may_october_2022"]
+    tolerance = observed["tolerance"]
+    fall_ok = abs(median - observed["fall_2023"]) <= tolerance
+    summer_ok = abs(summer - observed_summer) <= tolerance
+    return (
+        f"With the behaviour fitted by the calibration ({draws} posterior draws), the model "
+        f"{'reproduces' if fall_ok else 'does not reproduce'} the roughly 90% fall in Albanian "
+        f"crossings: {-median:.0%} from 2022 to 2023 (90% interval {-high:.0%} to {-low:.0%}; "
+        f"within {tolerance * 100:.0f} points of the record with probability {within:.0%}), "
+        f"and {'reproduces' if summer_ok else 'not'} 2022's seasonality ({summer:.0%} in "
+        f"May-October, observed {observed_summer:.0%}); at the hand-set defaults the fall is "
+        f"{-default_fall:.0%}."
+    )

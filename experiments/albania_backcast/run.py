@@ -22,6 +22,7 @@ import pandas as pd
 
 from experiments.albania_backcast.over_posterior import (
     draws_of,
+    posterior_headline,
     posterior_sentence,
     posterior_sweep,
     posterior_table,
@@ -373,9 +374,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     per_seed = falls(years)
     assumptions = falls_by_assumption(years, folders)
     over_posterior = posterior_falls(experiment, folders[POSTERIOR])
-    fitted = posterior_sentence(
-        over_posterior, observed, over_posterior.index.get_level_values("draw").nunique()
-    )
+    draws = over_posterior.index.get_level_values("draw").nunique()
+    fitted = posterior_sentence(over_posterior, observed, draws)
     path = figure(months, observed, experiment.results_dir / "albania_backcast.png")
     write_monthly_means(months, experiment.results_dir / "albania_backcast_by_month.csv")
     return experiment.finding(
@@ -387,7 +387,9 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
                 assumptions_sentence(assumptions),
             )
         ),
-        headline=f"{fitted} At the hand-set defaults: {headline(per_seed, observed)}",
+        headline=posterior_headline(
+            over_posterior, observed, draws, per_seed["year_on_year"].mean()
+        ),
         figures=[path],
         tables=[
             (
