@@ -19,6 +19,7 @@ from experiments.research import (
     run_experiment,
 )
 from model.parameters import ParameterError
+from model.scenarios import scenario_parameters
 
 
 def test_the_ci_size_is_merged_over_the_full_size():
@@ -116,7 +117,12 @@ def test_pilot_effect_runs_the_posterior_in_the_delivered_pilot(ci_results):
     assert posterior["fixed"]["pilot_end_date"].isoformat() == "2026-01-15"
     assert posterior["fixed"]["initial_people_per_boat"] > 35  # the 2024 load, not the default
     inflows = posterior["vary"]["arrivals_per_week"]["values"]
-    assert len(inflows) == 3 and all(500 < value < 1500 for value in inflows)
+    # each draw's own inflow: its multiplier times the scenario's declared one
+    from experiments.calibration.run import FULL_POSTERIOR
+
+    multipliers = pd.read_csv(FULL_POSTERIOR)["inflow_multiplier"].head(3)
+    declared = scenario_parameters("pilot_as_delivered")["arrivals_per_week"]
+    assert inflows == (multipliers * declared).round(1).tolist()
 
 
 def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp_path):

@@ -109,7 +109,8 @@ def test_answers_carry_their_scores_and_flag_outputs_predicted_poorly(card, sett
     row = table.split(METRICS["arrivals"].label)[1].split("</tr>")[0]
     low, high = shown("arrivals", arrivals.low), shown("arrivals", arrivals.high)
     assert f"<td>{shown('arrivals', arrivals.central)}</td><td>{low} to {high}</td>" in row
-    assert "<td>0.96</td><td>94%</td><td>good</td>" in row
+    r2, coverage = scores.loc["arrivals", ["r2", "coverage_90"]]
+    assert f"<td>{r2:.2f}</td><td>{coverage:.0%}</td><td>good</td>" in row
 
 
 def test_a_setting_outside_the_training_ranges_is_refused_in_one_line(card, setting):
