@@ -246,6 +246,12 @@ def test_an_inconsistent_new_forecast_is_refused_and_nothing_written(tmp_path):
 # --- making forecasts -----------------------------------------------------------------------
 
 
+def short_commit(root: Path) -> str:
+    """The checkout's commit, abbreviated as ``git`` does, asked of git itself."""
+    argv = ["git", "-C", str(root), "rev-parse", "--short", "HEAD"]
+    return subprocess.run(argv, capture_output=True, text=True, check=True).stdout.strip()
+
+
 def make_argv(log: Path, *extra: str) -> list[str]:
     period = ["--period", "2025-01-01", "2025-01-04"]
     return ["forecast", "make", *period, "--log", str(log), "--quiet", *extra]
@@ -256,12 +262,7 @@ def test_make_at_the_smallest_size_writes_a_row_with_commit_and_date(tmp_path, c
     assert run_cli(make_argv(log, "--runs", "2")) == 0
     assert "Appended 1 forecast(s)" in capsys.readouterr().out
     (forecast,) = read_log(log)
-    commit = subprocess.run(
-        ["git", "-C", str(PROJECT_ROOT), "rev-parse", "--short", "HEAD"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.strip()
+    commit = short_commit(PROJECT_ROOT)
     assert forecast.code_version.removesuffix("-dirty") == code_version().removesuffix("-dirty")
     assert commit in forecast.code_version
     assert forecast.made_on == dt.date.today()
@@ -324,12 +325,7 @@ def test_results_and_log_rows_alone_do_not_mark_the_code_dirty(tmp_path):
     git("init", "-q")
     git("add", ".")
     git("-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "c")
-    commit = subprocess.run(
-        ["git", "-C", str(tmp_path), "rev-parse", "--short", "HEAD"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
+    commit = short_commit(tmp_path)
     for path in (log, results, tmp_path / "README.md"):
         path.write_text(path.read_text() + "more\n")
     assert code_version(tmp_path).endswith(f"+{commit}")

@@ -90,16 +90,15 @@ def posterior_table(table: pd.DataFrame, observed: dict[str, Any]) -> pd.DataFra
     """The fitted model's backcast over the posterior, beside the record, one row a measure."""
     rows = []
     measures = (
-        ("Albanian fall 2022 to 2023", "year_on_year", observed["fall_2023"], True),
-        ("Albanian 2023 against no arrangement", "against_none", None, True),
+        ("Albanian fall 2022 to 2023", "year_on_year", observed["fall_2023"], _signed),
+        ("Albanian 2023 against no arrangement", "against_none", None, _signed),
         ("Albanian share in May-October 2022", "may_october", observed[
-            "albanian_share_may_october_2022"], False),
-        ("Albanian arrivals 2022", "albanian_2022", observed["albanian_arrivals_2022"], False),
-        ("other groups' 2023 against no arrangement", "others_against_none", None, True),
+            "albanian_share_may_october_2022"], _share),
+        ("Albanian arrivals 2022", "albanian_2022", observed["albanian_arrivals_2022"], _count),
+        ("other groups' 2023 against no arrangement", "others_against_none", None, _signed),
     )  # fmt: skip
-    for title, column, record, signed in measures:
+    for title, column, record, shown in measures:
         low, median, high = spread(table, column)
-        shown = _signed if signed else (_count if column == "albanian_2022" else _share)
         rows.append(
             {
                 "measure": title,
