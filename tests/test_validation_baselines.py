@@ -28,6 +28,7 @@ from experiments.validation.prediction import predictions_table, require_ending_
 from experiments.validation.scoring import (
     absolute_percentage_error,
     interval_coverage,
+    interval_score,
     mean_absolute_percentage_error,
     score_markdown,
     score_table,
@@ -243,14 +244,29 @@ def test_score_table_by_hand_for_any_predictor_name():
     assert scores.loc["the model", "mape_percent"] == pytest.approx(0)
     assert scores.loc["the model", "windows_with_interval"] == 0
     assert math.isnan(scores.loc["the model", "coverage"])
+    # 2023: width 20 of 100 observed, inside; 2024: width 90, misses by 10 below (x 20) of 200
+    assert scores.loc["persistence", "interval_score_percent"] == pytest.approx(
+        (20 + 100 * (90 + 20 * 10) / 200) / 2
+    )
+    assert math.isnan(scores.loc["the model", "interval_score_percent"])
+
+
+def test_the_interval_score_charges_width_and_misses():
+    assert interval_score(100, 90, 110) == pytest.approx(20)  # inside: its width
+    assert interval_score(100, 110, 130) == pytest.approx(20 + 20 * 10)  # 10 below it
+    assert interval_score(100, 60, 95) == pytest.approx(35 + 20 * 5)  # 5 above it
+    assert interval_score(100, 50, 150) > interval_score(100, 95, 105)  # width costs
+    with pytest.raises(ValueError, match="allowed is low <= high"):
+        interval_score(100, 120, 110)
 
 
 def test_the_markdown_score_table_says_no_interval_rather_than_zero():
     assert score_markdown(score_table(PREDICTIONS, OBSERVED)).splitlines() == [
-        "| predictor | target | windows scored | MAPE | 90% interval coverage |",
-        "| --- | --- | --- | --- | --- |",
-        "| persistence | total | 2 | 20.0% | 50% (1 of 2) |",
-        "| the model | total | 1 | 0.0% | no interval |",
+        "| predictor | target | windows scored | MAPE | 90% interval coverage | "
+        "90% interval score |",
+        "| --- | --- | --- | --- | --- | --- |",
+        "| persistence | total | 2 | 20.0% | 50% (1 of 2) | 82% |",
+        "| the model | total | 1 | 0.0% | no interval | no interval |",
     ]
 
 

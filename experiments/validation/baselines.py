@@ -50,11 +50,16 @@ def predictions_markdown(table: pd.DataFrame) -> str:
 
     ``table`` is a predictions table with an ``observed`` column (``windows.observed_values``).
     """
+    return markdown_table(predictions_shown(table))
+
+
+def predictions_shown(table: pd.DataFrame) -> pd.DataFrame:
+    """:func:`predictions_markdown`'s table as text cells, for any table renderer."""
 
     def people(value: float) -> str:
         return "" if np.isnan(value) else f"{value:,.0f}"
 
-    shown = pd.DataFrame(
+    return pd.DataFrame(
         {
             "window": table["window"],
             "target": table["target"],
@@ -68,7 +73,6 @@ def predictions_markdown(table: pd.DataFrame) -> str:
             "note": table["note"],
         }
     )
-    return markdown_table(shown)
 
 
 def main(argv: Sequence[str] | None = None) -> None:

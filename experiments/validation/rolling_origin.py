@@ -145,6 +145,28 @@ def calibration_fit(settings: dict[str, Any], workers: int) -> Fit:
     return fit
 
 
+def run_validation(
+    size: str, workers: int = 1, folder: Path | None = None
+) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
+    """Fit, predict and score every window at ``size``; returns predictions, scores, settings.
+
+    Writes ``model_runs.csv``, ``predictions.csv`` and ``scores.csv`` to ``folder`` (by
+    default ``results/<size>``), where each window's fit keeps its history, so a second call
+    reads the finished fits instead of refitting.
+    """
+    settings = load_config(size) | {"size": size}
+    windows = [w for w in validation_windows() if w.label in settings["windows"]]
+    folder = RESULTS / size if folder is None else folder
+    folder.mkdir(parents=True, exist_ok=True)
+    fit = calibration_fit(settings, workers)
+    model, runs = model_predictions(windows, fit, settings, folder, workers)
+    predictions, scores = validation_tables(windows, model, settings["master_seed"])
+    runs.to_csv(folder / "model_runs.csv", index=False)
+    predictions.to_csv(folder / "predictions.csv", index=False)
+    scores.to_csv(folder / "scores.csv", index=False)
+    return predictions, scores, settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the rolling-origin validation and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -154,16 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error(f"--workers={args.workers}: allowed is a whole number of at least 1")
-    settings = load_config(args.size) | {"size": args.size}
-    windows = [w for w in validation_windows() if w.label in settings["windows"]]
-    folder = RESULTS / args.size
-    folder.mkdir(parents=True, exist_ok=True)
-    fit = calibration_fit(settings, args.workers)
-    model, runs = model_predictions(windows, fit, settings, folder, args.workers)
-    predictions, scores = validation_tables(windows, model, settings["master_seed"])
-    runs.to_csv(folder / "model_runs.csv", index=False)
-    predictions.to_csv(folder / "predictions.csv", index=False)
-    scores.to_csv(folder / "scores.csv", index=False)
+    predictions, scores, settings = run_validation(args.size, args.workers)
     text = region_text(scores, predictions, settings)
     print(text)
     if args.readme:

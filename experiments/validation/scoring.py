@@ -4,6 +4,10 @@
 - Mean absolute percentage error (MAPE): the mean APE over the windows a predictor predicted.
 - Coverage of the 90% interval: the share of the windows with an interval whose observed value
   lies inside it, both bounds included.
+- Interval score of the 90% interval (Gneiting and Raftery 2007, section 6.2), relative to the
+  observed value: ``100 * (high - low + (2 / 0.1) * miss) / observed``, where ``miss`` is how
+  far the observed value lies outside the interval (0 inside). Lower is better; it charges a
+  wide interval for its width, so that coverage bought by width is not mistaken for skill.
 
 ``score_table`` takes the tidy predictions (one row a window, target and predictor; any
 predictor name, the baselines' and the model's alike) and the observed values, and gives one
@@ -29,8 +33,10 @@ SCORE_COLUMNS = (
     "mape_percent",
     "windows_with_interval",
     "coverage",
+    "interval_score_percent",
 )
-"""``windows`` counts the windows scored; ``coverage`` is a share (0 to 1), NaN if no interval."""
+"""``windows`` counts the windows scored; ``coverage`` is a share (0 to 1) and
+``interval_score_percent`` the mean relative interval score, both NaN if no interval."""
 
 
 def absolute_percentage_error(observed: float, predicted: float) -> float:
@@ -66,6 +72,20 @@ def interval_coverage(
         )
     inside = [lo <= o <= hi for o, lo, hi in zip(observed, low, high, strict=True)]
     return float(np.mean(inside))
+
+
+def interval_score(observed: float, low: float, high: float, level: float = 0.90) -> float:
+    """The interval score of ``[low, high]`` at ``level``, in percent of ``observed``.
+
+    Raises:
+        ValueError: if ``observed`` is not positive or ``low > high`` (one line).
+    """
+    if not observed > 0:
+        raise ValueError(f"observed={observed!r}: allowed is a positive count")
+    if low > high:
+        raise ValueError(f"low={low!r} > high={high!r}: allowed is low <= high")
+    miss = max(low - observed, 0.0) + max(observed - high, 0.0)
+    return 100 * (high - low + 2 / (1 - level) * miss) / observed
 
 
 def score_table(predictions: pd.DataFrame, observed: pd.DataFrame) -> pd.DataFrame:
@@ -139,12 +159,22 @@ def _scores(predictor: str, target: str, group: pd.DataFrame) -> tuple:
         if len(with_interval)
         else np.nan
     )
-    return predictor, target, len(scored), mape, len(with_interval), coverage
+    scores = [interval_score(row.observed, row.low, row.high) for row in with_interval.itertuples()]
+    mean_score = float(np.mean(scores)) if scores else np.nan
+    return predictor, target, len(scored), mape, len(with_interval), coverage, mean_score
 
 
 def score_markdown(scores: pd.DataFrame) -> str:
-    """The score table in Markdown; a predictor with no interval shows "no interval"."""
-    table = pd.DataFrame(
+    """The score table in Markdown; a predictor with no interval shows "no interval".
+
+    The interval score is in percent of the observed value (lower is better).
+    """
+    return markdown_table(scores_shown(scores))
+
+
+def scores_shown(scores: pd.DataFrame) -> pd.DataFrame:
+    """:func:`score_markdown`'s table as text cells, for any table renderer."""
+    return pd.DataFrame(
         {
             "predictor": scores["predictor"],
             "target": scores["target"],
@@ -159,9 +189,14 @@ def score_markdown(scores: pd.DataFrame) -> str:
                     scores["coverage"], scores["windows_with_interval"], strict=True
                 )
             ],
+            "90% interval score": [
+                f"{score:,.0f}%" if count else "no interval"
+                for score, count in zip(
+                    scores["interval_score_percent"], scores["windows_with_interval"], strict=True
+                )
+            ],
         }
     )
-    return markdown_table(table)
 
 
 def _coverage_cell(share: float, windows_with_interval: int) -> str:
