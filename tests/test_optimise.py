@@ -115,3 +115,84 @@ def test_bad_targets_and_costs_are_refused_in_one_line(tmp_path, capsys):
     error = capsys.readouterr().err.strip()
     assert "unknown cost parameter 'cost_per_hug'" in error and "\n" not in error
     assert not (tmp_path / "a").exists() and not (tmp_path / "b").exists()
+
+
+def behaviour_emulator():
+    """An emulator over the return cap and one behaviour input, weight_return in [4, 10]."""
+    rng = np.random.default_rng(5)
+    cap, weight = rng.uniform([0, 4], [800, 10], size=(30, 2)).T
+    runs = pd.DataFrame(
+        {
+            "return_cap_per_week": cap,
+            "weight_return": weight,
+            "deterrence_effect": 0.05 + 0.4 * cap / 800 + 0.02 * weight,
+            "returns": 20 * cap + 1,
+            "legal_admissions": 20 * cap + 1,
+        }
+    )
+    outputs = ["deterrence_effect", "returns", "legal_admissions"]
+    return fit_emulator(runs, ("return_cap_per_week", "weight_return"), outputs)
+
+
+def test_confirmation_runs_take_their_whole_posterior_draw(tmp_path):
+    """The emulator sees weight_return (clipped to its range); each run gets the whole draw."""
+    from experiments.calibration.settings import INFLOW
+    from experiments.decision.confirm import (
+        behaviour_draws,
+        confirmation_draws,
+        confirmation_sweep,
+        whole_draws,
+    )
+    from experiments.engine.spec import parse_sweep
+    from model.scenarios import scenario_parameters
+
+    posterior = tmp_path / "posterior.csv"
+    pd.DataFrame(
+        {
+            "weight_return": [2.0, 8.0, 11.0],  # the first and last outside the emulator's range
+            "weight_job": [1.2, 2.0, 2.8],
+            INFLOW: [1.5, 2.0, 2.5],
+            "distance": [0.1, 0.2, 0.3],
+            "weight": [1.0, 1.0, 1.0],
+        }
+    ).to_csv(posterior, index=False)
+    emulator = behaviour_emulator()
+    draws = behaviour_draws(emulator, 4, seed=3, posterior=posterior)
+    rows = list(draws.posterior_rows)
+    table = pd.read_csv(posterior)
+    low, high = emulator.ranges["weight_return"]
+    assert draws.inputs["weight_return"].tolist() == pytest.approx(
+        table["weight_return"].iloc[rows].clip(low, high).tolist()
+    )
+    # confirmation takes distinct draws, in the order drawn: a repeated point is refused
+    confirming = confirmation_draws(draws, 10)
+    assert len(set(draws.posterior_rows)) < 4 == len(draws.posterior_rows)  # a draw repeats
+    assert list(confirming.posterior_rows) == list(dict.fromkeys(draws.posterior_rows))
+    assert confirming.inputs["weight_return"].tolist() == pytest.approx(
+        table["weight_return"].iloc[list(confirming.posterior_rows)].clip(low, high).tolist()
+    )
+    draws, rows = confirming, list(confirming.posterior_rows)
+    whole = whole_draws("pilot_calibrated", draws.posterior_rows, posterior)
+    # a fitted scenario's draws scale the inflow of the scenario it was fitted from
+    declared = scenario_parameters("pilot")["arrivals_per_week"]
+    assert whole["arrivals_per_week"].tolist() == pytest.approx(
+        (table[INFLOW].iloc[rows] * declared).round(1).tolist()
+    )
+    problem = Problem(emulator, 0.37, {"return_cap_per_week": 50.0}, draws.inputs, 148.0, {})
+    points = pd.DataFrame({"return_cap_per_week": [100.0, 300.0]})
+    spec = parse_sweep(
+        '[sweep]\nscenario = "pilot_calibrated"\ndays = 30\n[vary.return_cap_per_week]\n'
+        "values = [0, 10]\n",
+        "training",
+    )
+    sweep = parse_sweep(confirmation_sweep(problem, points, spec, whole), "frontier")
+    vary = {name: list(values) for name, values in sweep.varied.items()}
+    count = len(rows)
+    assert vary["return_cap_per_week"] == [100.0] * count + [300.0] * count
+    # the run's weight_return is the draw's own, unclipped; the rest of the draw comes too
+    assert vary["weight_return"] == table["weight_return"].iloc[rows].tolist() * 2
+    assert vary["weight_job"] == table["weight_job"].iloc[rows].tolist() * 2
+    assert vary["arrivals_per_week"] == whole["arrivals_per_week"].tolist() * 2
+    with pytest.raises(ValueError, match=f"{count - 1} whole draws for {count} behaviour draws"):
+        confirmation_sweep(problem, points, spec, whole.head(count - 1))
+    assert whole_draws("pilot_calibrated", None, posterior) is None

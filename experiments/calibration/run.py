@@ -85,6 +85,8 @@ FIT_REGION = "calibration-fit"
 """The README's region that holds the full-size fit table (written by the full-size run)."""
 PILOT_SCENARIO = "pilot"
 FITTED_SCENARIOS = ("calibrated", "pilot_calibrated")
+FITTED_FROM = {"calibrated": BASE_SCENARIO, "pilot_calibrated": PILOT_SCENARIO}
+"""The scenario each fitted one was written from, whose declared inflow a draw's factor scales."""
 PILOT_YEAR = 2025
 
 
@@ -116,6 +118,16 @@ def posterior_overrides(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFr
     overrides["arrivals_per_week"] = (draws[INFLOW] * inflow).round(1)
     overrides[WEIGHT] = draws[WEIGHT]
     return overrides
+
+
+def posterior_draws_in(scenario: str, path: Path = FULL_POSTERIOR) -> pd.DataFrame:
+    """The posterior's draws as overrides of ``scenario``, a fitted one included.
+
+    A fitted scenario already carries the fit's inflow; each draw replaces it with the draw's
+    own factor times the declared inflow of the scenario the fit was written from, and replaces
+    every fitted behaviour value with the draw's. Other scenarios: :func:`posterior_overrides`.
+    """
+    return posterior_overrides(FITTED_FROM.get(scenario, scenario), path)
 
 
 def compute(experiment: Experiment, workers: int = 1) -> dict[str, Path]:

@@ -3,14 +3,17 @@
 The behaviour draws come from the calibration's posterior when it holds every behaviour input
 of the emulator, else uniformly from the emulator's training range (the printed note says
 which). Confirmation runs each frontier mix at the same draws, one paired run each, through
-the sweep engine, and prices the runs as the optimiser priced the emulator's answers.
+the sweep engine, and prices the runs as the optimiser priced the emulator's answers. When the
+draws come from the posterior, each confirmation run takes its whole draw (every fitted
+behaviour value and its own inflow), not only the emulator's inputs: the emulator's chance is
+over the inputs it knows, the runs' share over the posterior itself.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -36,14 +39,27 @@ def policy_days(spec: SweepSpec) -> float:
     return float(max(0, (last - first).days))
 
 
+@dataclass(frozen=True)
+class BehaviourDraws:
+    """Draws of the emulator's non-lever inputs, whence they came, and the posterior rows."""
+
+    inputs: pd.DataFrame
+    """A row a draw: the emulator's behaviour inputs (clipped to its training range)."""
+    note: str
+    posterior_rows: tuple[int, ...] | None = None
+    """Each draw's row of the posterior file; None when the draws are not from it."""
+
+
 def behaviour_draws(
     emulator: Emulator, count: int, seed: int, posterior: Path = POSTERIOR
-) -> tuple[pd.DataFrame, str]:
-    """``count`` draws of the emulator's non-lever inputs, and a sentence saying whence."""
+) -> BehaviourDraws:
+    """``count`` draws of the emulator's non-lever inputs, with a sentence saying whence."""
     names = [name for name in emulator.inputs if not PARAMETERS[name].lever]
     rng = np.random.default_rng(seed)
     if not names:
-        return pd.DataFrame(index=range(1)), "no behaviour input: every input is a lever"
+        return BehaviourDraws(
+            pd.DataFrame(index=range(1)), "no behaviour input: every input is a lever"
+        )
     table = pd.read_csv(posterior) if posterior.is_file() else pd.DataFrame()
     if set(names) <= set(table.columns):
         weights = table["weight"] / table["weight"].sum()
@@ -51,15 +67,45 @@ def behaviour_draws(
         draws = table.iloc[rows][names].reset_index(drop=True)
         for name in names:  # the emulator answers only inside its training range
             draws[name] = draws[name].clip(*emulator.ranges[name])
-        return (
-            draws,
-            f"{', '.join(names)} drawn from the calibration's posterior ({posterior.name})",
-        )
+        note = f"{', '.join(names)} drawn from the calibration's posterior ({posterior.name})"
+        return BehaviourDraws(draws, note, tuple(int(row) for row in rows))
     draws = pd.DataFrame({name: rng.uniform(*emulator.ranges[name], size=count) for name in names})
-    return draws, (
+    return BehaviourDraws(
+        draws,
         f"{', '.join(names)} drawn uniformly over the emulator's range: the calibration's "
-        "posterior does not hold them yet"
+        "posterior does not hold them yet",
     )
+
+
+def confirmation_draws(draws: BehaviourDraws, count: int) -> BehaviourDraws:
+    """The first ``count`` distinct draws, for the runs that confirm the frontier.
+
+    Draws from the posterior are made by weight with replacement, so a draw can repeat; a
+    paired sweep refuses a repeated point (it would be the same run twice), so confirmation
+    takes the draws in the order drawn, skipping repeats: successive sampling by weight
+    without replacement.
+    """
+    if draws.posterior_rows is None:
+        return replace(draws, inputs=draws.inputs.head(count))
+    first = list(dict.fromkeys(draws.posterior_rows))[:count]
+    positions = [draws.posterior_rows.index(row) for row in first]
+    return replace(
+        draws,
+        inputs=draws.inputs.iloc[positions].reset_index(drop=True),
+        posterior_rows=tuple(first),
+    )
+
+
+def whole_draws(
+    scenario: str, rows: tuple[int, ...] | None, posterior: Path = POSTERIOR
+) -> pd.DataFrame | None:
+    """The posterior's draws at ``rows`` as overrides of ``scenario`` (None without rows)."""
+    if rows is None:
+        return None
+    from experiments.calibration.run import posterior_draws_in
+
+    overrides = posterior_draws_in(scenario, posterior).drop(columns="weight")
+    return overrides.iloc[list(rows)].reset_index(drop=True)
 
 
 def problem_for(
@@ -69,7 +115,7 @@ def problem_for(
     draws: int,
     seed: int,
     costs: Mapping[str, float],
-) -> tuple[Problem, str]:
+) -> tuple[Problem, BehaviourDraws]:
     """The optimiser's problem on ``emulator``, trained on the sweep in ``training``."""
     missing = [name for name in NEEDED_OUTPUTS if name not in emulator.outputs]
     if missing:
@@ -80,18 +126,37 @@ def problem_for(
     spec = load_sweep(Path(training) / "sweep.toml")
     values = scenario_parameters(spec.scenario, **spec.fixed)
     baseline = {lever: float(values[lever]) for lever in emulator.inputs}
-    behaviour, note = behaviour_draws(emulator, draws, seed)
-    problem = Problem(emulator, target, baseline, behaviour, policy_days(spec), dict(costs))
-    return problem, note
+    found = behaviour_draws(emulator, draws, seed)
+    problem = Problem(emulator, target, baseline, found.inputs, policy_days(spec), dict(costs))
+    return problem, found
 
 
-def confirmation_sweep(problem: Problem, points: pd.DataFrame, spec: SweepSpec) -> str:
-    """A paired sweep file: every frontier mix at every behaviour draw, one run each."""
+def confirmation_sweep(
+    problem: Problem,
+    points: pd.DataFrame,
+    spec: SweepSpec,
+    whole: pd.DataFrame | None = None,
+) -> str:
+    """A paired sweep file: every frontier mix at every behaviour draw, one run each.
+
+    ``whole`` (a row a behaviour draw, in the same order) gives each run its whole posterior
+    draw, which replaces the emulator's clipped behaviour inputs where they overlap.
+    """
     rows = [
         problem.settings(point).assign(frontier_point=index)
         for index, point in points[list(problem.levers)].iterrows()
     ]
     settings = pd.concat(rows, ignore_index=True)[list(problem.emulator.inputs)]
+    if whole is not None:
+        if len(whole) != len(problem.behaviour):
+            raise ValueError(
+                f"{len(whole)} whole draws for {len(problem.behaviour)} behaviour draws: "
+                "allowed is one a draw"
+            )
+        tiled = pd.concat([whole] * len(points), ignore_index=True)
+        settings = pd.concat(
+            [settings.drop(columns=list(whole.columns), errors="ignore"), tiled], axis=1
+        )
     one_each = replace(spec, replicates=1)
     return paired_sweep(one_each, settings, f"{spec.name}-frontier")
 

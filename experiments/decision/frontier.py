@@ -9,12 +9,19 @@ resumable), ``frontier.csv`` (the confirmed mixes: emulated and real side by sid
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 
-from experiments.decision.confirm import confirmation_sweep, confirmed, problem_for
+from experiments.decision.confirm import (
+    BehaviourDraws,
+    confirmation_draws,
+    confirmation_sweep,
+    confirmed,
+    problem_for,
+    whole_draws,
+)
 from experiments.decision.optimise import (
     Problem,
     cheapest_reaching,
@@ -63,23 +70,18 @@ def run_frontier(
 
     check_target(settings.target, settings.probability)
     emulator = shipped_emulator(training)
-    problem, note = problem_for(
+    problem, draws = problem_for(
         emulator, training, settings.target, settings.draws, settings.seed, costs
     )
     emulated = frontier(problem, settings.trials, settings.seed)
     out.mkdir(parents=True, exist_ok=True)
     emulated.to_csv(out / "frontier_emulated.csv", index=False)
     chosen = thin(emulated, settings.confirm_points, settings.probability)
-    checking = Problem(
-        emulator,
-        settings.target,
-        problem.baseline,
-        problem.behaviour.head(settings.confirm_draws),
-        problem.policy_days,
-        problem.costs,
-    )
+    confirming = confirmation_draws(draws, settings.confirm_draws)
+    checking = replace(problem, behaviour=confirming.inputs)
     spec = load_sweep(Path(training) / "sweep.toml")
-    text = confirmation_sweep(checking, chosen, spec)
+    whole = whole_draws(spec.scenario, confirming.posterior_rows)
+    text = confirmation_sweep(checking, chosen, spec, whole)
     (out / "frontier.toml").write_text(text)
     # a folder per confirmation sweep: the same frontier resumes, another one starts afresh
     digest = hashlib.sha256(text.encode()).hexdigest()[:10]
@@ -88,9 +90,19 @@ def run_frontier(
     )
     table = confirmed(checking, chosen, runs[runs["status"] == "ok"])
     table.to_csv(out / "frontier.csv", index=False)
-    result = FrontierResult(emulated, table, note, settings, problem)
+    result = FrontierResult(emulated, table, confirmation_note(draws), settings, problem)
     plot_frontier(result, out / "frontier.png")
     return result
+
+
+def confirmation_note(draws: BehaviourDraws) -> str:
+    """Whence the behaviour draws came, and what the confirmation runs took of them."""
+    if draws.posterior_rows is None:
+        return draws.note
+    return (
+        f"{draws.note}; each confirmation run takes its whole draw (every fitted behaviour "
+        "value and its own inflow), the emulator only the inputs it was trained on"
+    )
 
 
 def plot_frontier(result: FrontierResult, path: Path) -> Path:
