@@ -1,5 +1,9 @@
 """Where the pilot breaks even: PRIM boxes over behaviour parameters and the pace of returns.
 
+Each run is a draw of the calibration's posterior, drawn by weight (so the share of runs that
+reach a case is its posterior chance, given the uniform inputs), beside a Latin-hypercube point
+over the inputs the calibration does not fit (``[conditions.uniform]`` of the config).
+
 python -m experiments.break_even_conditions.run              # full size
 python -m experiments.break_even_conditions.run --size ci    # reduced, as CI runs it
 """
@@ -9,8 +13,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+from scipy.stats import qmc
 
+from experiments.calibration.run import pilot_year_start, posterior_overrides
 from experiments.decision.discovery import Box, discover
 from experiments.engine.analysis import load_results
 from experiments.engine.labels import BREAK_EVEN_CASES
@@ -18,8 +25,37 @@ from experiments.engine.spec import load_sweep
 from experiments.research import Experiment, Finding, main_for
 
 NAME = "break_even_conditions"
-SWEEP = "conditions"
+SWEEP = "over_posterior"
 EFFECT = "deterrence_effect_during_pilot"
+
+
+def sweeps(experiment: Experiment) -> dict[str, dict]:
+    """One paired sweep: posterior draws by weight, each beside a Latin-hypercube point."""
+    config = experiment.config["conditions"]
+    samples = config["samples"]
+    rng = np.random.default_rng(config["master_seed"])
+    overrides = posterior_overrides(config["scenario"])
+    chance = (overrides["weight"] / overrides["weight"].sum()).to_numpy()
+    rows = rng.choice(len(overrides), size=samples, p=chance)
+    draws = overrides.drop(columns="weight").iloc[rows].reset_index(drop=True)
+    uniform = config["uniform"]
+    unit = qmc.LatinHypercube(d=len(uniform), rng=rng).random(samples)
+    for column, (name, (low, high)) in enumerate(uniform.items()):
+        draws[name] = (low + unit[:, column] * (high - low)).round(6)
+    return {
+        SWEEP: {
+            "sweep": {
+                "scenario": config["scenario"],
+                "days": config["days"],
+                "replicates": 1,
+                "master_seed": config["master_seed"],
+                "design": "paired",
+                "outputs": list(config["outputs"]),
+            },
+            "fixed": pilot_year_start(),  # the gangs start at 2024's load, as in the fit
+            "vary": {name: {"values": draws[name].tolist()} for name in draws.columns},
+        }
+    }
 
 
 def boxes(runs: pd.DataFrame, inputs: list[str]) -> dict[str, Box | None]:
@@ -108,13 +144,14 @@ def headline(runs: pd.DataFrame, found: dict[str, Box | None]) -> str:
     box = found[name]
     if box is None:
         return (
-            f"In {len(runs)} runs of the pilot as delivered over behaviour parameters and the "
-            f"pace of returns after the record, {share:.0%} reach the {level:.0%} break-even."
+            f"In {len(runs)} runs of the pilot as delivered over the calibration's posterior and "
+            f"the pace of returns after the record, {share:.0%} reach the {level:.0%} break-even."
         )
     return (
-        f"The pilot as delivered reaches the {level:.0%} break-even in {share:.0%} of {len(runs)} "
-        f"runs over behaviour parameters and the pace of returns; PRIM's box ({box.describe()}) "
-        f"holds {box.coverage:.0%} of them at a density of {box.density:.0%}."
+        f"Over the calibration's posterior and the pace of returns after the record, the pilot "
+        f"as delivered reaches the {level:.0%} break-even in {share:.0%} of {len(runs)} runs; "
+        f"PRIM's box ({box.describe()}) holds {box.coverage:.0%} of them at a density of "
+        f"{box.density:.0%}."
     )
 
 
@@ -125,15 +162,20 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     runs = runs[runs["status"] == "ok"].reset_index(drop=True)
     inputs = list(load_sweep(experiment.results_dir / f"{SWEEP}.toml").varied)
     found = boxes(runs, inputs)
+    uniform = experiment.config["conditions"]["uniform"]
+    ranges = ", ".join(f"{name} {low:g} to {high:g}" for name, (low, high) in uniform.items())
     interpretation = (
         f"{len(runs)} runs of the pilot as delivered (returns and admissions follow the record, "
-        "then an assumed pace, to an assumed end on 31 October 2026), one a point of a Latin "
-        f"hypercube over {', '.join(inputs)}. The effect is the fall in arrivals up to the "
-        "pilot's end against the same runs without it. For each case PRIM (EMA Workbench) peels "
-        "the inputs' ranges to the box with the largest coverage (share of the runs reaching "
-        "the case that lie inside it) at a density (share of the box's runs reaching it) of at "
-        "least 80%. The ranges are the calibration's prior ranges, not its posterior: a box "
-        "says where the case is reached, not how likely that is."
+        "then an assumed pace, to an assumed end on 31 October 2026), each a draw of the "
+        "calibration's posterior taken by its weight (every fitted behaviour value and the "
+        "draw's own inflow) beside a point of a Latin hypercube over the inputs the calibration "
+        f"does not fit ({ranges}, uniform: assumptions). The share of runs reaching a case is "
+        "therefore its chance over the posterior, given those uniform ranges. The effect is the "
+        "fall in arrivals up to the pilot's end against the same runs without it. For each case "
+        "PRIM (EMA Workbench) peels the ranges of the varied inputs "
+        f"({len(inputs)}: the posterior's parameters, the inflow and the two above) to the box "
+        "with the largest coverage (share of the runs reaching the case that lie inside it) at "
+        "a density (share of the box's runs reaching it) of at least 80%."
     )
     figure = box_figure(runs, found, experiment.results_dir / "break_even_box.png")
     return experiment.finding(
