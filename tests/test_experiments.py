@@ -147,6 +147,15 @@ def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp
         < text.index(f"## {load_experiment('calibration', 'ci').title}")
     )
     assert text.index("As delivered") < text.index("As announced")
+    # the checks of the report's claims (the validation issue's point 6), on the summary:
+    # an interval over seeds alone says so; the break-even is a band of three cases
+    headlines = dict(zip(REPORT_ORDER, summary, strict=True))
+    for line in summary:
+        assert line.count("95% CI") == line.count("seeds-only 95% CI"), line
+    assert all(case in headlines["break_even_cap"] for case in ("2%", "37%", "50%"))
+    assert "posterior" in headlines["pilot_effect"]  # its interval is over draws and seeds
+    # the limits name what is postponed rather than deterred, and what is exogenous
+    assert "**Postponed is not deterred.**" in text and "**What is exogenous.**" in text
     assert "| `return_cap_per_week` |" in text  # the declaration's table
     assert "its numbers are not results" in text  # a CI-size report says what it is
     html = report_html.read_text()
