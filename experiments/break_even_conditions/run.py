@@ -147,8 +147,10 @@ def headline(runs: pd.DataFrame, found: dict[str, Box | None]) -> str:
             f"In {len(runs)} runs of the pilot as delivered over the calibration's posterior and "
             f"the pace of returns after the record, {share:.0%} reach the {level:.0%} break-even."
         )
+    pace = runs["returns_after_record_per_week"]
     return (
-        f"Over the calibration's posterior and the pace of returns after the record, the pilot "
+        f"Over the calibration's posterior and a pace of returns after the record of "
+        f"{pace.min():.0f}-{pace.max():.0f} a week (uniform, an assumption), the pilot "
         f"as delivered reaches the {level:.0%} break-even in {share:.0%} of {len(runs)} runs; "
         f"PRIM's box ({box.describe()}) holds {box.coverage:.0%} of them at a density of "
         f"{box.density:.0%}."
@@ -175,7 +177,8 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
         "PRIM (EMA Workbench) peels the ranges of the varied inputs "
         f"({len(inputs)}: the posterior's parameters, the inflow and the two above) to the box "
         "with the largest coverage (share of the runs reaching the case that lie inside it) at "
-        "a density (share of the box's runs reaching it) of at least 80%."
+        "a density (share of the box's runs reaching it) of at least 80%; where no box is that "
+        "dense, the densest one, whose density then says how loosely it holds."
     )
     figure = box_figure(runs, found, experiment.results_dir / "break_even_box.png")
     return experiment.finding(

@@ -33,7 +33,7 @@ class Box:
     def describe(self, labels: dict[str, str] | None = None) -> str:
         """The box as text: each restricted input's range."""
         if not self.limits:
-            return "anywhere in the ranges run"
+            return "no input restricted: anywhere in the ranges"
         labels = labels or {}
         return "; ".join(
             f"{labels.get(name, name)} {low:.3g} to {high:.3g}"
