@@ -83,7 +83,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
         f"The search tried {settings.trials:,} mixes on the emulator and kept the "
         f"{len(searched)} that no other beats on both spend and chance; {len(table)} of them, "
         "spread along the frontier, were run for real at the first "
-        f"{settings.confirm_draws} behaviour draws (one paired run each). Behaviour: "
+        f"{settings.confirm_draws} distinct behaviour draws (one paired run each). Behaviour: "
         f"{about['note']}. Spend covers returns and legal-route admissions at their declared "
         "costs and the crackdown at an assumed yearly price (experiments/costs.toml), so the "
         "frontier moves with it "
