@@ -10,8 +10,10 @@ never restates them by hand.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import markdown
@@ -68,8 +70,11 @@ def summary_section(findings: list[Finding]) -> str:
     )
 
 
-def write_report(findings: list[Finding], size: str, out: Path) -> list[Path]:
-    """Write ``report.md``, ``report.html`` and the figures into ``out``; returns the two files."""
+def write_report(findings: list[Finding], size: str, out: Path, timing: str = "") -> list[Path]:
+    """Write ``report.md``, ``report.html`` and the figures into ``out``; returns the two files.
+
+    ``timing`` (a sentence) follows the header when given.
+    """
     figures_dir = out / "figures"
     figures_dir.mkdir(parents=True, exist_ok=True)
     header = (
@@ -79,6 +84,8 @@ def write_report(findings: list[Finding], size: str, out: Path) -> list[Path]:
         "agent-based model described in `docs/ODD.md`, each paired with the same run without "
         "the policy (same seed), so differences are the policy's effect within the model."
     )
+    if timing:
+        header += " " + timing
     if size != "full":
         header += (
             "\n\n**This is a reduced-size report (few seeds, short horizons) made to check the "
@@ -117,5 +124,21 @@ def build_report(
 ) -> list[Path]:
     """Run (or resume) every experiment at ``size`` and write the report into ``out``."""
     check_size(size)
-    by_name = {name: run_experiment(name, size, results_root, workers) for name in EXPERIMENTS}
-    return write_report([by_name[name] for name in REPORT_ORDER], size, Path(out))
+    by_name, minutes = {}, {}
+    for name in EXPERIMENTS:
+        started = time.perf_counter()
+        by_name[name] = run_experiment(name, size, results_root, workers)
+        minutes[name] = (time.perf_counter() - started) / 60
+        print(f"report: {name} took {minutes[name]:.1f} min", flush=True)
+    findings = [by_name[name] for name in REPORT_ORDER]
+    return write_report(findings, size, Path(out), timing_line(minutes, workers))
+
+
+def timing_line(minutes: dict[str, float], workers: int) -> str:
+    """How long each experiment took this time (run, resumed or read), in one sentence."""
+    parts = ", ".join(f"{name} {value:.1f}" for name, value in minutes.items())
+    return (
+        f"Making it took {sum(minutes.values()):.0f} minutes with {workers} worker(s) on "
+        f"{os.cpu_count()} cores (minutes an experiment: {parts}); an experiment whose runs "
+        "were stored already, or whose fit had finished, was read rather than rerun."
+    )

@@ -158,6 +158,13 @@ def test_the_report_holds_every_experiment_limits_and_parameters(ci_results, tmp
     assert "**Postponed is not deterred.**" in text and "**What is exogenous.**" in text
     assert "| `return_cap_per_week` |" in text  # the declaration's table
     assert "its numbers are not results" in text  # a CI-size report says what it is
+    # how long each experiment took, all of them named, in the header
+    timing = re.search(
+        r"Making it took (\d+) minutes with 1 worker\(s\) .*?\(minutes an "
+        r"experiment: ([^)]*)\)",
+        text,
+    )
+    assert timing and [part.split(" ")[0] for part in timing[2].split(", ")] == list(EXPERIMENTS)
     html = report_html.read_text()
     assert html.count("<table>") >= 2 and "<img" in html
 
