@@ -5,7 +5,7 @@ import math
 import pandas as pd
 import pytest
 
-from experiments.validation.run import (
+from experiments.validation.comparison import (
     comparisons,
     head_to_head,
     headline,

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from experiments.validation.baselines import baseline_predictions, predictions_markdown
+from experiments.validation.comparison import headline, interval_sentence
 from experiments.validation.model_predictor import (
     plan_runs,
     predictions_from_runs,
@@ -118,8 +119,9 @@ def validation_tables(
 
 
 def region_text(scores: pd.DataFrame, predictions: pd.DataFrame, settings: dict) -> str:
-    """The README's validation region: the scores, the predictions and how they were made."""
+    """The README's validation region: the comparison in words, then the tables."""
     return (
+        f"{headline(predictions)} {interval_sentence(scores)}\n\n"
         "*Scores over the windows (mean absolute percentage error of the median; coverage of "
         "the 90% interval).*\n\n"
         f"{score_markdown(scores)}\n\n*Predictions by window.*\n\n"
