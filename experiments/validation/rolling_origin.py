@@ -122,8 +122,8 @@ def region_text(scores: pd.DataFrame, predictions: pd.DataFrame, settings: dict)
     """The README's validation region: the comparison in words, then the tables."""
     return (
         f"{headline(predictions)} {interval_sentence(scores)}\n\n"
-        "*Scores over the windows (mean absolute percentage error of the median; coverage of "
-        "the 90% interval).*\n\n"
+        "*Scores over the windows (mean absolute percentage error of the median; coverage and "
+        "interval score of the 90% interval).*\n\n"
         f"{score_markdown(scores)}\n\n*Predictions by window.*\n\n"
         f"{predictions_markdown(predictions)}\n\n"
         f"(`python -m experiments.validation.rolling_origin`, size {settings['size']}: "
