@@ -240,6 +240,13 @@ def _emulate_options(parser: argparse.ArgumentParser) -> None:
         "coast population at the end, deaths and net cost, as stored)",
     )
     parser.add_argument(
+        "--inputs",
+        type=_names,
+        default=None,
+        help="parameters the emulator answers for, comma-separated (default: all the sweeps "
+        "vary; what else they vary, such as behaviour drawn for each point, becomes its spread)",
+    )
+    parser.add_argument(
         "--folds",
         type=_fold_count,
         default=5,
@@ -493,12 +500,14 @@ def _emulate(args: argparse.Namespace) -> int:
     )
 
     check_seed(args.seed)
-    emulator, validation = train(args.folders, args.outputs, args.folds, args.seed)
+    emulator, validation = train(args.folders, args.outputs, args.folds, args.seed, args.inputs)
     print(format_scores(validation))
     if args.propose:
         proposed = run_proposals(args.folders, emulator, args.propose, args.seed, args.workers)
         print(f"Ran {args.propose} proposed settings into {proposed}/; retrained on all runs:")
-        emulator, validation = train([*args.folders, proposed], args.outputs, args.folds, args.seed)
+        emulator, validation = train(
+            [*args.folders, proposed], args.outputs, args.folds, args.seed, emulator.inputs
+        )
         print(format_scores(validation))
     folder = save(emulator, validation, args.folders[0] / EMULATOR_FOLDER)
     print(

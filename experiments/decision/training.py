@@ -38,9 +38,17 @@ SHIPPED_TRAINING = Path(__file__).parent / "results" / "full" / "training"
 sweep file and results table, and the emulator trained on them."""
 
 
-def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
-    """The finished runs of ``folders`` and the parameters they vary (the same in each)."""
-    tables, varied = [], None
+def sweep_runs(
+    folders: Sequence[Path], inputs: Sequence[str] | None = None
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """The finished runs of ``folders`` and the emulator's inputs.
+
+    The inputs are ``inputs`` when given, which every folder must vary (a folder may vary more:
+    what it varies besides them is spread the emulator takes as noise, such as behaviour drawn
+    from the calibration's posterior for each point); else the parameters the first folder
+    varies, which every folder must vary alike.
+    """
+    tables, varied = [], tuple(inputs) if inputs else None
     for folder in folders:
         spec_file = Path(folder) / "sweep.toml"
         if not spec_file.is_file() or not _results_file(folder).is_file():
@@ -49,7 +57,13 @@ def sweep_runs(folders: Sequence[Path]) -> tuple[pd.DataFrame, tuple[str, ...]]:
                 "`deterrence sweep` (with sweep.toml and results.parquet or results.csv)"
             )
         names = tuple(load_sweep(spec_file).varied)
-        if varied is not None and set(names) != set(varied):
+        if inputs and not set(inputs) <= set(names):
+            missing = ", ".join(name for name in inputs if name not in names)
+            raise SweepError(
+                f"{str(folder)!r} does not vary {missing}: allowed inputs are what every folder "
+                f"varies ({', '.join(names)})"
+            )
+        if not inputs and varied is not None and set(names) != set(varied):
             raise SweepError(
                 f"{str(folder)!r} varies {', '.join(names)}, the first folder "
                 f"{', '.join(varied)}: allowed are sweeps that vary the same parameters"
@@ -93,9 +107,13 @@ def train(
     outputs: Sequence[str] | None = None,
     folds: int = FOLDS,
     seed: int = 0,
+    inputs: Sequence[str] | None = None,
 ) -> tuple[Emulator, Validation]:
-    """Cross-validate, then fit on every run; both from ``folders``' runs."""
-    runs, inputs = sweep_runs(folders)
+    """Cross-validate, then fit on every run; both from ``folders``' runs.
+
+    ``inputs``: the parameters the emulator answers for (default: all the sweeps vary).
+    """
+    runs, inputs = sweep_runs(folders, inputs)
     chosen = chosen_outputs(runs, outputs)
     validation = validate(runs, inputs, chosen, folds, seed)
     return fit_emulator(runs, inputs, chosen, seed), validation
@@ -156,9 +174,10 @@ def shipped_emulator(training: Path = SHIPPED_TRAINING) -> Emulator:
 
     folder = Path(training) / EMULATOR_FOLDER
     about = folder / "emulator.json"
-    if about.is_file() and json.loads(about.read_text()).get("scikit_learn") == sklearn.__version__:
+    saved = json.loads(about.read_text()) if about.is_file() else {}
+    if saved.get("scikit_learn") == sklearn.__version__:
         return load(folder)
-    emulator, validation = train([training])
+    emulator, validation = train([training], saved.get("outputs"), inputs=saved.get("inputs"))
     save(emulator, validation, folder)
     return emulator
 
