@@ -161,6 +161,28 @@ def test_the_command_trains_from_a_sweep_folder_and_prints_its_scores(tmp_path, 
     assert emulator.inputs == LEVERS and emulator.training_runs == 120
 
 
+def test_inputs_may_leave_what_else_a_sweep_varies_as_spread(tmp_path, capsys):
+    """--inputs: the emulator answers for the cap alone; the crackdown's effect is its spread."""
+    folder = tmp_path / "sweep"
+    folder.mkdir()
+    (folder / "sweep.toml").write_text(SWEEP)
+    synthetic_runs().to_parquet(folder / "results.parquet")
+    arguments = ["emulate", str(folder), "--inputs", "return_cap_per_week", "--folds", "4"]
+    assert cli(arguments) == 0
+    capsys.readouterr()
+    emulator = load(folder / "emulator")
+    assert emulator.inputs == ("return_cap_per_week",) and emulator.training_runs == 120
+    about = (folder / "emulator" / "emulator.json").read_text()
+    assert '"crackdown_intensity"' not in about
+    # the shipped emulator, retrained under another scikit-learn, keeps the inputs it was given
+    about_file = folder / "emulator" / "emulator.json"
+    about_file.write_text(about.replace('"scikit_learn": "', '"scikit_learn": "0.0-'))
+    assert shipped_emulator(folder).inputs == ("return_cap_per_week",)
+    assert cli(["emulate", str(folder), "--inputs", "weight_return"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert error.count("\n") == 0 and "does not vary weight_return: allowed inputs are" in error
+
+
 def test_the_command_refuses_a_folder_without_a_sweep(tmp_path, capsys):
     assert cli(["emulate", str(tmp_path)]) == 2
     error = capsys.readouterr().err.strip()
@@ -235,10 +257,13 @@ def test_the_shipped_emulator_is_trained_once_then_loaded(tmp_path, monkeypatch)
 
 
 def test_the_committed_emulator_matches_its_training_sweep_and_scores():
+    from experiments.decision.training_sweep import SWEEP_FILE, emulator_inputs, load_design
+
     folder = SHIPPED_TRAINING / "emulator"
     emulator = load(folder)
     spec = load_sweep(SHIPPED_TRAINING / "sweep.toml")
-    assert emulator.inputs == tuple(spec.varied)
+    assert emulator.inputs == tuple(emulator_inputs(load_design()))
+    assert spec.varied == load_sweep(SWEEP_FILE).varied  # the committed sweep file's runs
     runs = pd.read_csv(SHIPPED_TRAINING / "results.csv")
     assert emulator.training_runs == len(runs) == len(spec.runs())
     predictions = pd.read_csv(folder / "held_out_predictions.csv")
