@@ -157,7 +157,7 @@ def test_confirmation_runs_take_their_whole_posterior_draw(tmp_path):
         }
     ).to_csv(posterior, index=False)
     emulator = behaviour_emulator()
-    draws = behaviour_draws(emulator, 4, seed=3, posterior=posterior)
+    draws = behaviour_draws(emulator, 4, seed=3, scenario="pilot_calibrated", posterior=posterior)
     rows = list(draws.posterior_rows)
     table = pd.read_csv(posterior)
     low, high = emulator.ranges["weight_return"]

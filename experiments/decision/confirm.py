@@ -51,16 +51,20 @@ class BehaviourDraws:
 
 
 def behaviour_draws(
-    emulator: Emulator, count: int, seed: int, posterior: Path = POSTERIOR
+    emulator: Emulator, count: int, seed: int, scenario: str, posterior: Path = POSTERIOR
 ) -> BehaviourDraws:
-    """``count`` draws of the emulator's non-lever inputs, with a sentence saying whence."""
+    """``count`` draws of the emulator's non-lever inputs, with a sentence saying whence.
+
+    From the posterior's draws as overrides of ``scenario`` (so a draw's inflow is its own
+    factor times the declared inflow) when they hold every such input.
+    """
     names = [name for name in emulator.inputs if not PARAMETERS[name].lever]
     rng = np.random.default_rng(seed)
     if not names:
         return BehaviourDraws(
             pd.DataFrame(index=range(1)), "no behaviour input: every input is a lever"
         )
-    table = pd.read_csv(posterior) if posterior.is_file() else pd.DataFrame()
+    table = posterior_table(scenario, posterior)
     if set(names) <= set(table.columns):
         weights = table["weight"] / table["weight"].sum()
         rows = rng.choice(len(table), size=count, p=weights.to_numpy())
@@ -75,6 +79,13 @@ def behaviour_draws(
         f"{', '.join(names)} drawn uniformly over the emulator's range: the calibration's "
         "posterior does not hold them yet",
     )
+
+
+def posterior_table(scenario: str, posterior: Path) -> pd.DataFrame:
+    """The posterior's draws as overrides of ``scenario``, with ``weight``; empty if none."""
+    from experiments.calibration.run import posterior_draws_in
+
+    return posterior_draws_in(scenario, posterior) if posterior.is_file() else pd.DataFrame()
 
 
 def confirmation_draws(draws: BehaviourDraws, count: int) -> BehaviourDraws:
@@ -102,9 +113,7 @@ def whole_draws(
     """The posterior's draws at ``rows`` as overrides of ``scenario`` (None without rows)."""
     if rows is None:
         return None
-    from experiments.calibration.run import posterior_draws_in
-
-    overrides = posterior_draws_in(scenario, posterior).drop(columns="weight")
+    overrides = posterior_table(scenario, posterior).drop(columns="weight")
     return overrides.iloc[list(rows)].reset_index(drop=True)
 
 
@@ -126,7 +135,7 @@ def problem_for(
     spec = load_sweep(Path(training) / "sweep.toml")
     values = scenario_parameters(spec.scenario, **spec.fixed)
     baseline = {lever: float(values[lever]) for lever in emulator.inputs}
-    found = behaviour_draws(emulator, draws, seed)
+    found = behaviour_draws(emulator, draws, seed, spec.scenario)
     problem = Problem(emulator, target, baseline, found.inputs, policy_days(spec), dict(costs))
     return problem, found
 
