@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import tomli_w
 
 from experiments.validation.baselines import baseline_predictions, predictions_markdown
 from experiments.validation.comparison import headline, interval_sentence
@@ -152,14 +153,16 @@ def run_validation(
 ) -> tuple[pd.DataFrame, pd.DataFrame, dict[str, Any]]:
     """Fit, predict and score every window at ``size``; returns predictions, scores, settings.
 
-    Writes ``model_runs.csv``, ``predictions.csv`` and ``scores.csv`` to ``folder`` (by
-    default ``results/<size>``), where each window's fit keeps its history, so a second call
-    reads the finished fits instead of refitting.
+    Writes ``validation.toml`` (the settings), ``model_runs.csv``, ``predictions.csv`` and
+    ``scores.csv`` to ``folder`` (by default ``results/<size>``), where each window's fit keeps
+    its history, so a second call reads the finished fits instead of refitting.
     """
     settings = load_config(size) | {"size": size}
     windows = [w for w in validation_windows() if w.label in settings["windows"]]
     folder = RESULTS / size if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
+    # the effective settings beside the results, as an experiment keeps its sweep files
+    (folder / "validation.toml").write_text(tomli_w.dumps({"validation": settings}))
     fit = calibration_fit(settings, workers)
     model, runs = model_predictions(windows, fit, settings, folder, workers)
     predictions, scores = validation_tables(windows, model, settings["master_seed"])
