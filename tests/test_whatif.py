@@ -20,8 +20,10 @@ from viz import whatif_check
 from viz.live_page import FLOAT_STEPS
 from viz.whatif import (
     NET_COST_LABEL,
+    SliderRange,
     answers,
     answers_html,
+    on_slider,
     output_label,
     shipped,
     shown,
@@ -112,6 +114,17 @@ def test_answers_carry_their_scores_and_flag_outputs_predicted_poorly(card, sett
     r2, coverage = scores.loc["arrivals", ["r2", "coverage_90"]]
     verdict = "<strong>predicted poorly</strong>" if "arrivals" in poor else "good"
     assert f"<td>{r2:.2f}</td><td>{coverage:.0%}</td><td>{verdict}" in row
+
+
+def test_the_start_is_a_setting_the_sliders_can_hold(card, setting):
+    """On each slider's grid and inside its ends: what the page shows is what it answers for."""
+    assert on_slider(5.822, SliderRange(4.51, 8.43, 0.01)) == 5.82
+    assert on_slider(2604.8, SliderRange(900.0, 2900.0, 1.0)) == 2605.0
+    assert on_slider(0.0, SliderRange(0.21, 19.95, 0.01)) == 0.21  # moved inside
+    for name, slider in slider_ranges(card, FLOAT_STEPS).items():
+        value = setting[name]
+        assert slider.low <= value <= slider.high
+        assert round(value / slider.step, 6).is_integer(), (name, value)
 
 
 def test_a_setting_outside_the_training_ranges_is_refused_in_one_line(card, setting):

@@ -213,11 +213,22 @@ def slider_ranges(card: EmulatorCard, positions: int) -> dict[str, SliderRange]:
     }
 
 
+def on_slider(value: float, slider: SliderRange) -> float:
+    """``value`` as the slider holds it: inside its ends and on its grid of steps."""
+    digits = max(0, -math.floor(math.log10(slider.step)))
+    snapped = round(round(value / slider.step) * slider.step, digits)
+    return min(max(snapped, slider.low), slider.high)
+
+
 def starting_setting(card: EmulatorCard, ranges: Mapping[str, SliderRange]) -> dict[str, Any]:
-    """The training scenario's values, each moved into its slider's range where outside it."""
+    """The training scenario's values, each as its slider holds it (inside, on its grid).
+
+    On the grid, because the browser's slider rounds its value to the step: the page's first
+    setting is then the one the emulator answers and a check runs at.
+    """
     values = scenario_parameters(card.training.scenario, **card.training.fixed)
     return {
-        name: PARAMETERS[name].kind(min(max(values[name], ranges[name].low), ranges[name].high))
+        name: PARAMETERS[name].kind(on_slider(values[name], ranges[name]))
         for name in card.emulator.inputs
     }
 
