@@ -426,6 +426,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"load check: {CHROMIUM} not found (apt-get install chromium)", file=sys.stderr)
         return 2
     phases, soaked = asyncio.run(check(args))
+    phases = [phase for phase in phases if phase.answered_ms or phase.errors]  # 0 steps asked
     report(phases)
     report_soak(soaked)
     if args.json:
