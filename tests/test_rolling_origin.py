@@ -15,7 +15,14 @@ from experiments.validation.model_predictor import (
     window_inputs,
 )
 from experiments.validation.persistence import log_changes
-from experiments.validation.rolling_origin import fit_years, load_config, validation_tables
+from experiments.validation.rolling_origin import (
+    fit_folder,
+    fit_years,
+    fits_markdown,
+    fits_table,
+    load_config,
+    validation_tables,
+)
 from experiments.validation.windows import (
     JANUARY_APRIL,
     TOTAL,
@@ -136,6 +143,35 @@ def test_fit_years_are_before_the_window_and_the_config_sizes_exist():
         load_config("huge")
 
 
+def test_each_windows_fit_states_its_budget_and_what_it_spent(tmp_path):
+    """Read from the fit's finished record; an unfinished fit is said to be so."""
+    import json
+
+    windows = validation_windows()[:2]  # 2022, 2023
+    stopping = {"population_size": 80, "max_simulations": 1000, "max_generations": 6}
+    record = {
+        "setup": "{}",
+        "stopping": json.dumps(stopping),
+        "generations": 4,
+        "simulations": 1013,
+        "epsilon": 6.4,
+        "effective_sample_size": 14.88,
+        "seconds_this_call": 1.0,
+    }
+    fit_folder(tmp_path, windows[0]).mkdir(parents=True)
+    (fit_folder(tmp_path, windows[0]) / "abc_finished.json").write_text(json.dumps(record))
+    settings = {"calibration_years": [2019, 2020, 2021, 2022, 2023]}
+    fits = fits_table(windows, settings, tmp_path)
+    assert list(fits["fitted to"]) == ["2019-2021", "2019-2022"]
+    first = fits.iloc[0]
+    assert (first["particles"], first["budget (simulations)"]) == (80, 1000)
+    assert (first["generations"], first["simulations"]) == (4, 1013)
+    assert first["effective sample size"] == 14.9
+    assert fits.iloc[1].isna()["simulations"]
+    text = fits_markdown(fits)
+    assert "| 2019-2022 | not finished |" in text and "| 4 | 1,013 | 14.9 |" in text
+
+
 def test_the_ci_size_runs_end_to_end_with_the_tables_shape():
     """As CI runs it: a fit before January-June 2025, the model's runs, the three predictors."""
     from experiments.validation.rolling_origin import RESULTS, main
@@ -154,3 +190,7 @@ def test_the_ci_size_runs_end_to_end_with_the_tables_shape():
     assert set(model["observed"]) == {19_982, 11_074}
     assert len(scores) == 6 and {"model", "persistence"} <= set(scores["predictor"])
     assert (runs[TOTAL] >= runs[JANUARY_APRIL]).all() and runs["weight"].sum() == pytest.approx(1)
+    fits = pd.read_csv(folder / "fits.csv")
+    assert list(fits["window"]) == [window] and list(fits["fitted to"]) == ["2023-2024"]
+    fit = fits.iloc[0]
+    assert fit["generations"] >= 1 and fit["simulations"] >= fit["particles"]

@@ -16,6 +16,7 @@ writes the predictions, the runs and the scores to its results folder.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import tomllib
 from collections.abc import Callable, Sequence
@@ -37,6 +38,7 @@ from experiments.validation.model_predictor import (
 from experiments.validation.prediction import Prediction, predictions_table
 from experiments.validation.scoring import score_markdown, score_table
 from experiments.validation.windows import ValidationWindow, observed_values, validation_windows
+from model.markdown import markdown_table
 
 HERE = Path(__file__).parent
 CONFIG = HERE / "config.toml"
@@ -88,7 +90,7 @@ def model_predictions(
     predictions, outcomes = [], []
     for window in windows:
         years = fit_years(window, settings["calibration_years"])
-        posterior = fit(years, window, folder / f"fit_before_{window.start}")
+        posterior = fit(years, window, fit_folder(folder, window))
         inputs = window_inputs(
             window, base, observed[REFERENCE_YEAR]["arrivals"], people_per_boat=people_per_boat
         )
@@ -119,14 +121,71 @@ def validation_tables(
     return table.merge(observed, on=["window", "target"]), score_table(table, observed)
 
 
-def region_text(scores: pd.DataFrame, predictions: pd.DataFrame, settings: dict) -> str:
+def fit_folder(folder: Path, window: ValidationWindow) -> Path:
+    """Where the fit for ``window`` keeps its history."""
+    return folder / f"fit_before_{window.start}"
+
+
+def fits_table(
+    windows: Sequence[ValidationWindow], settings: dict[str, Any], folder: Path
+) -> pd.DataFrame:
+    """What each window's fit cost and how well its particles are spread: its budget, stated.
+
+    Read from each fit's finished record; a fit without one (not finished) shows as such.
+    """
+    from experiments.calibration.fit import FINISHED
+
+    rows = []
+    for window in windows:
+        years = fit_years(window, settings["calibration_years"])
+        finished = fit_folder(folder, window) / FINISHED
+        row = {"window": window.label, "fitted to": f"{years[0]}-{years[-1]}"}
+        if finished.is_file():
+            done = json.loads(finished.read_text())
+            stopping = json.loads(done["stopping"])
+            row |= {
+                "particles": stopping["population_size"],
+                "budget (simulations)": stopping["max_simulations"],
+                "generations": done["generations"],
+                "simulations": done["simulations"],
+                "effective sample size": round(done["effective_sample_size"], 1),
+                "final threshold": round(done["epsilon"], 1),
+            }
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def fits_markdown(fits: pd.DataFrame) -> str:
+    """The fits' table with its caption; an unfinished fit's figures read "not finished"."""
+    return (
+        "*Each window's fit (ABC-SMC at the validation's budget, on the calibration years "
+        "before the window only).*\n\n" + markdown_table(fits.map(fit_cell))
+    )
+
+
+def fit_cell(value: Any) -> str:
+    """A cell of the fits' table: whole numbers without decimals, a missing one unfinished."""
+    if isinstance(value, str):
+        return value
+    if pd.isna(value):
+        return "not finished"
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+
+
+def region_text(
+    scores: pd.DataFrame,
+    predictions: pd.DataFrame,
+    settings: dict,
+    fits: pd.DataFrame | None = None,
+) -> str:
     """The README's validation region: the comparison in words, then the tables."""
+    fit_part = "" if fits is None else fits_markdown(fits) + "\n\n"
     return (
         f"{headline(predictions)} {interval_sentence(scores)}\n\n"
         "*Scores over the windows (mean absolute percentage error of the median; coverage and "
         "interval score of the 90% interval).*\n\n"
         f"{score_markdown(scores)}\n\n*Predictions by window.*\n\n"
-        f"{predictions_markdown(predictions)}\n\n"
+        f"{predictions_markdown(predictions)}\n\n{fit_part}"
         f"(`python -m experiments.validation.rolling_origin`, size {settings['size']}: "
         f"{settings['seeds']} seeds a posterior draw; written by it.)"
     )
@@ -169,6 +228,7 @@ def run_validation(
     runs.to_csv(folder / "model_runs.csv", index=False)
     predictions.to_csv(folder / "predictions.csv", index=False)
     scores.to_csv(folder / "scores.csv", index=False)
+    fits_table(windows, settings, folder).to_csv(folder / "fits.csv", index=False)
     return predictions, scores, settings
 
 
@@ -182,7 +242,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.workers < 1:
         parser.error(f"--workers={args.workers}: allowed is a whole number of at least 1")
     predictions, scores, settings = run_validation(args.size, args.workers)
-    text = region_text(scores, predictions, settings)
+    fits = pd.read_csv(RESULTS / args.size / "fits.csv")
+    text = region_text(scores, predictions, settings, fits)
     print(text)
     if args.readme:
         write_readme_region(text)

@@ -23,7 +23,7 @@ from experiments.engine.figures import save_figure
 from experiments.research import Experiment, Finding, main_for
 from experiments.validation.baselines import predictions_shown
 from experiments.validation.comparison import TARGET_WORDS, headline, interval_sentence
-from experiments.validation.rolling_origin import run_validation
+from experiments.validation.rolling_origin import fit_cell, run_validation
 from experiments.validation.scoring import scores_shown
 
 
@@ -100,6 +100,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
     folder = folders["validation"]
     predictions = pd.read_csv(folder / "predictions.csv")
     scores = pd.read_csv(folder / "scores.csv")
+    fits = pd.read_csv(folder / "fits.csv").map(fit_cell)
     settings = experiment.config["validation"]
     note = (
         f"Each window's fit is a smaller ABC-SMC than the main calibration's "
@@ -117,6 +118,7 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
                 scores_shown(scores),
             ),
             ("Predictions by window (people)", predictions_shown(predictions)),
+            ("Each window's fit: its budget and what it spent (ABC-SMC, pyabc)", fits),
         ],
     )
 
