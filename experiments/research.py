@@ -53,7 +53,6 @@ EXPERIMENTS = (
     "calibration",
     "pilot_effect",
     "albania_backcast",
-    "validation",
     "break_even_cap",
     "crackdown_alone",
     "information",
@@ -61,9 +60,11 @@ EXPERIMENTS = (
     "sensitivity",
     "cost_frontier",
     "break_even_conditions",
+    "validation",
 )
 """The research experiments, in the order they run (each a folder of this package): the
-calibration first, since the others run over its posterior."""
+calibration first, since the others run over its posterior; the validation last, since it
+fits a calibration of its own for each window and needs none of the others."""
 
 REPORT_ORDER = (
     "pilot_effect",
