@@ -25,6 +25,7 @@ from experiments.validation.rolling_origin import (
 )
 from experiments.validation.windows import (
     JANUARY_APRIL,
+    PEOPLE_PER_BOAT,
     TOTAL,
     TargetPeriod,
     ValidationWindow,
@@ -119,6 +120,7 @@ def test_validation_tables_put_the_model_beside_both_baselines():
                 {
                     TOTAL: [30_000.0, 40_000.0],
                     JANUARY_APRIL: [6_000.0, 8_000.0],
+                    PEOPLE_PER_BOAT: [50.0, float("nan")],  # a run with no boat has no mean
                     "weight": [0.5, 0.5],
                 }
             ),
@@ -127,7 +129,24 @@ def test_validation_tables_put_the_model_beside_both_baselines():
     ][0]
     predictions, scores = validation_tables(windows, fake_model, seed=1)
     assert set(scores["predictor"]) >= {"model", "persistence"}
-    assert len(predictions[predictions["predictor"] == "model"]) == 2
+    model = predictions[predictions["predictor"] == "model"].set_index("target")
+    assert len(model) == 3 and model.loc[PEOPLE_PER_BOAT, "median"] == 50.0
+    assert model.loc[PEOPLE_PER_BOAT, "observed"] == 53
+
+
+def test_the_model_predicts_people_per_boat_as_arrivals_over_boats_arrived():
+    from model.run import simulate
+
+    start, end = dt.date(2025, 1, 1), dt.date(2025, 1, 20)
+    window = ValidationWindow(
+        "load window", start, end, (TargetPeriod(PEOPLE_PER_BOAT, start, end),)
+    )
+    inputs = window_inputs(window, BASE, 36_816.0)
+    run = plan_runs(window, inputs, _posterior(), BASE, seeds=1, master_seed=7)[0]
+    outcome = run_window(window, [run])[PEOPLE_PER_BOAT].iloc[0]
+    _, daily = simulate(run.parameters, seed=run.seed, days=20)
+    assert daily["boats_arrived"].sum() > 0
+    assert outcome == pytest.approx(daily["arrivals"].sum() / daily["boats_arrived"].sum())
 
 
 def test_fit_years_are_before_the_window_and_the_config_sizes_exist():

@@ -21,6 +21,7 @@ from experiments.validation.count_model import (
 )
 from experiments.validation.persistence import (
     FIRST_HALF_SHARE,
+    boat_load_persistence,
     persistence,
     persistence_from_history,
 )
@@ -35,6 +36,7 @@ from experiments.validation.scoring import (
 )
 from experiments.validation.windows import (
     JANUARY_APRIL,
+    PEOPLE_PER_BOAT,
     TOTAL,
     TargetPeriod,
     ValidationWindow,
@@ -74,10 +76,24 @@ def test_windows_are_the_years_with_weather_then_the_first_half_of_2025():
     assert [w.label for w in windows] == ["2022", "2023", "2024", "2025-01-01 to 2025-06-30"]
     assert [w.fit_before for w in windows] == [dt.date(y, 1, 1) for y in (2022, 2023, 2024, 2025)]
     assert windows[-1].end == dt.date(2025, 6, 30)
-    assert all([t.name for t in w.targets] == [TOTAL, JANUARY_APRIL] for w in windows)
+    whole_years = [TOTAL, JANUARY_APRIL, PEOPLE_PER_BOAT]
+    assert all([t.name for t in w.targets] == whole_years for w in windows[:3])
+    # no mean people per boat is recorded for a half-year
+    assert [t.name for t in windows[-1].targets] == [TOTAL, JANUARY_APRIL]
     observed = observed_values(windows).set_index(["window", "target"])["observed"]
     assert observed[("2025-01-01 to 2025-06-30", TOTAL)] == 19_982
     assert observed[("2024", JANUARY_APRIL)] == 7_567
+    assert observed[("2023", PEOPLE_PER_BOAT)] == 49
+
+
+def test_a_year_without_a_recorded_boat_load_has_no_people_per_boat_target():
+    windows = validation_windows(boat_loads={2022: 41.0})
+    assert [PEOPLE_PER_BOAT in [t.name for t in w.targets] for w in windows] == [
+        True,
+        False,
+        False,
+        False,
+    ]
 
 
 # --- persistence ---
@@ -91,6 +107,26 @@ def test_persistence_is_exactly_last_years_observed_figure():
     assert january_april.median == arrivals_in(dt.date(2023, 1, 1), dt.date(2023, 4, 30)).count
     assert total.low < total.median < total.high
     assert january_april.low is None and "no interval" in january_april.note
+
+
+def test_persistence_of_people_per_boat_is_last_years_mean_and_never_looks_ahead():
+    window = shipped_window("2024")
+    target = target_of(window, PEOPLE_PER_BOAT)
+    prediction = persistence(window, target)
+    assert prediction.median == 49  # 2023's mean, not 2024's 53
+    assert prediction.low < 49 < prediction.high and "2023" in prediction.note
+    made_up = persistence(window, target, boat_loads={2021: 20.0, 2022: 30.0, 2024: 99.0})
+    assert made_up.median == 30.0 and made_up.low is None  # one change: too few for an interval
+    with pytest.raises(ValueError, match="does not end before the cut-off 2024-01-01"):
+        boat_load_persistence({2023: 49.0, 2024: 53.0}, window, target)
+    empty = persistence(window, target, boat_loads={2024: 53.0})
+    assert empty.median is None and "no people-per-boat row" in empty.note
+
+
+def test_the_count_model_declines_people_per_boat():
+    window = shipped_window("2023")
+    prediction = count_model(window, target_of(window, PEOPLE_PER_BOAT), np.random.default_rng(1))
+    assert prediction.median is None
 
 
 def test_persistence_of_a_first_half_is_last_year_times_the_assumed_share():

@@ -20,7 +20,12 @@ from experiments.validation.count_model import DRAWS, count_model
 from experiments.validation.persistence import persistence
 from experiments.validation.prediction import Prediction, predictions_table
 from experiments.validation.scoring import score_markdown, score_table
-from experiments.validation.windows import ValidationWindow, observed_values, validation_windows
+from experiments.validation.windows import (
+    PEOPLE_PER_BOAT,
+    ValidationWindow,
+    observed_values,
+    validation_windows,
+)
 from model.markdown import markdown_table
 from model.observed import PeriodCount, observed_arrivals, red_days
 
@@ -46,7 +51,7 @@ def baseline_predictions(
 
 
 def predictions_markdown(table: pd.DataFrame) -> str:
-    """Predictions beside the observed values in Markdown (people), with each note.
+    """Predictions beside the observed values in Markdown, with each note.
 
     ``table`` is a predictions table with an ``observed`` column (``windows.observed_values``).
     """
@@ -54,21 +59,29 @@ def predictions_markdown(table: pd.DataFrame) -> str:
 
 
 def predictions_shown(table: pd.DataFrame) -> pd.DataFrame:
-    """:func:`predictions_markdown`'s table as text cells, for any table renderer."""
+    """:func:`predictions_markdown`'s table as text cells, for any table renderer.
 
-    def people(value: float) -> str:
-        return "" if np.isnan(value) else f"{value:,.0f}"
+    Counts of people are whole numbers; a mean people per boat has one decimal.
+    """
 
+    def cell(value: float, target: str) -> str:
+        if np.isnan(value):
+            return ""
+        return f"{value:,.1f}" if target == PEOPLE_PER_BOAT else f"{value:,.0f}"
+
+    def cells(column: str) -> list[str]:
+        return [cell(v, t) for v, t in zip(table[column], table["target"], strict=True)]
+
+    lows, highs = cells("low"), cells("high")
     return pd.DataFrame(
         {
             "window": table["window"],
             "target": table["target"],
             "predictor": table["predictor"],
-            "observed": [people(value) for value in table["observed"]],
-            "median": [people(value) for value in table["median"]],
+            "observed": cells("observed"),
+            "median": cells("median"),
             "90% interval": [
-                "" if np.isnan(low) else f"{people(low)} to {people(high)}"
-                for low, high in zip(table["low"], table["high"], strict=True)
+                f"{low} to {high}" if low else "" for low, high in zip(lows, highs, strict=True)
             ],
             "note": table["note"],
         }
@@ -86,9 +99,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     windows = validation_windows()
     table = predictions_table(baseline_predictions(windows, np.random.default_rng(args.seed)))
     observed = observed_values(windows)
-    print("Baseline predictions (arrivals, people):\n")
+    print("Baseline predictions (arrivals in people; a year's mean people per boat):\n")
     print(predictions_markdown(table.merge(observed, on=["window", "target"])))
-    print("\nScores against the observed arrivals:\n")
+    print("\nScores against the observed values:\n")
     print(score_markdown(score_table(table, observed)))
 
 

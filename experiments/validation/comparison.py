@@ -10,10 +10,14 @@ import numpy as np
 import pandas as pd
 
 from experiments.validation.scoring import absolute_percentage_error
-from experiments.validation.windows import JANUARY_APRIL, TOTAL
+from experiments.validation.windows import JANUARY_APRIL, PEOPLE_PER_BOAT, TOTAL
 
 MODEL = "model"
-TARGET_WORDS = {TOTAL: "arrivals over the window", JANUARY_APRIL: "January-April arrivals"}
+TARGET_WORDS = {
+    TOTAL: "arrivals over the window",
+    JANUARY_APRIL: "January-April arrivals",
+    PEOPLE_PER_BOAT: "a year's mean people per boat",
+}
 
 
 def head_to_head(predictions: pd.DataFrame, target: str, baseline: str) -> dict | None:

@@ -36,6 +36,7 @@ from experiments.validation.persistence import log_changes
 from experiments.validation.prediction import INTERVAL, Prediction, rows_ending_before
 from experiments.validation.windows import (
     JANUARY_APRIL,
+    PEOPLE_PER_BOAT,
     TOTAL,
     YEAR,
     ValidationWindow,
@@ -161,9 +162,15 @@ def window_outcome(run: PlannedRun, window: ValidationWindow) -> dict[str, float
     dates = daily["date"].dt.date
     outcome = {"draw": run.draw, "replicate": run.replicate, "seed": run.seed}
     outcome |= {"flow_growth": run.flow_growth, "weight": run.weight}
+    # people per boat: arrivals over boats arrived in the period, as the Home Office counts it
     for target in window.targets:
-        inside = (dates >= target.start) & (dates <= target.end)
-        outcome[target.name] = float(daily.loc[inside, "arrivals"].sum())
+        inside = daily.loc[(dates >= target.start) & (dates <= target.end)]
+        people = float(inside["arrivals"].sum())
+        if target.name == PEOPLE_PER_BOAT:
+            boats = float(inside["boats_arrived"].sum())
+            outcome[target.name] = people / boats if boats else float("nan")
+        else:
+            outcome[target.name] = people
     return outcome
 
 
@@ -199,8 +206,13 @@ def predictions_from_runs(
     predictions = []
     for target in window.targets:
         values = outcomes[target.name].to_numpy(float)
+        landed = ~np.isnan(values)  # a mean load needs boats; a run with none has no value
         low, median, high = (
-            float(np.quantile(values, q, weights=outcomes[WEIGHT], method="inverted_cdf"))
+            float(
+                np.quantile(
+                    values[landed], q, weights=outcomes[WEIGHT][landed], method="inverted_cdf"
+                )
+            )
             for q in (tail, 0.5, 1.0 - tail)
         )
         predictions.append(
@@ -209,5 +221,5 @@ def predictions_from_runs(
     return predictions
 
 
-TARGETS_SCORED = (TOTAL, JANUARY_APRIL)
+TARGETS_SCORED = (TOTAL, JANUARY_APRIL, PEOPLE_PER_BOAT)
 """The targets the model predicts in a window (as the baselines do)."""

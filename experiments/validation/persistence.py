@@ -3,7 +3,8 @@
 For a calendar year, last year's arrivals; for January-April, last year's January-April. For
 a first half-year with no earlier first-half row (January-June 2025), an assumption: the last
 whole year's arrivals times ``FIRST_HALF_SHARE``. A January-April target with no earlier
-January-April row gets no prediction: no share of a year in January-April is documented.
+January-April row gets no prediction: no share of a year in January-April is documented. For
+a year's mean people per boat, last year's mean.
 
 The 90% interval: the log of (observed / last value) is taken as normal with mean zero (no
 drift, as persistence assumes) and standard deviation the root mean square of the past
@@ -30,10 +31,12 @@ from experiments.validation.prediction import (
 )
 from experiments.validation.windows import (
     FIRST_HALF,
+    PEOPLE_PER_BOAT,
     YEAR,
     TargetPeriod,
     ValidationWindow,
     counts_by_year,
+    people_per_boat_by_year,
 )
 from model.observed import PeriodCount, observed_arrivals
 
@@ -53,10 +56,41 @@ def persistence(
     window: ValidationWindow,
     target: TargetPeriod,
     arrivals: Sequence[PeriodCount] | None = None,
+    boat_loads: dict[int, float] | None = None,
 ) -> Prediction:
-    """Persistence's prediction of ``target``, from the arrival rows ending before ``window``."""
+    """Persistence's prediction of ``target``, from the rows ending before ``window``."""
+    if target.name == PEOPLE_PER_BOAT:
+        loads = people_per_boat_by_year() if boat_loads is None else boat_loads
+        before = {year: load for year, load in loads.items() if year < window.fit_before.year}
+        return boat_load_persistence(before, window, target)
     arrivals = observed_arrivals() if arrivals is None else arrivals
     return persistence_from_history(rows_ending_before(arrivals, window.fit_before), window, target)
+
+
+def boat_load_persistence(
+    loads_before: dict[int, float], window: ValidationWindow, target: TargetPeriod
+) -> Prediction:
+    """Last year's mean people per boat, its interval from the past year-on-year changes.
+
+    ``loads_before`` holds whole years that end before the window (checked).
+    """
+    late = [year for year in loads_before if year >= window.fit_before.year]
+    if late:
+        raise ValueError(
+            f"the people-per-boat row of {late[0]} does not end before the cut-off "
+            f"{window.fit_before}: allowed are years that end before the window starts"
+        )
+    if not loads_before:
+        reason = f"no people-per-boat row ends before {window.fit_before}"
+        return no_prediction(window.label, target.name, PREDICTOR, reason)
+    last = max(loads_before)
+    return _with_interval(
+        window,
+        target,
+        float(loads_before[last]),
+        log_changes(loads_before),
+        f"last observed mean people per boat: {last}",
+    )
 
 
 def persistence_from_history(
@@ -77,6 +111,16 @@ def persistence_from_history(
     else:
         reason = f"no {target.kind or 'such'} period ends before {window.fit_before}"
         return no_prediction(window.label, target.name, PREDICTOR, reason)
+    return _with_interval(window, target, median, changes, note)
+
+
+def _with_interval(
+    window: ValidationWindow,
+    target: TargetPeriod,
+    median: float,
+    changes: Sequence[float],
+    note: str,
+) -> Prediction:
     if len(changes) < MIN_LOG_CHANGES:
         note += (
             f"; no interval: {len(changes)} year-on-year change(s), fewer than {MIN_LOG_CHANGES}"
@@ -87,7 +131,7 @@ def persistence_from_history(
     return Prediction(window.label, target.name, PREDICTOR, median, low, high, note)
 
 
-def log_changes(by_year: dict[int, int]) -> list[float]:
+def log_changes(by_year: dict[int, float]) -> list[float]:
     """Natural-log changes from each year to the next, where both years have a count."""
     # a zero count has no log change; none is in the shipped rows
     return [

@@ -25,6 +25,7 @@ from experiments.validation.baselines import predictions_shown
 from experiments.validation.comparison import TARGET_WORDS, headline, interval_sentence
 from experiments.validation.rolling_origin import fit_cell, run_validation
 from experiments.validation.scoring import scores_shown
+from experiments.validation.windows import PEOPLE_PER_BOAT
 
 
 def compute(experiment: Experiment, workers: int = 1) -> dict[str, Path]:
@@ -74,9 +75,11 @@ def figure(predictions: pd.DataFrame, path: Path) -> Path:
         axis.set_xlim(-0.6, len(windows) - 0.4)
         axis.set_yscale("log")
         axis.set_title(TARGET_WORDS.get(target, target))
-        axis.set_ylabel("people (log scale)")
+        axis.set_ylabel(
+            "people per boat (log scale)" if target == PEOPLE_PER_BOAT else "people (log scale)"
+        )
     axes[0][0].legend(fontsize=8)
-    fig.suptitle("Rolling-origin predictions against the observed arrivals")
+    fig.suptitle("Rolling-origin predictions against the observed values")
     return save_figure(fig, path)
 
 
@@ -117,7 +120,10 @@ def analyse(experiment: Experiment, folders: dict[str, Path]) -> Finding:
                 "Scores by predictor and target (MAPE of the median; 90% interval coverage)",
                 scores_shown(scores),
             ),
-            ("Predictions by window (people)", predictions_shown(predictions)),
+            (
+                "Predictions by window (arrivals in people; a year's mean people per boat)",
+                predictions_shown(predictions),
+            ),
             ("Each window's fit: its budget and what it spent (ABC-SMC, pyabc)", fits),
         ],
     )

@@ -1,4 +1,4 @@
-"""Named error measures of predicted against observed arrivals, and the table that compares.
+"""Named error measures of predicted against observed values, and the table that compares.
 
 - Absolute percentage error (APE) of one window: ``100 * |median - observed| / observed``.
 - Mean absolute percentage error (MAPE): the mean APE over the windows a predictor predicted.

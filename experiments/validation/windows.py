@@ -5,9 +5,11 @@ from the first year whose red crossing days are recorded (the weather a forecast
 for a year with no whole-year row yet, its first half (1 January to 30 June). Its cut-off is
 its first day: a predictor may use only rows that end before it.
 
-A window is scored on its total arrivals and, where a row has them, on its January-April
-arrivals (a sub-period with red-day counts). A window holds dates only, never the observed
-counts, so that a predictor handed a window cannot read what it is to predict.
+A window is scored on its total arrivals; where a row has them, on its January-April arrivals
+(a sub-period with red-day counts, and the only within-year split the data hold for a year
+before the window); and, for a whole year whose mean people per boat is recorded, on that mean
+(arrivals over boats arrived). A window holds dates only, never the observed values, so that a
+predictor handed a window cannot read what it is to predict.
 """
 
 from __future__ import annotations
@@ -18,7 +20,14 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from model.data import load_observed_arrivals
 from model.observed import PeriodCount, observed_arrivals, red_days
+
+
+def people_per_boat_by_year() -> dict[int, float]:
+    """The recorded mean people per boat arrived, by calendar year (Home Office)."""
+    return {row["year"]: row["people_per_boat"] for row in load_observed_arrivals()}
+
 
 YEAR = "year"
 FIRST_HALF = "first half"
@@ -32,6 +41,8 @@ PERIOD_KINDS = {
 
 TOTAL = "total"
 """The target that is the whole window's arrivals (a January-April target is ``JANUARY_APRIL``)."""
+PEOPLE_PER_BOAT = "people per boat"
+"""The target that is a whole year's mean people per boat arrived, not a count of arrivals."""
 
 
 def period_kind(start: dt.date, end: dt.date) -> str | None:
@@ -89,42 +100,63 @@ def _row_of_kind(rows: Sequence[PeriodCount], year: int, kind: str) -> PeriodCou
     return None
 
 
-def _window_of_year(rows: Sequence[PeriodCount], year: int) -> ValidationWindow | None:
-    period = _row_of_kind(rows, year, YEAR) or _row_of_kind(rows, year, FIRST_HALF)
+def _window_of_year(
+    rows: Sequence[PeriodCount], year: int, boat_loads: dict[int, float]
+) -> ValidationWindow | None:
+    whole_year = _row_of_kind(rows, year, YEAR)
+    period = whole_year or _row_of_kind(rows, year, FIRST_HALF)
     if period is None:
         return None
     targets = [TargetPeriod(TOTAL, period.start, period.end)]
     january_april = _row_of_kind(rows, year, JANUARY_APRIL)
     if january_april is not None:
         targets.append(TargetPeriod(JANUARY_APRIL, january_april.start, january_april.end))
+    if whole_year is not None and year in boat_loads:
+        targets.append(TargetPeriod(PEOPLE_PER_BOAT, period.start, period.end))
     return ValidationWindow(period.label, period.start, period.end, tuple(targets))
 
 
 def validation_windows(
     arrivals: Sequence[PeriodCount] | None = None,
     red_day_counts: Sequence[PeriodCount] | None = None,
+    boat_loads: dict[int, float] | None = None,
 ) -> tuple[ValidationWindow, ...]:
-    """The windows, in order, from the arrivals and red-day rows (the shipped ones by default)."""
+    """The windows, in order, from the arrivals, red-day and people-per-boat rows.
+
+    Each defaults to the shipped rows.
+    """
     arrivals = observed_arrivals() if arrivals is None else arrivals
     red_day_counts = red_days() if red_day_counts is None else red_day_counts
+    boat_loads = people_per_boat_by_year() if boat_loads is None else boat_loads
     if not arrivals or not red_day_counts:
         raise ValueError(
             "validation windows need arrival and red-day rows: allowed is at least one of each"
         )
     first_year = min(row.start.year for row in red_day_counts)
     last_year = max(row.start.year for row in arrivals)
-    windows = (_window_of_year(arrivals, year) for year in range(first_year, last_year + 1))
+    windows = (
+        _window_of_year(arrivals, year, boat_loads) for year in range(first_year, last_year + 1)
+    )
     return tuple(window for window in windows if window is not None)
 
 
 def observed_values(
-    windows: Sequence[ValidationWindow], arrivals: Sequence[PeriodCount] | None = None
+    windows: Sequence[ValidationWindow],
+    arrivals: Sequence[PeriodCount] | None = None,
+    boat_loads: dict[int, float] | None = None,
 ) -> pd.DataFrame:
-    """The observed arrivals of every window's targets: columns window, target, observed."""
+    """The observed value of every window's target: columns window, target, observed."""
     arrivals = observed_arrivals() if arrivals is None else arrivals
+    boat_loads = people_per_boat_by_year() if boat_loads is None else boat_loads
     by_period = {(row.start, row.end): row.count for row in arrivals}
+
+    def observed(target: TargetPeriod) -> float:
+        if target.name == PEOPLE_PER_BOAT:
+            return boat_loads[target.start.year]
+        return by_period[(target.start, target.end)]
+
     rows = [
-        (window.label, target.name, by_period[(target.start, target.end)])
+        (window.label, target.name, observed(target))
         for window in windows
         for target in window.targets
     ]
