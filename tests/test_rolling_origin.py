@@ -213,3 +213,7 @@ def test_the_ci_size_runs_end_to_end_with_the_tables_shape():
     assert list(fits["window"]) == [window] and list(fits["fitted to"]) == ["2023-2024"]
     fit = fits.iloc[0]
     assert fit["generations"] >= 1 and fit["simulations"] >= fit["particles"]
+    # scored again from the stored predictions, with no model run: the same tables
+    assert main(["--size", "ci", "--rescore"]) == 0
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "predictions.csv"), predictions)
+    pd.testing.assert_frame_equal(pd.read_csv(folder / "scores.csv"), scores)

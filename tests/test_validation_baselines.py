@@ -126,7 +126,7 @@ def test_persistence_of_people_per_boat_is_last_years_mean_and_never_looks_ahead
 def test_the_count_model_declines_people_per_boat():
     window = shipped_window("2023")
     prediction = count_model(window, target_of(window, PEOPLE_PER_BOAT), np.random.default_rng(1))
-    assert prediction.median is None
+    assert prediction.median is None and "predicts no boat load" in prediction.note
 
 
 def test_persistence_of_a_first_half_is_last_year_times_the_assumed_share():

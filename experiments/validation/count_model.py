@@ -38,6 +38,7 @@ from experiments.validation.prediction import (
 )
 from experiments.validation.windows import (
     JANUARY_APRIL,
+    PEOPLE_PER_BOAT,
     TargetPeriod,
     ValidationWindow,
     counts_by_year,
@@ -153,6 +154,8 @@ def count_model_from_history(
     def refused(reason: str) -> Prediction:
         return no_prediction(window.label, target.name, PREDICTOR, reason)
 
+    if target.name == PEOPLE_PER_BOAT:
+        return refused("a count model of arrivals: it predicts no boat load")
     if target.kind != JANUARY_APRIL:
         return refused("red days are counted for January-April only: no weather for this period")
     if target_red_days is None:

@@ -8,6 +8,7 @@ percentage error and the coverage of the 90% interval (``scoring.py``).
 
     python -m experiments.validation.rolling_origin --size ci          # reduced, as CI runs it
     python -m experiments.validation.rolling_origin --workers 2 --readme   # full size
+    python -m experiments.validation.rolling_origin --rescore --readme     # baselines only
 
 The full size writes the score table into the README's ``validation`` region; every size
 writes the predictions, the runs and the scores to its results folder.
@@ -30,6 +31,7 @@ import tomli_w
 from experiments.validation.baselines import baseline_predictions, predictions_markdown
 from experiments.validation.comparison import headline, interval_sentence
 from experiments.validation.model_predictor import (
+    PREDICTOR,
     plan_runs,
     predictions_from_runs,
     run_window,
@@ -232,16 +234,49 @@ def run_validation(
     return predictions, scores, settings
 
 
+def rescore(size: str, folder: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
+    """Score the stored model predictions again beside fresh baselines, without any model run.
+
+    For a change in the baselines or the scoring: reads the model's rows of ``predictions.csv``
+    in ``folder`` (by default ``results/<size>``) and rewrites the predictions and scores.
+    """
+    settings = load_config(size) | {"size": size}
+    folder = RESULTS / size if folder is None else folder
+    stored = folder / "predictions.csv"
+    if not stored.is_file():
+        raise FileNotFoundError(f"{stored} not found: run the validation at size {size!r} first")
+    table = pd.read_csv(stored)
+    rows = table[table["predictor"] == PREDICTOR]
+    model = [
+        Prediction(r.window, r.target, r.predictor, r.median, r.low, r.high, r.note)
+        for r in rows.itertuples()
+    ]
+    windows = [w for w in validation_windows() if w.label in settings["windows"]]
+    predictions, scores = validation_tables(windows, model, settings["master_seed"])
+    predictions.to_csv(stored, index=False)
+    scores.to_csv(folder / "scores.csv", index=False)
+    fits_table(windows, settings, folder).to_csv(folder / "fits.csv", index=False)
+    return predictions, scores, settings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the rolling-origin validation and print its tables."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", choices=("full", "ci"), default="full")
     parser.add_argument("--workers", type=int, default=1, help="processes (default 1)")
     parser.add_argument("--readme", action="store_true", help="write the README's region")
+    parser.add_argument(
+        "--rescore",
+        action="store_true",
+        help="score the stored model predictions again beside fresh baselines (no model run)",
+    )
     args = parser.parse_args(argv)
     if args.workers < 1:
         parser.error(f"--workers={args.workers}: allowed is a whole number of at least 1")
-    predictions, scores, settings = run_validation(args.size, args.workers)
+    if args.rescore:
+        predictions, scores, settings = rescore(args.size)
+    else:
+        predictions, scores, settings = run_validation(args.size, args.workers)
     fits = pd.read_csv(RESULTS / args.size / "fits.csv")
     text = region_text(scores, predictions, settings, fits)
     print(text)
