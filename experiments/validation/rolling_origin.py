@@ -39,7 +39,12 @@ from experiments.validation.model_predictor import (
 )
 from experiments.validation.prediction import Prediction, predictions_table
 from experiments.validation.scoring import score_markdown, score_table
-from experiments.validation.windows import ValidationWindow, observed_values, validation_windows
+from experiments.validation.windows import (
+    ValidationWindow,
+    observed_values,
+    people_per_boat_by_year,
+    validation_windows,
+)
 from model.markdown import markdown_table
 
 HERE = Path(__file__).parent
@@ -88,7 +93,7 @@ def model_predictions(
 
     base = dict(scenario_parameters(BASE_SCENARIO))
     observed = observed_by_year()
-    people_per_boat = {year: row["people_per_boat"] for year, row in observed.items()}
+    people_per_boat = people_per_boat_by_year()
     predictions, outcomes = [], []
     for window in windows:
         years = fit_years(window, settings["calibration_years"])
@@ -219,7 +224,7 @@ def run_validation(
     its history, so a second call reads the finished fits instead of refitting.
     """
     settings = load_config(size) | {"size": size}
-    windows = [w for w in validation_windows() if w.label in settings["windows"]]
+    windows = configured_windows(settings)
     folder = RESULTS / size if folder is None else folder
     folder.mkdir(parents=True, exist_ok=True)
     # the effective settings beside the results, as an experiment keeps its sweep files
@@ -228,10 +233,22 @@ def run_validation(
     model, runs = model_predictions(windows, fit, settings, folder, workers)
     predictions, scores = validation_tables(windows, model, settings["master_seed"])
     runs.to_csv(folder / "model_runs.csv", index=False)
+    save_tables(folder, predictions, scores, fits_table(windows, settings, folder))
+    return predictions, scores, settings
+
+
+def configured_windows(settings: dict[str, Any]) -> list[ValidationWindow]:
+    """The windows the settings name, in order."""
+    return [w for w in validation_windows() if w.label in settings["windows"]]
+
+
+def save_tables(
+    folder: Path, predictions: pd.DataFrame, scores: pd.DataFrame, fits: pd.DataFrame
+) -> None:
+    """Write the predictions, the scores and the fits' table beside the runs."""
     predictions.to_csv(folder / "predictions.csv", index=False)
     scores.to_csv(folder / "scores.csv", index=False)
-    fits_table(windows, settings, folder).to_csv(folder / "fits.csv", index=False)
-    return predictions, scores, settings
+    fits.to_csv(folder / "fits.csv", index=False)
 
 
 def rescore(size: str, folder: Path | None = None) -> tuple[pd.DataFrame, pd.DataFrame, dict]:
@@ -251,11 +268,9 @@ def rescore(size: str, folder: Path | None = None) -> tuple[pd.DataFrame, pd.Dat
         Prediction(r.window, r.target, r.predictor, r.median, r.low, r.high, r.note)
         for r in rows.itertuples()
     ]
-    windows = [w for w in validation_windows() if w.label in settings["windows"]]
+    windows = configured_windows(settings)
     predictions, scores = validation_tables(windows, model, settings["master_seed"])
-    predictions.to_csv(stored, index=False)
-    scores.to_csv(folder / "scores.csv", index=False)
-    fits_table(windows, settings, folder).to_csv(folder / "fits.csv", index=False)
+    save_tables(folder, predictions, scores, fits_table(windows, settings, folder))
     return predictions, scores, settings
 
 
