@@ -72,17 +72,19 @@ class SocialNetwork:
         if len(newcomers) == 0 or len(present) == 0:
             return np.empty((0, 2), dtype=np.int64)
         k = min(contacts_per_newcomer, len(present))
-        source = np.repeat(newcomers, k)
-        source_group = np.repeat(newcomer_groups, k)
-        contact = _draw_contacts(source_group, present, present_groups, homophily, rng)
-        # A tie is undirected: write it (later row, earlier row) so that a pair drawn twice,
-        # or both ways when newcomers tie among themselves, is one tie. Newcomers' rows follow
-        # everyone present, so the newcomer stays first.
-        base = int(source.max()) + 1
-        pair = np.sort(np.maximum(source, contact) * base + np.minimum(source, contact))
-        later, earlier = np.divmod(pair[_starts_of_runs(pair)], base)
-        not_self = later != earlier
-        ties = np.column_stack([later[not_self], earlier[not_self]])
+        # Two uniforms a contact: whether from the own group, and who (numpy's draws, here:
+        # handing the generator to compiled code costs more than the draws).
+        own_group_draws = rng.random(k * len(newcomers))
+        who_draws = rng.random(k * len(newcomers))
+        ties = _ties_of_newcomers(
+            np.asarray(newcomers, dtype=np.int64),
+            newcomer_groups,
+            present,
+            present_groups,
+            k,
+            own_group_draws < homophily,
+            who_draws,
+        )
         self._add_ties(ties)
         return ties
 
@@ -94,11 +96,10 @@ class SocialNetwork:
     def _add_ties(self, ties: np.ndarray) -> None:
         if len(ties) == 0:
             return
-        owner = np.concatenate([ties[:, 0], ties[:, 1]])
-        other = np.concatenate([ties[:, 1], ties[:, 0]])
-        beyond = _place_in_table(owner, other, self._table, self._degree)
-        if beyond.any():
-            owner, other = owner[beyond], other[beyond]
+        beyond = _place_in_table(ties, self._table, self._degree)
+        if beyond.any():  # each tie is listed under both its people: first, then second
+            owner = np.concatenate([ties[:, 0], ties[:, 1]])[beyond]
+            other = np.concatenate([ties[:, 1], ties[:, 0]])[beyond]
             by_owner = np.argsort(owner, kind="stable")
             self._add_overflow(owner.take(by_owner), other.take(by_owner))
 
@@ -189,46 +190,69 @@ class SocialNetwork:
         return graph
 
 
-def _starts_of_runs(sorted_values: np.ndarray) -> np.ndarray:
-    """Mask of the first entry of each run of equal values (cheaper than ``np.diff``)."""
-    is_first = np.empty(len(sorted_values), dtype=bool)
-    is_first[:1] = True
-    np.not_equal(sorted_values[1:], sorted_values[:-1], out=is_first[1:])
-    return is_first
-
-
 def _resized(array: np.ndarray, shape: tuple[int, ...], fill: int = -1) -> np.ndarray:
     grown = np.full(shape, fill, dtype=array.dtype)
     grown[tuple(slice(0, n) for n in array.shape)] = array
     return grown
 
 
-def _draw_contacts(
-    source_group: np.ndarray,
-    present: np.ndarray,
-    present_groups: np.ndarray,
-    homophily: float,
-    rng: np.random.Generator,
-) -> np.ndarray:
-    """One contact per entry of ``source_group``, drawn as :meth:`attach_newcomers` says."""
-    order = np.argsort(present_groups, kind="stable")
-    sorted_present = present.take(order)  # take(): cheaper than fancy indexing
-    sorted_groups = present_groups.take(order)
-    n_groups = int(max(source_group.max(), present_groups.max())) + 1
-    # Group numbers in the groups' own type, so that searchsorted does not convert them all.
-    groups = np.arange(n_groups, dtype=sorted_groups.dtype)
-    group_start = np.searchsorted(sorted_groups, groups, side="left")
-    group_count = np.searchsorted(sorted_groups, groups, side="right") - group_start
+@njit(cache=True)
+def _ties_of_newcomers(newcomers, newcomer_groups, present, present_groups, k, own_group, who):
+    """The ties of ``newcomers`` to ``k`` contacts each, drawn as ``attach_newcomers`` says.
 
-    within = rng.random(len(source_group)) < homophily
-    within &= group_count[source_group] > 0
-    uniforms = rng.random(len(source_group))
-    anyone = sorted_present.take((uniforms * len(present)).astype(np.int64))
-    offset = (uniforms * group_count[source_group]).astype(np.int64)
-    same_group = sorted_present.take(
-        np.minimum(group_start[source_group] + offset, len(present) - 1)
-    )
-    return np.where(within, same_group, anyone)
+    ``own_group`` and ``who`` are a contact's draws, one each a newcomer's contact: whether it
+    is from the newcomer's group, and a uniform that picks who (see :func:`_draw_contacts`).
+
+    Returns (later row, earlier row) pairs, sorted, each once and none to oneself: a pair
+    drawn twice, or both ways when newcomers tie among themselves, is one tie. Newcomers' rows
+    follow everyone present, so the newcomer is the later row.
+    """
+    source = np.repeat(newcomers, k)
+    contact = _draw_contacts(np.repeat(newcomer_groups, k), present, present_groups, own_group, who)
+    base = source.max() + 1
+    pair = np.sort(np.maximum(source, contact) * base + np.minimum(source, contact))
+    ties = np.empty((len(pair), 2), dtype=np.int64)
+    count = 0
+    for i in range(len(pair)):
+        if i > 0 and pair[i] == pair[i - 1]:
+            continue
+        later, earlier = pair[i] // base, pair[i] % base
+        if later != earlier:
+            ties[count, 0], ties[count, 1] = later, earlier
+            count += 1
+    return ties[:count]
+
+
+@njit(cache=True)
+def _draw_contacts(source_group, present, present_groups, own_group, who):
+    """One contact per entry of ``source_group``, drawn as :meth:`attach_newcomers` says.
+
+    ``own_group`` says whether the contact is from the entry's own group (a group with no one
+    present falls back to everyone), and the uniform ``who`` picks the contact among them.
+    """
+    n_groups = max(source_group.max(), present_groups.max()) + 1
+    group_count = np.zeros(n_groups, dtype=np.int64)
+    for group in present_groups:
+        group_count[group] += 1
+    group_start = np.zeros(n_groups, dtype=np.int64)
+    for group in range(1, n_groups):
+        group_start[group] = group_start[group - 1] + group_count[group - 1]
+    # The present in order of group, each group in their order (a stable sort, by counting).
+    by_group = np.empty(len(present), dtype=np.int64)
+    placed = group_start.copy()
+    for i in range(len(present)):
+        by_group[placed[present_groups[i]]] = i
+        placed[present_groups[i]] += 1
+    contact = np.empty(len(source_group), dtype=np.int64)
+    for i in range(len(source_group)):
+        group = source_group[i]
+        if own_group[i] and group_count[group] > 0:
+            offset = np.int64(who[i] * group_count[group])
+            at = min(group_start[group] + offset, len(present) - 1)
+        else:
+            at = np.int64(who[i] * len(present))
+        contact[i] = present[by_group[at]]
+    return contact
 
 
 @njit(cache=True)
@@ -245,19 +269,23 @@ def _add_per_tie(nodes, table, degree, overflow_owner, overflow_other, values, a
 
 
 @njit(cache=True)
-def _place_in_table(owner, other, table, degree):
-    """Put each tie (``owner``'s tie to ``other``) in the owner's next free column, in order.
+def _place_in_table(ties, table, degree):
+    """List each tie under both its people, in each one's next free column of the table.
 
-    Returns which did not fit (past the table's last column): they go to the overflow list.
+    The ties are placed under their first person, all of them in order, then under their
+    second. Returns which of these 2n placements did not fit (past the table's last column):
+    they go to the overflow list.
     """
-    beyond = np.zeros(len(owner), dtype=np.bool_)
-    for tie in range(len(owner)):
-        column = degree[owner[tie]]
-        degree[owner[tie]] += 1
-        if column < table.shape[1]:
-            table[owner[tie], column] = other[tie]
-        else:
-            beyond[tie] = True
+    beyond = np.zeros(2 * len(ties), dtype=np.bool_)
+    for side in range(2):
+        for tie in range(len(ties)):
+            owner, other = ties[tie, side], ties[tie, 1 - side]
+            column = degree[owner]
+            degree[owner] += 1
+            if column < table.shape[1]:
+                table[owner, column] = other
+            else:
+                beyond[side * len(ties) + tie] = True
     return beyond
 
 
