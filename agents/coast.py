@@ -236,9 +236,9 @@ class Coast:
             ),
             (population.times_returned, self._own_return_risk()),
         )
-        self._mean_return_belief_by_arrangement(rows, perceived_return)
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
         self.mean_perceived_return_prob = float(perceived_return.mean())
+        self._mean_return_belief_by_arrangement(rows, perceived_return)
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
 
@@ -262,6 +262,9 @@ class Coast:
 
     def _mean_return_belief_by_arrangement(self, rows: np.ndarray, belief: np.ndarray) -> None:
         """Mean return belief of the groups with a returns arrangement, and of the others."""
+        if not self.world.arrangements.listed.any():  # the others are everyone, already known
+            self.mean_perceived_return_prob_other_groups = self.mean_perceived_return_prob
+            return
         listed = self.world.arrangements.listed[self.population.nationality.take(rows)]
         if listed.any():
             self.mean_perceived_return_prob_arrangement_groups = float(belief[listed].mean())
