@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from mesa import Agent
+from numba import njit
 
 from agents.enforcement import NO_JOB_NEWS_AFTER_DAYS
 from agents.migrants import NO_EMPLOYER, MigrantState
@@ -246,7 +247,7 @@ class IllegalWorkMarket:
 
     def _count_workers(self, workers: np.ndarray) -> None:
         employers = self.model.employers_list
-        counts = np.bincount(self.model.population.employer.take(workers), minlength=len(employers))
+        counts = _workers_per_employer(workers, self.model.population.employer, len(employers))
         for employer, count in zip(employers, counts.tolist(), strict=True):
             employer.workers = count
             employer.worker_weeks_this_week += count / 7.0
@@ -301,3 +302,12 @@ class IllegalWorkMarket:
     def job_availability(self) -> float:
         """Chance that a job seeker finds work within four weeks, at the recent hiring pace."""
         return float(1.0 - (1.0 - self.hire_rate_estimate) ** NO_JOB_NEWS_AFTER_DAYS)
+
+
+@njit(cache=True)
+def _workers_per_employer(workers, employer, employers):
+    """How many of ``workers`` (rows) each employer has: numpy's take and bincount in one pass."""
+    counts = np.zeros(employers, dtype=np.int64)
+    for row in workers:
+        counts[employer[row]] += 1
+    return counts

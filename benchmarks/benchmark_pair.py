@@ -13,6 +13,10 @@ collection included). The pair's cost is its median wall time times the median B
 the number of BoltzmannWealth agent-steps that would run in the same time (target: at most
 75,000, i.e. 0.5 s where BoltzmannWealth runs 150,000 agent-steps a second).
 
+With ``--phases``, one more pair runs with each phase of the day timed (the calls that
+``ChannelModel.step`` makes, wrapped in a timer that adds about a microsecond a call), and the
+mean time a day of each is printed: where a day goes.
+
 With ``--against DIR`` (another checkout of the project, such as an older commit made with
 ``git worktree add``), the same pair also runs from that checkout, in a fresh process started
 alternately with this one's, and the ratio of the medians is printed: the speed-up measured
@@ -71,6 +75,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5, help="alternating repeats (5)")
     parser.add_argument("--against", type=Path, help="another checkout to compare with")
+    parser.add_argument("--phases", action="store_true", help="also time each phase of the day")
     args = parser.parse_args()
 
     time_pair()  # warm up imports and caches before timing anything
@@ -92,9 +97,87 @@ def main() -> int:
     verdict = "met" if cost <= TARGET_AGENT_STEPS else "NOT met"
     print(f"  cost: {cost:,.0f} BoltzmannWealth agent-steps (target {TARGET_AGENT_STEPS:,}: "
           f"{verdict})")  # fmt: skip
+    if args.phases:
+        print_phases()
     if args.against is not None:
         compare(args.against.resolve(), args.repeats)
     return 0
+
+
+def day_phases() -> dict[str, tuple[type, str]]:
+    """The phases of a day (the calls ``ChannelModel.step`` makes), by the class that runs them."""
+    from mesa.datacollection import DataCollector
+
+    from agents.arrangements import ReturnsArrangements
+    from agents.coast import Coast
+    from agents.employers import IllegalWorkingEnforcement, IllegalWorkMarket
+    from agents.enforcement import UKBorderForce
+    from agents.returns import LegalRoute, ReturnsUnit
+    from agents.smugglers import SmugglingGang
+    from model.model import ChannelModel
+    from model.weather import Weather
+
+    return {
+        "reset the day's records": (ChannelModel, "_reset_daily_records"),
+        "weather": (Weather, "advance"),
+        "arrivals on the coast (and their ties)": (Coast, "arrive"),
+        "learning": (Coast, "learn"),
+        "decisions and bookings": (Coast, "decide"),
+        "gangs' launches": (SmugglingGang, "step"),
+        "UK Border Force": (UKBorderForce, "step"),
+        "returns unit": (ReturnsUnit, "step"),
+        "returns arrangements": (ReturnsArrangements, "step"),
+        "legal route": (LegalRoute, "step"),
+        "illegal-work market": (IllegalWorkMarket, "step"),
+        "illegal-working enforcement": (IllegalWorkingEnforcement, "step"),
+        "weekly round (every 7th day)": (ChannelModel, "weekly_adaptation"),
+        "returns unit's day closed": (ReturnsUnit, "close_day"),
+        "stocks counted": (ChannelModel, "_take_stock"),
+        "data collection (Mesa)": (DataCollector, "collect"),
+    }
+
+
+def print_phases() -> None:
+    """One pair with every phase of its days timed; the mean milliseconds a day of each."""
+    from model.model import ChannelModel
+
+    seconds = dict.fromkeys(day_phases(), 0.0)
+    originals = {}
+    for phase, (owner, name) in day_phases().items():
+        originals[phase] = (owner, name, owner.__dict__[name])
+        setattr(owner, name, _timed(originals[phase][2], phase, seconds))
+    days = [0]
+    step = ChannelModel.__dict__["step"]
+
+    def counted_step(model):
+        days[0] += 1
+        return step(model)
+
+    ChannelModel.step = counted_step
+    try:
+        started = time.perf_counter()
+        time_pair()
+        total = time.perf_counter() - started
+    finally:
+        ChannelModel.step = step
+        for owner, name, original in originals.values():
+            setattr(owner, name, original)
+    print(f"Where a day goes ({days[0]} days simulated, {total:.2f} s with the timers):")
+    for phase, spent in sorted(seconds.items(), key=lambda item: -item[1]):
+        print(f"  {phase:40s} {1000 * spent / days[0]:6.3f} ms a day  {spent / total:6.1%}")
+    rest = total - sum(seconds.values())
+    print(f"  {'the rest (set-up, fork, series, summary)':40s} {'':17s}{rest / total:6.1%}")
+
+
+def _timed(function, phase: str, seconds: dict[str, float]):
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[phase] += time.perf_counter() - started
+
+    return timed
 
 
 def compare(other: Path, repeats: int) -> None:
