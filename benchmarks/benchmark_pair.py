@@ -20,7 +20,8 @@ mean time a day of each is printed: where a day goes.
 With ``--against DIR`` (another checkout of the project, such as an older commit made with
 ``git worktree add``), the same pair also runs from that checkout, in a fresh process started
 alternately with this one's, and the ratio of the medians is printed: the speed-up measured
-side by side. This is a script, not a test: it prints figures and fails on nothing.
+side by side. With ``--readme`` the figures also replace the README's generated region
+``benchmark-pair``. This is a script, not a test: it prints figures and fails on nothing.
 """
 
 from __future__ import annotations
@@ -32,8 +33,10 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmark_core import time_boltzmann  # the same yardstick (this script's own folder)
+from readme_section import environment, measured_on, write_region
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO, SEED, DAYS = "pilot", 1, 365
@@ -76,11 +79,33 @@ def main() -> int:
     parser.add_argument("--repeats", type=int, default=5, help="alternating repeats (5)")
     parser.add_argument("--against", type=Path, help="another checkout to compare with")
     parser.add_argument("--phases", action="store_true", help="also time each phase of the day")
+    parser.add_argument(
+        "--readme", action="store_true", help="also write the figures into the README's region"
+    )
     args = parser.parse_args()
+    if args.repeats < 1:
+        parser.error(f"--repeats {args.repeats}: allowed is 1 or more")
 
+    facts = environment()  # the load average before this script adds to it
+    figures = measure_pair(args.repeats)
+    print_pair(figures)
+    if args.phases:
+        figures["phases"] = measure_phases()
+        print_phases(figures["phases"])
+    if args.against is not None:
+        figures["against"] = compare(args.against.resolve(), args.repeats)
+        print_comparison(figures["against"])
+    if args.readme:
+        command = "benchmarks/benchmark_pair.py " + " ".join(sys.argv[1:])
+        write_region("benchmark-pair", markdown_report(figures, facts, command.strip()))
+    return 0
+
+
+def measure_pair(repeats: int) -> dict[str, Any]:
+    """The pair and BoltzmannWealth alternately in this process, ``repeats`` times each."""
     time_pair()  # warm up imports and caches before timing anything
     pairs, rates = [], []
-    for repeat in range(1, args.repeats + 1):
+    for repeat in range(1, repeats + 1):
         pairs.append(time_pair())
         rates.append(time_boltzmann())
         print(
@@ -90,18 +115,72 @@ def main() -> int:
             flush=True,
         )
     pair, rate = statistics.median(pairs), statistics.median(rates)
-    cost = pair * rate
+    return {"seconds": pairs, "rates": rates, "median_seconds": pair, "median_rate": rate,
+            "cost": pair * rate}  # fmt: skip
+
+
+def print_pair(figures: dict[str, Any]) -> None:
+    pairs, rates, cost = figures["seconds"], figures["rates"], figures["cost"]
     print(f"A year of {SCENARIO!r} with its counterfactual (seed {SEED}, {DAYS} days):")
-    print(f"  wall time, median of {args.repeats}: {pair:.2f} s (all: {_list(pairs)})")
-    print(f"  BoltzmannWealth, same process:   {rate:,.0f} agent-steps/s (all: {_list(rates)})")
-    verdict = "met" if cost <= TARGET_AGENT_STEPS else "NOT met"
+    print(f"  wall time, median of {len(pairs)}: {figures['median_seconds']:.2f} s "
+          f"(all: {_list(pairs)})")  # fmt: skip
+    print(f"  BoltzmannWealth, same process:   {figures['median_rate']:,.0f} agent-steps/s "
+          f"(all: {_list(rates)})")  # fmt: skip
     print(f"  cost: {cost:,.0f} BoltzmannWealth agent-steps (target {TARGET_AGENT_STEPS:,}: "
-          f"{verdict})")  # fmt: skip
-    if args.phases:
-        print_phases()
-    if args.against is not None:
-        compare(args.against.resolve(), args.repeats)
-    return 0
+          f"{_verdict(cost)})")  # fmt: skip
+
+
+def _verdict(cost: float) -> str:
+    return "met" if cost <= TARGET_AGENT_STEPS else "NOT met"
+
+
+def markdown_report(figures: dict[str, Any], facts: dict[str, Any], command: str) -> str:
+    """The figures as the README's region: the pair's cost, where a day goes, side by side."""
+    sys.path.insert(0, str(ROOT))
+    from model.markdown import table_rows
+
+    pairs, rates = figures["seconds"], figures["rates"]
+    rows = [
+        ["wall time of the pair (median)", f"{figures['median_seconds']:.2f} s (all: "
+         f"{_list(pairs)})"],
+        ["BoltzmannWealth in the same process (median)", f"{figures['median_rate']:,.0f} "
+         f"agent-steps a second (all: {_list(rates)})"],
+        ["the pair's cost in BoltzmannWealth agent-steps", f"{figures['cost']:,.0f} (target at "
+         f"most {TARGET_AGENT_STEPS:,}: {_verdict(figures['cost']).replace('NOT', '**not**')})"],
+    ]  # fmt: skip
+    lines = [
+        f"A year of `{SCENARIO}` with its counterfactual (seed {SEED}, {DAYS} days, forked at "
+        f"the policy's first day), {len(pairs)} times alternately with Mesa's BoltzmannWealth "
+        f"(10,000 agents, 100 steps). {measured_on(facts, command)}",
+        "",
+        table_rows(["measure", "figure"], rows),
+    ]
+    if "phases" in figures:
+        phases = figures["phases"]
+        days, total = phases["days"], phases["seconds_with_timers"]
+        ordered = sorted(phases["seconds"].items(), key=lambda item: -item[1])
+        rows = [[phase, f"{1000 * spent / days:.3f}", f"{spent / total:.1%}"]
+                for phase, spent in ordered]  # fmt: skip
+        rest = total - sum(phases["seconds"].values())
+        rows.append(
+            ["outside the days (set-up, fork, series, summary)", "-", f"{rest / total:.1%}"]
+        )
+        lines += [
+            "",
+            f"Where a day goes (`--phases`: one more pair, {days} days, each phase timed; "
+            f"{total:.2f} s with the timers):",
+            "",
+            table_rows(["phase of the day", "ms a day", "share of the pair"], rows),
+        ]
+    if "against" in figures:
+        against = figures["against"]
+        lines += [
+            "",
+            f"Side by side with `{against['other']}` (`--against`, fresh processes alternately, "
+            f"median of {against['repeats']}): {against['here']:.2f} s against "
+            f"{against['there']:.2f} s, a speed-up of {against['there'] / against['here']:.2f}x.",
+        ]
+    return "\n".join(lines)
 
 
 def day_phases() -> dict[str, tuple[type, str]]:
@@ -137,8 +216,8 @@ def day_phases() -> dict[str, tuple[type, str]]:
     }
 
 
-def print_phases() -> None:
-    """One pair with every phase of its days timed; the mean milliseconds a day of each."""
+def measure_phases() -> dict[str, Any]:
+    """One pair with every phase of its days timed: seconds of each, days, total seconds."""
     from model.model import ChannelModel
 
     seconds = dict.fromkeys(day_phases(), 0.0)
@@ -162,9 +241,14 @@ def print_phases() -> None:
         ChannelModel.step = step
         for owner, name, original in originals.values():
             setattr(owner, name, original)
-    print(f"Where a day goes ({days[0]} days simulated, {total:.2f} s with the timers):")
+    return {"seconds": seconds, "days": days[0], "seconds_with_timers": total}
+
+
+def print_phases(phases: dict[str, Any]) -> None:
+    days, total, seconds = phases["days"], phases["seconds_with_timers"], phases["seconds"]
+    print(f"Where a day goes ({days} days simulated, {total:.2f} s with the timers):")
     for phase, spent in sorted(seconds.items(), key=lambda item: -item[1]):
-        print(f"  {phase:40s} {1000 * spent / days[0]:6.3f} ms a day  {spent / total:6.1%}")
+        print(f"  {phase:40s} {1000 * spent / days:6.3f} ms a day  {spent / total:6.1%}")
     rest = total - sum(seconds.values())
     print(f"  {'the rest (set-up, fork, series, summary)':40s} {'':17s}{rest / total:6.1%}")
 
@@ -180,21 +264,31 @@ def _timed(function, phase: str, seconds: dict[str, float]):
     return timed
 
 
-def compare(other: Path, repeats: int) -> None:
+def compare(other: Path, repeats: int) -> dict[str, Any]:
     """The pair from this checkout against another's, in fresh processes run alternately."""
     mine, theirs = [], []
     for _ in range(repeats):
         mine.append(pair_in_fresh_process(ROOT))
         theirs.append(pair_in_fresh_process(other))
-    if mine[0]["arrivals"] != theirs[0]["arrivals"]:
-        print(f"  note: the two checkouts give different runs ({mine[0]['arrivals']:,} against "
-              f"{theirs[0]['arrivals']:,} arrivals)")  # fmt: skip
-    here = statistics.median(run["seconds"] for run in mine)
-    there = statistics.median(run["seconds"] for run in theirs)
-    print(f"Side by side, fresh processes alternately, median of {repeats}:")
-    print(f"  this checkout  {here:.2f} s")
-    print(f"  {other}  {there:.2f} s")
-    print(f"  speed-up: {there / here:.2f}x")
+    return {
+        "other": str(other),
+        "repeats": repeats,
+        "here": statistics.median(run["seconds"] for run in mine),
+        "there": statistics.median(run["seconds"] for run in theirs),
+        "same_run": mine[0]["arrivals"] == theirs[0]["arrivals"],
+        "arrivals": (mine[0]["arrivals"], theirs[0]["arrivals"]),
+    }
+
+
+def print_comparison(against: dict[str, Any]) -> None:
+    if not against["same_run"]:
+        here, there = against["arrivals"]
+        print(f"  note: the two checkouts give different runs ({here:,} against {there:,} "
+              "arrivals)")  # fmt: skip
+    print(f"Side by side, fresh processes alternately, median of {against['repeats']}:")
+    print(f"  this checkout  {against['here']:.2f} s")
+    print(f"  {against['other']}  {against['there']:.2f} s")
+    print(f"  speed-up: {against['there'] / against['here']:.2f}x")
 
 
 def _list(values: list[float]) -> str:
