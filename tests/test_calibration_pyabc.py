@@ -186,6 +186,19 @@ def test_a_finished_fit_is_read_and_other_settings_are_refused(tiny_fits):
         calibrate(YEARS, TINY, 12, 1, posterior.database.parent, PRIOR)
 
 
+def test_a_finished_fit_in_a_fresh_clone_is_read_from_its_checkpoint(tmp_path, monkeypatch):
+    calibrate(YEARS, TINY, 11, 1, tmp_path, PRIOR)
+    record = (tmp_path / fit_module.FINISHED).read_text()
+    finished = pyabc.History(f"sqlite:///{tmp_path / DATABASE}", create=False)
+    particles = finished.get_distribution(t=finished.max_t)[0]
+    (tmp_path / DATABASE).unlink()  # a fresh clone: the committed checkpoint and record only
+    monkeypatch.setattr(YearsModel, "__call__", lambda self, values: pytest.fail("simulated"))
+    posterior = calibrate(YEARS, TINY, 11, 1, tmp_path, PRIOR)
+    read = pyabc.History(f"sqlite:///{posterior.database}", create=False)
+    pd.testing.assert_frame_equal(read.get_distribution(t=read.max_t)[0], particles)
+    assert (tmp_path / fit_module.FINISHED).read_text() == record  # what it cost is kept
+
+
 def test_an_interrupted_fit_keeps_its_generations_and_resumes(tmp_path, monkeypatch):
     stored = []
     store = pyabc.History.append_population

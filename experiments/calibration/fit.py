@@ -99,12 +99,13 @@ def calibrate(
     database, finished = folder / DATABASE, folder / FINISHED
     setup = run_setup(years, budget.population_size, master_seed, prior)
     stopping = json.dumps(asdict(budget), sort_keys=True)
+    # A fresh clone holds a finished fit's checkpoint and record but no history: start from it.
+    restore(database, folder / CHECKPOINT)
     if database.is_file() and finished.is_file():
         done = json.loads(finished.read_text())
         if (done["setup"], done["stopping"]) == (setup, stopping):
-            return read_posterior(database)
+            return read_posterior(database)  # its record (and what it cost) stays as it was
     abc = abc_smc(years, prior, budget, master_seed, workers)
-    restore(database, folder / CHECKPOINT)
     history = open_history(abc, database, years, setup)
     copy_after_each_generation(history, database, folder / CHECKPOINT)
     start = time.perf_counter()
