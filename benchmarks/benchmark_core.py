@@ -48,7 +48,7 @@ import warnings
 from pathlib import Path
 from typing import Any
 
-from readme_section import environment, measured_on, write_region  # this script's own folder
+from readme_section import environment, measured_on, table_rows, write_region  # own folder
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO = "pilot"
@@ -367,8 +367,6 @@ def main(argv: list[str] | None = None) -> None:
 
 def markdown_report(figures: dict[str, Any], command: str) -> str:
     """The figures as the README's region: the table by scale, the yardstick, the targets."""
-    from model.markdown import table_rows  # the project's root is on the path (main)
-
     rows = []
     for row in figures["scales"]:
         versus = f" ({row['cost_vs_1x']:.2f})" if "cost_vs_1x" in row else ""

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmark_core import time_boltzmann  # the same yardstick (this script's own folder)
-from readme_section import environment, measured_on, write_region
+from readme_section import environment, measured_on, table_rows, write_region
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIO, SEED, DAYS = "pilot", 1, 365
@@ -136,9 +136,6 @@ def _verdict(cost: float) -> str:
 
 def markdown_report(figures: dict[str, Any], facts: dict[str, Any], command: str) -> str:
     """The figures as the README's region: the pair's cost, where a day goes, side by side."""
-    sys.path.insert(0, str(ROOT))
-    from model.markdown import table_rows
-
     pairs, rates = figures["seconds"], figures["rates"]
     rows = [
         ["wall time of the pair (median)", f"{figures['median_seconds']:.2f} s (all: "
@@ -157,18 +154,13 @@ def markdown_report(figures: dict[str, Any], facts: dict[str, Any], command: str
     ]
     if "phases" in figures:
         phases = figures["phases"]
-        days, total = phases["days"], phases["seconds_with_timers"]
-        ordered = sorted(phases["seconds"].items(), key=lambda item: -item[1])
-        rows = [[phase, f"{1000 * spent / days:.3f}", f"{spent / total:.1%}"]
-                for phase, spent in ordered]  # fmt: skip
-        rest = total - sum(phases["seconds"].values())
-        rows.append(
-            ["outside the days (set-up, fork, series, summary)", "-", f"{rest / total:.1%}"]
-        )
+        shares, rest = phase_shares(phases)
+        rows = [[phase, f"{ms:.3f}", f"{share:.1%}"] for phase, ms, share in shares]
+        rows.append([OUTSIDE_THE_DAYS, "-", f"{rest:.1%}"])
         lines += [
             "",
-            f"Where a day goes (`--phases`: one more pair, {days} days, each phase timed; "
-            f"{total:.2f} s with the timers):",
+            f"Where a day goes (`--phases`: one more pair, {phases['days']} days, each phase "
+            f"timed; {phases['seconds_with_timers']:.2f} s with the timers):",
             "",
             table_rows(["phase of the day", "ms a day", "share of the pair"], rows),
         ]
@@ -220,9 +212,10 @@ def measure_phases() -> dict[str, Any]:
     """One pair with every phase of its days timed: seconds of each, days, total seconds."""
     from model.model import ChannelModel
 
-    seconds = dict.fromkeys(day_phases(), 0.0)
+    phases = day_phases()
+    seconds = dict.fromkeys(phases, 0.0)
     originals = {}
-    for phase, (owner, name) in day_phases().items():
+    for phase, (owner, name) in phases.items():
         originals[phase] = (owner, name, owner.__dict__[name])
         setattr(owner, name, _timed(originals[phase][2], phase, seconds))
     days = [0]
@@ -244,13 +237,24 @@ def measure_phases() -> dict[str, Any]:
     return {"seconds": seconds, "days": days[0], "seconds_with_timers": total}
 
 
-def print_phases(phases: dict[str, Any]) -> None:
+OUTSIDE_THE_DAYS = "outside the days (set-up, fork, series, summary)"
+
+
+def phase_shares(phases: dict[str, Any]) -> tuple[list[tuple[str, float, float]], float]:
+    """Each phase's milliseconds a day and share of the pair, costliest first; the rest's share."""
     days, total, seconds = phases["days"], phases["seconds_with_timers"], phases["seconds"]
-    print(f"Where a day goes ({days} days simulated, {total:.2f} s with the timers):")
-    for phase, spent in sorted(seconds.items(), key=lambda item: -item[1]):
-        print(f"  {phase:40s} {1000 * spent / days:6.3f} ms a day  {spent / total:6.1%}")
-    rest = total - sum(seconds.values())
-    print(f"  {'the rest (set-up, fork, series, summary)':40s} {'':17s}{rest / total:6.1%}")
+    ordered = sorted(seconds.items(), key=lambda item: -item[1])
+    shares = [(phase, 1000 * spent / days, spent / total) for phase, spent in ordered]
+    return shares, (total - sum(seconds.values())) / total
+
+
+def print_phases(phases: dict[str, Any]) -> None:
+    print(f"Where a day goes ({phases['days']} days simulated, "
+          f"{phases['seconds_with_timers']:.2f} s with the timers):")  # fmt: skip
+    shares, rest = phase_shares(phases)
+    for phase, ms, share in shares:
+        print(f"  {phase:50s} {ms:6.3f} ms a day  {share:6.1%}")
+    print(f"  {OUTSIDE_THE_DAYS:50s} {'':17s}{rest:6.1%}")
 
 
 def _timed(function, phase: str, seconds: dict[str, float]):

@@ -17,6 +17,11 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
+sys.path.insert(0, str(ROOT))  # the benchmarks run as scripts: the project's modules by name
+
+from model.markdown import replace_region, table_rows  # noqa: E402  (after the path)
+
+__all__ = ["environment", "measured_on", "table_rows", "write_region"]
 
 
 def environment() -> dict[str, Any]:
@@ -46,8 +51,5 @@ def measured_on(facts: dict[str, Any], command: str) -> str:
 
 def write_region(name: str, content: str) -> None:
     """Put ``content`` in the README's generated region ``name``."""
-    sys.path.insert(0, str(ROOT))
-    from model.markdown import replace_region
-
     README.write_text(replace_region(README.read_text(), name, content))
     print(f"\nREADME.md: region {name!r} rewritten")
