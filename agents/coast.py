@@ -238,7 +238,9 @@ class Coast:
         )
         population.savings_gbp[rows] += p["family_support_gbp_per_day"]
         self.mean_perceived_return_prob = float(perceived_return.mean())
-        self._mean_return_belief_by_arrangement(rows, perceived_return)
+        self._mean_return_belief_by_arrangement(
+            rows, perceived_return, self.mean_perceived_return_prob
+        )
         self.mean_perceived_job_prob = float(perceived_job.mean())
         self.mean_perceived_place_prob = float(perceived_place.mean())
 
@@ -260,10 +262,15 @@ class Coast:
         smugglers[2] = smuggler_place_claim(official_place, misinformation)
         return official, smugglers
 
-    def _mean_return_belief_by_arrangement(self, rows: np.ndarray, belief: np.ndarray) -> None:
-        """Mean return belief of the groups with a returns arrangement, and of the others."""
-        if not self.world.arrangements.listed.any():  # the others are everyone, already known
-            self.mean_perceived_return_prob_other_groups = self.mean_perceived_return_prob
+    def _mean_return_belief_by_arrangement(
+        self, rows: np.ndarray, belief: np.ndarray, mean_belief: float
+    ) -> None:
+        """Mean return belief of the groups with a returns arrangement, and of the others.
+
+        ``mean_belief`` is everyone's (``belief.mean()``): the others' when no group has one.
+        """
+        if not self.world.arrangements.listed.any():
+            self.mean_perceived_return_prob_other_groups = mean_belief
             return
         listed = self.world.arrangements.listed[self.population.nationality.take(rows)]
         if listed.any():
