@@ -13,11 +13,13 @@ from experiments.engine.runner import (
     LOCK_FILE,
     PARTIAL_SUFFIX,
     ResultsStore,
+    RunStreams,
     check_scheduler,
+    prefix_group,
     run_sweep,
     summarise_points,
 )
-from experiments.engine.spec import SweepError, load_sweep, parse_sweep
+from experiments.engine.spec import Run, SweepError, load_sweep, parse_sweep
 
 SWEEPS = Path(__file__).resolve().parents[1] / "experiments" / "sweeps"
 
@@ -740,3 +742,31 @@ def test_a_full_disk_stops_the_sweep_in_one_line_keeping_what_was_written(tmp_pa
     assert len(kept) == 1  # the first run, whole
     finished = run_sweep(spec, tmp_path / "out", progress=False)  # space freed: it completes
     assert sorted(finished["run_id"]) == sorted(run.run_id for run in spec.runs())
+
+
+def test_runs_sharing_a_prefix_go_to_one_lane_and_a_free_lane_helps_the_longest_stream():
+    """A lane goes on with its seed's lever variants (one prefix); another takes the next seed."""
+    caps = (0, 100, 200)
+    runs = [
+        Run(point, replicate, seed, {"arrivals_per_week": 700, "return_cap_per_week": cap})
+        for replicate, seed in enumerate((11, 22))
+        for point, cap in enumerate(caps)
+    ]
+    streams = RunStreams(runs)
+    order = [(0, streams.next_for(0)), (1, streams.next_for(1))]
+    order += [(0, streams.next_for(0)), (0, streams.next_for(0))]
+    order += [(0, streams.next_for(0)), (1, streams.next_for(1))]  # lane 0 helps seed 22
+    assert [(lane, run.seed, run.point) for lane, run in order] == [
+        (0, 11, 0), (1, 22, 0), (0, 11, 1), (0, 11, 2), (0, 22, 1), (1, 22, 2)
+    ]  # fmt: skip
+    assert streams.next_for(0) is None and streams.next_for(1) is None
+
+
+def test_runs_differing_in_more_than_the_levers_share_no_prefix():
+    lever = Run(1, 0, 11, {"arrivals_per_week": 700, "return_cap_per_week": 100})
+    other_inflow = Run(2, 0, 11, {"arrivals_per_week": 900, "return_cap_per_week": 0})
+    base = Run(0, 0, 11, {"arrivals_per_week": 700, "return_cap_per_week": 0})
+    assert prefix_group(base) == prefix_group(lever) != prefix_group(other_inflow)
+    assert prefix_group(base) != prefix_group(Run(0, 1, 12, base.overrides))  # another seed
+    streams = RunStreams([base, lever, other_inflow])
+    assert [streams.next_for(0), streams.next_for(1)] == [base, other_inflow]

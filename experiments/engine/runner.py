@@ -41,6 +41,7 @@ from tqdm import tqdm
 
 from experiments.engine.provenance import code_version
 from experiments.engine.spec import Run, SweepError, SweepSpec
+from model.model import FORKABLE
 from model.run import PrefixCache, run_scenario
 from model.scenarios import load_scenario
 
@@ -53,7 +54,8 @@ RUN_COLUMNS = ("run_id", "point", "replicate", "seed", "status", "error", "wall_
 
 PREFIXES = PrefixCache(size=2)
 """Each worker process's states at the policy's first day: runs of one seed that differ only
-in the policy levers go on from one simulated prefix (the runs are handed out seed by seed)."""
+in the policy levers go on from one simulated prefix (such runs go to one worker in turn:
+:class:`RunStreams`)."""
 
 
 def execute(spec: SweepSpec, run: Run) -> tuple[dict[str, Any], pd.DataFrame | None]:
@@ -345,7 +347,7 @@ def run_sweep(
 def _run_into(store, spec, workers, progress, scheduler, on_result, stop, pool) -> pd.DataFrame:
     """:func:`run_sweep`'s work, in an open (locked) store."""
     done = store.finished()
-    # Seed by seed, so that a worker's next run most often shares its prefix (PREFIXES).
+    # Seed by seed: runs of a seed that differ only in the levers share a prefix (PREFIXES).
     pending = sorted(
         (run for run in spec.runs() if run.run_id not in done),
         key=lambda run: (run.replicate, run.point),
@@ -433,32 +435,84 @@ def _outcomes_on_pool(
     workers: int,
     stop: threading.Event | None,
 ) -> Iterator[tuple[dict[str, Any], pd.DataFrame | None]]:
-    """The runs' outcomes as they finish, on a pool that never holds more runs than workers.
+    """The runs' outcomes as they finish, on ``workers`` lanes of one process each.
 
-    So a stop leaves no queue of runs to cancel: it is seen within ``POLL_SECONDS``, and the
-    runs under way are ended rather than waited for (as they are when the consumer stops early
-    or raises, say on Ctrl-C).
+    Each lane is a pool of one worker that never holds more than one run, so a stop leaves no
+    queue of runs to cancel: it is seen within ``POLL_SECONDS``, and the runs under way are
+    ended rather than waited for (as they are when the consumer stops early or raises, say on
+    Ctrl-C). Runs that share their days before the policy go to one lane one after the other
+    (:class:`RunStreams`), so that the lane's prefix cache (``PREFIXES``) serves them all.
     """
-    queue = iter(runs)
-    pool, end_runs = make_pool(workers)
-    under_way: dict[Future, Run] = {}
+    streams = RunStreams(runs)
+    lanes = [make_pool(1) for _ in range(workers)]
+    under_way: dict[Future, tuple[int, Run]] = {}
 
-    def hand_out(count: int) -> None:
-        if stop is None or not stop.is_set():
-            for run in [run for _, run in zip(range(count), queue, strict=False)]:
-                under_way[pool.submit(execute, spec, run)] = run
+    def hand_out(lane: int) -> None:
+        run = streams.next_for(lane) if stop is None or not stop.is_set() else None
+        if run is not None:
+            under_way[lanes[lane][0].submit(execute, spec, run)] = (lane, run)
 
     try:
-        hand_out(workers)
+        for lane in range(workers):
+            hand_out(lane)
         while under_way and (stop is None or not stop.is_set()):
             finished, _ = wait(under_way, timeout=POLL_SECONDS, return_when=FIRST_COMPLETED)
             for future in finished:
-                yield _outcome(future, under_way.pop(future))
-            hand_out(len(finished))
+                lane, run = under_way.pop(future)
+                yield _outcome(future, run)
+                hand_out(lane)
     finally:
-        if under_way:  # stopped early: end the runs under way, wait for nothing
-            end_runs()
-        pool.shutdown(wait=not under_way, cancel_futures=True)
+        stopped_early = bool(under_way)
+        for pool, end_runs in lanes:
+            if stopped_early:  # end the runs under way, wait for nothing
+                end_runs()
+            pool.shutdown(wait=not stopped_early, cancel_futures=True)
+
+
+def prefix_group(run: Run) -> tuple:
+    """What a run's days before the policy depend on: its seed and every non-lever override.
+
+    Runs of one group differ only in :data:`model.model.FORKABLE` parameters, so they can go
+    on from one simulated prefix and share their counterfactual (see ``PrefixCache``).
+    """
+    fixed = sorted((name, repr(value)) for name, value in run.overrides.items())
+    return (run.seed, tuple(item for item in fixed if item[0] not in FORKABLE))
+
+
+class RunStreams:
+    """The runs to hand out, as streams of runs that share a prefix, and who works on which.
+
+    A free lane goes on with its own stream; when that is done it starts the next stream no
+    lane has touched, and only when there is none does it help with the stream that has most
+    runs left (paying for that prefix once more, rather than standing idle).
+    """
+
+    def __init__(self, runs: list[Run]) -> None:
+        streams: dict[tuple, list[Run]] = {}
+        for run in runs:
+            streams.setdefault(prefix_group(run), []).append(run)
+        self._untouched = [stream[::-1] for stream in streams.values()]  # pop() from the end
+        self._untouched.reverse()
+        self._started: list[list[Run]] = []
+        self._lane_stream: dict[int, list[Run]] = {}
+
+    def next_for(self, lane: int) -> Run | None:
+        """The next run for ``lane``, or None when every run has been handed out."""
+        stream = self._lane_stream.get(lane)
+        if not stream:
+            stream = self._stream_for_a_free_lane()
+            if stream is None:
+                return None
+            self._lane_stream[lane] = stream
+        return stream.pop()
+
+    def _stream_for_a_free_lane(self) -> list[Run] | None:
+        self._started = [stream for stream in self._started if stream]
+        if self._untouched:
+            stream = self._untouched.pop()
+            self._started.append(stream)
+            return stream
+        return max(self._started, key=len, default=None)
 
 
 def _outcome(future: Future, run: Run) -> tuple[dict[str, Any], pd.DataFrame | None]:
