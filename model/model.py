@@ -77,6 +77,30 @@ FORKABLE = frozenset({*NO_POLICY, "legal_route_share"})
 """Parameters that act only from the policy's first day, so that a run forked there may differ
 in them: the levers, and the legal route's places per return (no one registers before it)."""
 
+ARRANGEMENT_PARAMETERS = frozenset(
+    {
+        "returns_arrangements",
+        "arrangement_removal_prob",
+        "arrangement_processing_days",
+        "arrangement_publicised",
+    }
+)
+"""Parameters of the returns arrangements, which act only from the first day one is in force
+(:func:`arrangements_first_day`): a run forked on or before that day may differ in them."""
+
+
+def arrangements_first_day(parameters: Mapping[str, Any]) -> int:
+    """The first day of the run on which a shipped returns arrangement is in force.
+
+    0 when one came into force before the run's start; :data:`NEVER_IN_FORCE` when there is
+    none. Whether the arrangements are on does not matter: it is the day from which a run with
+    them and one without can differ.
+    """
+    names = load_nationalities().names
+    days = in_force_days(shipped_arrangements(names), names, parameters["start_date"])
+    return max(int(days.min()), 0)  # NEVER_IN_FORCE for every group when none has one
+
+
 REPORTED_STOCKS = (
     MigrantState.IN_FRANCE,
     MigrantState.AWAITING_RETURN,
@@ -166,17 +190,25 @@ class ChannelModel(Model):
 
         A policy run and its counterfactual are the same run until the policy's first day
         (common random numbers), so the counterfactual can be run to that day once and forked.
-        Only the parameters in :data:`FORKABLE` may differ from this model's.
+        Only the parameters in :data:`FORKABLE` may differ from this model's, and those in
+        :data:`ARRANGEMENT_PARAMETERS` up to the first day a returns arrangement is in force.
 
         Raises:
-            ValueError: if any other parameter differs (a fork would not be that run).
+            ValueError: if any other parameter differs, or an arrangement's after its first
+                day (a fork would not be that run).
         """
         values = validate(parameters)
-        others = sorted(
-            name for name in values if name not in FORKABLE and values[name] != self.params[name]
-        )
+        changed = {name for name in values if values[name] != self.params[name]}
+        others = sorted(changed - FORKABLE - ARRANGEMENT_PARAMETERS)
         if others:
             raise ValueError(f"a fork may change only the policy levers, not {others}")
+        first_day = arrangements_first_day(self.params)
+        arrangements = sorted(changed & ARRANGEMENT_PARAMETERS)
+        if arrangements and self.steps > first_day:  # days simulated: 0 to steps - 1
+            raise ValueError(
+                f"a fork after {self.steps} days may not change {arrangements}: allowed after "
+                f"at most {first_day}, before the first day a returns arrangement is in force"
+            )
         frozen, self.params = self.params, dict(self.params)  # a mappingproxy cannot be copied
         try:
             twin = copy.deepcopy(self)

@@ -26,7 +26,13 @@ from model.effects import (
     mechanism_variants,
 )
 from model.memory_budget import check_memory
-from model.model import FORKABLE, NO_POLICY, ChannelModel
+from model.model import (
+    ARRANGEMENT_PARAMETERS,
+    FORKABLE,
+    NO_POLICY,
+    ChannelModel,
+    arrangements_first_day,
+)
 from model.parameters import ParameterError, check_seed
 from model.reporters import WEEKLY_AGGREGATION
 from model.scenarios import scenario_parameters
@@ -156,8 +162,15 @@ class PrefixCache:
 
     @staticmethod
     def key(parameters: Mapping[str, Any], seed: int, day: int) -> tuple:
-        """What the state at ``day`` of a run with ``parameters`` and ``seed`` depends on."""
-        fixed = tuple(sorted((k, v) for k, v in parameters.items() if k not in FORKABLE))
+        """What the state at ``day`` of a run with ``parameters`` and ``seed`` depends on.
+
+        Not the policy levers, and not the returns arrangements' parameters up to their first
+        day in force (see ``ChannelModel.fork``).
+        """
+        free = FORKABLE
+        if day <= arrangements_first_day(parameters):
+            free = FORKABLE | ARRANGEMENT_PARAMETERS
+        fixed = tuple(sorted((k, v) for k, v in parameters.items() if k not in free))
         return (seed, day, fixed)
 
     def start(
@@ -239,15 +252,24 @@ def simulate(
     seed: int = 0,
     days: int = DEFAULT_DAYS,
     on_day: Callable[[ChannelModel], None] | None = None,
+    prefixes: PrefixCache | None = None,
 ) -> tuple[ChannelModel, pd.DataFrame]:
     """Run the model for ``days`` days; returns the model and its daily series.
 
-    ``on_day`` is called after each day (progress bars, the app's live charts).
+    ``on_day`` is called after each day (progress bars, the app's live charts). With
+    ``prefixes``, a run whose returns arrangements come into force during it takes the days
+    before from that cache, or keeps them there: runs with and without the arrangements (or
+    with other arrangement parameters) simulate those days once.
     """
     check_days(days)
     check_seed(seed)
-    model = ChannelModel(seed=seed, horizon_days=days, **parameters)
-    _advance(model, days, on_day)
+    fork_day = arrangements_first_day(parameters)
+    if prefixes is not None and 0 < fork_day < days:
+        model = prefixes.start(parameters, seed, fork_day, on_day, horizon_days=days)
+        _advance(model, days - fork_day, on_day)
+    else:
+        model = ChannelModel(seed=seed, horizon_days=days, **parameters)
+        _advance(model, days, on_day)
     return model, daily_series(model)
 
 
@@ -419,7 +441,7 @@ def run_scenario(
         start_day = (policy_start_date(parameters) - parameters["start_date"]).days
         summary_extra = crossing_outcomes(model, without, start_day)
     else:
-        model, daily = simulate(parameters, seed, days, on_day)
+        model, daily = simulate(parameters, seed, days, on_day, prefixes)
         if with_counterfactual:
             counterfactual = daily
     return RunResult(

@@ -110,3 +110,48 @@ def test_runs_sharing_a_prefix_take_it_from_the_cache_and_match_uncached_runs():
     run_scenario("pilot", 3, 260, {"return_cap_per_week": 50, "weight_job": 2.5}, prefixes=cache)
     assert (cache.hits, cache.misses) == (1, 3)
     assert len(cache._states) == 2  # the oldest state made room
+
+
+ALBANIA_LATE_START = {"start_date": "2022-09-01"}
+"""The backcast from 1 September 2022: the UK-Albania arrangement is in force from day 103."""
+
+
+def test_runs_with_and_without_an_arrangement_share_the_days_before_it_bit_for_bit():
+    from model.model import arrangements_first_day
+    from model.run import PrefixCache, run_scenario
+
+    parameters = validate({**scenario_parameters("albania_backcast"), **ALBANIA_LATE_START})
+    assert arrangements_first_day(parameters) == 103  # 13 December 2022
+    cache = PrefixCache(size=2)
+    variants = (
+        {"returns_arrangements": True},
+        {"returns_arrangements": False},
+        {"returns_arrangements": True, "arrangement_removal_prob": 0.5},
+    )
+    daily = []
+    for overrides in variants:
+        overrides = {**ALBANIA_LATE_START, **overrides}
+        cached = run_scenario("albania_backcast", 6, 150, overrides, prefixes=cache)
+        fresh = run_scenario("albania_backcast", 6, 150, overrides)
+        pd.testing.assert_frame_equal(cached.daily, fresh.daily, check_exact=True)
+        daily.append(cached.daily)
+    assert (cache.hits, cache.misses) == (2, 1)  # the second and third went on from the first
+    removals = [int(table["arrangement_removals"].sum()) for table in daily]
+    assert removals[0] > removals[2] > 0 == removals[1]  # each variant acted after the fork
+    # the days before the arrangement are the same run, the days after are not
+    pd.testing.assert_frame_equal(daily[0].iloc[:103], daily[1].iloc[:103], check_exact=True)
+
+
+def test_a_fork_may_change_an_arrangement_only_up_to_its_first_day_in_force():
+    parameters = validate({**scenario_parameters("albania_backcast"), **ALBANIA_LATE_START})
+    model = ChannelModel(seed=1, **parameters)
+    for _ in range(103):
+        model.step()
+    without = {**parameters, "returns_arrangements": False}
+    assert model.fork(without).params["returns_arrangements"] is False
+    model.step()
+    refused = r"after 104 days may not change \['returns_arrangements'\]"
+    with pytest.raises(ValueError, match=refused):
+        model.fork(without)
+    with_policy = {**parameters, "return_cap_per_week": 50}  # levers are the caller's to time
+    assert model.fork(with_policy).params["return_cap_per_week"] == 50

@@ -41,7 +41,7 @@ from tqdm import tqdm
 
 from experiments.engine.provenance import code_version
 from experiments.engine.spec import Run, SweepError, SweepSpec
-from model.model import FORKABLE
+from model.model import ARRANGEMENT_PARAMETERS, FORKABLE
 from model.run import PrefixCache, run_scenario
 from model.scenarios import load_scenario
 
@@ -472,11 +472,13 @@ def _outcomes_on_pool(
 def prefix_group(run: Run) -> tuple:
     """What a run's days before the policy depend on: its seed and every non-lever override.
 
-    Runs of one group differ only in :data:`model.model.FORKABLE` parameters, so they can go
-    on from one simulated prefix and share their counterfactual (see ``PrefixCache``).
+    Runs of one group differ only in the policy levers or the returns arrangements'
+    parameters (``model.model.FORKABLE``, ``ARRANGEMENT_PARAMETERS``), so they can go on from
+    one simulated prefix, and share their counterfactual (see ``PrefixCache``).
     """
     fixed = sorted((name, repr(value)) for name, value in run.overrides.items())
-    return (run.seed, tuple(item for item in fixed if item[0] not in FORKABLE))
+    late = FORKABLE | ARRANGEMENT_PARAMETERS
+    return (run.seed, tuple(item for item in fixed if item[0] not in late))
 
 
 class RunStreams:
