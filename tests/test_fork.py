@@ -155,3 +155,11 @@ def test_a_fork_may_change_an_arrangement_only_up_to_its_first_day_in_force():
         model.fork(without)
     with_policy = {**parameters, "return_cap_per_week": 50}  # levers are the caller's to time
     assert model.fork(with_policy).params["return_cap_per_week"] == 50
+
+
+def test_variants_with_other_arrangements_are_not_forked_from_one_counterfactual():
+    """Their counterfactuals differ: one counterfactual for both would be wrong for one."""
+    parameters = validate({**scenario_parameters("pilot"), "start_date": "2022-09-01"})
+    other = {**parameters, "returns_arrangements": not parameters["returns_arrangements"]}
+    with pytest.raises(ValueError, match="differ only in the policy levers"):
+        simulate_forked([parameters, other], seed=1, days=30)
