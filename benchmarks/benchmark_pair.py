@@ -17,6 +17,10 @@ With ``--phases``, one more pair runs with each phase of the day timed (the call
 ``ChannelModel.step`` makes, wrapped in a timer that adds about a microsecond a call), and the
 mean time a day of each is printed: where a day goes.
 
+With ``--floor``, one pilot year (no counterfactual) also runs at 1, 1/5 and 1/25 of the
+flow, alternately: what a day costs whatever the number of people (the phases' calls, the
+records), and what grows with them. The target's day is set against both.
+
 With ``--against DIR`` (another checkout of the project, such as an older commit made with
 ``git worktree add``), the same pair also runs from that checkout, in a fresh process started
 alternately with this one's, and the ratio of the medians is printed: the speed-up measured
@@ -80,6 +84,9 @@ def main() -> int:
     parser.add_argument("--against", type=Path, help="another checkout to compare with")
     parser.add_argument("--phases", action="store_true", help="also time each phase of the day")
     parser.add_argument(
+        "--floor", action="store_true", help="also time a day at 1, 1/5 and 1/25 of the flow"
+    )
+    parser.add_argument(
         "--readme", action="store_true", help="also write the figures into the README's region"
     )
     args = parser.parse_args()
@@ -92,6 +99,9 @@ def main() -> int:
     if args.phases:
         figures["phases"] = measure_phases()
         print_phases(figures["phases"])
+    if args.floor:
+        figures["floor"] = measure_floor(args.repeats)
+        print_floor(figures["floor"], figures["median_rate"])
     if args.against is not None:
         figures["against"] = compare(args.against.resolve(), args.repeats)
         print_comparison(figures["against"])
@@ -130,6 +140,62 @@ def print_pair(figures: dict[str, Any]) -> None:
           f"{_verdict(cost)})")  # fmt: skip
 
 
+FLOW_SCALES = (1.0, 0.2, 0.04)
+"""The flows (``migrant_flow_scale``) at which ``--floor`` times a day."""
+
+
+def measure_floor(repeats: int) -> dict[str, Any]:
+    """Milliseconds a day of a pilot year (no counterfactual) at each of :data:`FLOW_SCALES`.
+
+    The scales take turns, ``repeats`` rounds after one round to warm up; the medians are
+    kept, with the days the pair simulates (its fork shares the days before the policy).
+    """
+    from model.parameters import validate
+    from model.run import simulate, simulated_days
+    from model.scenarios import scenario_parameters
+
+    parameters = {
+        scale: validate({**scenario_parameters(SCENARIO), "migrant_flow_scale": scale})
+        for scale in FLOW_SCALES
+    }
+    times: dict[float, list[float]] = {scale: [] for scale in FLOW_SCALES}
+    for round_ in range(repeats + 1):
+        for scale in FLOW_SCALES:
+            started = time.perf_counter()
+            simulate(parameters[scale], seed=SEED, days=DAYS)
+            if round_ > 0:
+                times[scale].append(1000 * (time.perf_counter() - started) / DAYS)
+    return {
+        "ms_a_day": {scale: statistics.median(values) for scale, values in times.items()},
+        "repeats": repeats,
+        "pair_days": simulated_days(parameters[1.0], DAYS, runs=2),
+    }
+
+
+def floor_rows(floor: dict[str, Any], rate: float) -> list[list[str]]:
+    """The floor's table: a day at each flow, and the day the target allows at ``rate``."""
+    ms = floor["ms_a_day"]
+    rows = [[f"a day at {_flow(scale)} the flow", f"{ms[scale]:.2f}"] for scale in FLOW_SCALES]
+    least = FLOW_SCALES[-1]
+    rows.append([f"what grows with the people at 1x (1x less {_flow(least)})",
+                 f"{ms[1.0] - ms[least]:.2f}"])  # fmt: skip
+    days = floor["pair_days"]
+    within = f"a day within the target ({TARGET_AGENT_STEPS:,} agent-steps over the pair's {days}"
+    target_day = 1000 * TARGET_AGENT_STEPS / rate / days
+    rows.append([f"{within} days, nothing outside them)", f"{target_day:.2f}"])
+    return rows
+
+
+def _flow(scale: float) -> str:
+    return "1x" if scale == 1.0 else f"1/{round(1 / scale)}"
+
+
+def print_floor(floor: dict[str, Any], rate: float) -> None:
+    print(f"A pilot year's day by the flow (medians of {floor['repeats']}, in ms):")
+    for label, value in floor_rows(floor, rate):
+        print(f"  {label:90s} {value}")
+
+
 def _verdict(cost: float) -> str:
     return "met" if cost <= TARGET_AGENT_STEPS else "NOT met"
 
@@ -163,6 +229,15 @@ def markdown_report(figures: dict[str, Any], facts: dict[str, Any], command: str
             f"timed; {phases['seconds_with_timers']:.2f} s with the timers):",
             "",
             table_rows(["phase of the day", "ms a day", "share of the pair"], rows),
+        ]
+    if "floor" in figures:
+        floor = figures["floor"]
+        lines += [
+            "",
+            f"A day by the flow (`--floor`: a pilot year without its counterfactual at each flow, "
+            f"alternately, medians of {floor['repeats']}):",
+            "",
+            table_rows(["measure", "ms"], floor_rows(floor, figures["median_rate"])),
         ]
     if "against" in figures:
         against = figures["against"]

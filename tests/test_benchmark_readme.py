@@ -81,6 +81,24 @@ def test_the_pair_region_gives_the_cost_where_a_day_goes_and_the_comparison():
     )
 
 
+def test_the_pair_region_sets_the_targets_day_against_a_day_by_the_flow():
+    figures = {
+        "seconds": [1.0],
+        "rates": [150_000.0],
+        "median_seconds": 1.0,
+        "median_rate": 150_000.0,
+        "cost": 150_000.0,
+        "floor": {"ms_a_day": {1.0: 2.0, 0.2: 1.1, 0.04: 0.8}, "repeats": 3, "pair_days": 500},
+    }
+    text = benchmark_pair.markdown_report(figures, FACTS, "benchmarks/benchmark_pair.py")
+
+    assert "| a day at 1x the flow | 2.00 |" in text
+    assert "| a day at 1/25 the flow | 0.80 |" in text
+    assert "| what grows with the people at 1x (1x less 1/25) | 1.20 |" in text
+    # 75,000 agent-steps at 150,000 a second: 0.5 s over 500 days, 1.00 ms a day
+    assert "over the pair's 500 days, nothing outside them) | 1.00 |" in text
+
+
 def test_writing_a_region_leaves_the_rest_of_the_readme_as_it_was(tmp_path, monkeypatch):
     readme = tmp_path / "README.md"
     readme.write_text(
