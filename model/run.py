@@ -233,7 +233,7 @@ def simulate_forked(
     cache = prefixes or PrefixCache(size=0)
     shared = min(shared_days(values, days) for values in variants)
     without = counterfactual_of(variants[0])
-    if any(counterfactual_of(values) != without for values in variants[1:]):
+    if len({PrefixCache.key(values, seed, days) for values in variants}) > 1:
         raise ValueError("forked variants may differ only in the policy levers (FORKABLE)")
     finished = cache.finished(without, seed, days)
     start = cache.start(without, seed, shared, on_day, to_step=finished is None, horizon_days=days)
