@@ -112,43 +112,17 @@ class SocialNetwork:
             other.astype(np.int32),
         )
 
-    def _overflow_of(self, nodes: np.ndarray) -> np.ndarray:
-        """The overflow neighbours of ``nodes``, one entry per tie."""
-        start = np.searchsorted(self._overflow_owner, nodes, side="left")
-        count = np.searchsorted(self._overflow_owner, nodes, side="right") - start
-        total = int(count.sum())
-        # Positions start[i] .. start[i] + count[i] - 1 for every node, in one array.
-        offset = np.repeat(start - np.cumsum(count) + count, count)
-        return self._overflow_other[offset + np.arange(total)].astype(np.int64)
-
     def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
-        """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice)."""
-        nodes = np.asarray(nodes, dtype=np.int64)
-        if len(nodes) == 0:
-            return np.zeros(0, dtype=np.int64)
-        degree = self._degree[nodes]
-        width = min(int(degree.max()), self._table.shape[1])
-        block = self._table[nodes, :width]
-        listed = block[block >= 0].astype(np.int64)
-        many = nodes[degree > self._table.shape[1]]
-        if len(many) == 0:
-            return listed
-        return np.concatenate([listed, self._overflow_of(many)])
+        """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice).
 
-    def add_per_tie(self, nodes: np.ndarray, values: np.ndarray, amount: float) -> None:
-        """Add ``amount`` to ``values`` (one a migrant) of each neighbour of ``nodes``, per tie.
-
-        What :meth:`neighbours_of` then ``np.add.at`` do, compiled: the same additions, and
-        since they are all of ``amount`` their order does not change the sums.
+        Node by node: its row of the table, then its ties in the overflow list (compiled).
         """
-        _add_per_tie(
+        return _neighbours(
             np.asarray(nodes, dtype=np.int64),
             self._table,
             self._degree,
             self._overflow_owner,
             self._overflow_other,
-            values,
-            amount,
         )
 
     def degrees(self) -> np.ndarray:
@@ -256,16 +230,24 @@ def _draw_contacts(source_group, present, present_groups, own_group, who):
 
 
 @njit(cache=True)
-def _add_per_tie(nodes, table, degree, overflow_owner, overflow_other, values, amount):
+def _neighbours(nodes, table, degree, overflow_owner, overflow_other):
     width = table.shape[1]
+    total = 0
+    for node in nodes:
+        total += degree[node]
+    neighbours = np.empty(total, dtype=np.int64)
+    at = 0
     for node in nodes:
         for column in range(min(degree[node], width)):
-            values[table[node, column]] += amount
+            neighbours[at] = table[node, column]
+            at += 1
         if degree[node] > width:
             first = np.searchsorted(overflow_owner, node, side="left")
             last = np.searchsorted(overflow_owner, node, side="right")
             for tie in range(first, last):
-                values[overflow_other[tie]] += amount
+                neighbours[at] = overflow_other[tie]
+                at += 1
+    return neighbours
 
 
 @njit(cache=True)
