@@ -67,3 +67,15 @@ values = [1.0, 50.0]
 """
     with pytest.raises(SweepError, match=r"would need about .* migrant_flow_scale=50"):
         parse_sweep(text, "huge")
+
+
+def test_a_persons_row_in_the_budget_is_the_population_columns_and_the_table():
+    """The budget's bytes a person follow the columns: a new column must be counted."""
+    import numpy as np
+
+    from agents.migrants import _COLUMNS
+    from agents.network import TABLE_WIDTH
+    from model.memory_budget import BYTES_PER_PERSON
+
+    columns = sum(np.dtype(dtype).itemsize for dtype, _ in _COLUMNS.values())
+    assert BYTES_PER_PERSON == columns + TABLE_WIDTH * 4 + 4
