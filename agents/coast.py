@@ -38,6 +38,16 @@ from agents.smugglers import gang_choice_probabilities, market_price_gbp
 if TYPE_CHECKING:
     from agents.world import World
 
+HEARD_COLUMNS = (
+    "heard_crossed",
+    "heard_returned",
+    "heard_job_found",
+    "heard_job_failed",
+    "heard_admitted",
+    "heard_not_selected",
+)
+"""What people hear of their contacts, as counts that fade with memory."""
+
 BELIEF_COLUMNS = ("perceived_return_prob", "perceived_job_prob", "perceived_place_prob")
 """What people believe of the return risk, of work in the UK and of a legal-route place."""
 
@@ -55,12 +65,10 @@ class Coast:
         """An empty coast, with room for ``expected_migrants`` people before growing."""
         self.world = world
         self.in_transit = self._settled_transit()
-        self.population = MigrantPopulation(
-            capacity=expected_migrants,
-            news_decay_per_day=memory_decay_per_day(world.params["news_memory_days"]),
-        )
+        self.population = MigrantPopulation(capacity=expected_migrants)
         self.network = SocialNetwork(capacity=expected_migrants)
         self.utility_weights = UtilityWeights.from_parameters(world.params)
+        self.news_decay = memory_decay_per_day(world.params["news_memory_days"])
         self.reset_day()
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
         self.mean_perceived_place_prob = math.nan
@@ -197,7 +205,7 @@ class Coast:
         """Contacts of ``rows`` hear of what happened to them (one count per tie)."""
         if len(rows) == 0:
             return
-        self.population.hear(self.network.neighbours_of(rows), heard_column)
+        self.network.add_per_tie(rows, getattr(self.population, heard_column), 1.0)
 
     def learn(self, rows: np.ndarray) -> None:
         """People on the coast (``rows``) update beliefs from contacts, officials, smugglers.
@@ -205,7 +213,8 @@ class Coast:
         Also records the mean beliefs on the coast, which the reporters read.
         """
         p, population = self.world.params, self.population
-        population.fade_news()
+        for column in HEARD_COLUMNS:
+            getattr(population, column)[:] *= self.news_decay
         self.mean_perceived_return_prob = self.mean_perceived_job_prob = math.nan
         self.mean_perceived_place_prob = math.nan
         self.mean_perceived_return_prob_arrangement_groups = math.nan
@@ -215,7 +224,7 @@ class Coast:
         official, smugglers = self._signals_by_group()
         perceived_return, perceived_job, perceived_place = learn_from_news(
             rows,
-            population.news_of(rows),
+            tuple(getattr(population, column) for column in HEARD_COLUMNS),
             tuple(getattr(population, column) for column in BELIEF_COLUMNS),
             population.nationality,
             official,

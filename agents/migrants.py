@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from mesa import Agent
-from numba import njit
 
 if TYPE_CHECKING:
     from agents.world import World
@@ -113,36 +112,14 @@ _COLUMNS: dict[str, tuple[type, object]] = {
     "heard_job_failed": (np.float64, 0.0),
     "heard_admitted": (np.float64, 0.0),
     "heard_not_selected": (np.float64, 0.0),
-    "news_faded_days": (np.int32, 0),
 }
-
-HEARD_COLUMNS = (
-    "heard_crossed",
-    "heard_returned",
-    "heard_job_found",
-    "heard_job_failed",
-    "heard_admitted",
-    "heard_not_selected",
-)
-"""What people hear of their contacts, as counts that fade with memory (see
-:meth:`MigrantPopulation.fade_news`)."""
 
 
 class MigrantPopulation:
-    """Columns of every migrant's attributes, one row a migrant, growing as people arrive.
+    """Columns of every migrant's attributes, one row a migrant, growing as people arrive."""
 
-    What people have heard (:data:`HEARD_COLUMNS`) fades by ``news_decay_per_day`` a day.
-    The fading is applied to a person's counts when they are next read or added to, day by
-    day as if it had been applied to everyone every day (the same multiplications in the same
-    order, so the same numbers to the last bit): a day's cost does not grow with everyone who
-    ever arrived. ``news_faded_days`` holds how many days each person's counts have faded.
-    """
-
-    def __init__(self, capacity: int = 1024, news_decay_per_day: float = 1.0) -> None:
+    def __init__(self, capacity: int = 1024) -> None:
         self.size = 0
-        self.news_days = 0
-        """Days of fading so far (one a day: :meth:`fade_news`)."""
-        self.news_decay_per_day = news_decay_per_day
         self._capacity = max(capacity, 16)
         for name, (dtype, fill) in _COLUMNS.items():
             setattr(self, "_" + name, np.full(self._capacity, fill, dtype=dtype))
@@ -173,7 +150,6 @@ class MigrantPopulation:
             raise KeyError(f"unknown migrant column(s) {sorted(unknown)}")
         self._reserve(self.size + count)
         start, stop = self.size, self.size + count
-        self.__dict__["_news_faded_days"][start:stop] = self.news_days  # nothing heard yet
         for name, values in columns.items():
             self.__dict__["_" + name][start:stop] = values  # a slice: cheaper than fancy indexing
         self.size = stop
@@ -267,28 +243,8 @@ class MigrantPopulation:
 
     def hear_of_own_return(self, rows: np.ndarray) -> None:
         """Their own return counts as a case ``rows`` know of, beside their contacts'."""
-        self.hear(rows, "heard_returned")
-        self.hear(rows, "heard_crossed")
-
-    # --- what people hear, fading with memory ---------------------------------------------
-    def fade_news(self) -> None:
-        """A day passes for everyone's heard counts (applied as each is next read or added to)."""
-        self.news_days += 1
-
-    def news_of(self, rows: np.ndarray) -> tuple[np.ndarray, ...]:
-        """The heard counts, whole columns in :data:`HEARD_COLUMNS`' order, current at ``rows``."""
-        heard = tuple(getattr(self, column) for column in HEARD_COLUMNS)
-        _fade(np.asarray(rows, dtype=np.int64), heard, self.news_faded_days, self.news_days,
-              self.news_decay_per_day)  # fmt: skip
-        return heard
-
-    def hear(self, rows: np.ndarray, column: str, amount: float = 1.0) -> None:
-        """Add ``amount`` to the heard count ``column`` of ``rows``, once an entry.
-
-        A person listed twice (the contact of two people) hears twice.
-        """
-        counts = self.news_of(rows)[HEARD_COLUMNS.index(column)]
-        _add_each(counts, np.asarray(rows, dtype=np.int64), amount)
+        self.heard_returned[rows] += 1.0
+        self.heard_crossed[rows] += 1.0
 
     def admit_legally(self, rows: np.ndarray) -> None:
         """``rows`` passed the legal route's checks and go to the UK."""
@@ -312,27 +268,6 @@ class MigrantPopulation:
         return np.array([np.count_nonzero(self.is_in(state)) for state in MigrantState])
 
 
-@njit(cache=True)
-def _fade(rows, heard, faded_days, news_days, decay):
-    """Bring the heard counts of ``rows`` to ``news_days`` days of fading, a day at a time."""
-    for row in rows:
-        behind = news_days - faded_days[row]
-        if behind <= 0:
-            continue
-        for counts in heard:
-            count = counts[row]
-            for _ in range(behind):
-                count *= decay
-            counts[row] = count
-        faded_days[row] = news_days
-
-
-@njit(cache=True)
-def _add_each(counts, rows, amount):
-    for row in rows:
-        counts[row] += amount
-
-
 class Migrant(Agent):
     """A person who has come to the northern French coast hoping to reach the UK.
 
@@ -354,7 +289,5 @@ class Migrant(Agent):
     def __getattr__(self, name: str):
         # Every population column reads as an attribute of the person: migrant.savings_gbp.
         if name in _COLUMNS:
-            population = self.model.population
-            population.news_of(np.array([self.row]))  # what is heard, faded to today
-            return getattr(population, name)[self.row].item()
+            return getattr(self.model.population, name)[self.row].item()
         raise AttributeError(name)

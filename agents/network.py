@@ -112,17 +112,43 @@ class SocialNetwork:
             other.astype(np.int32),
         )
 
-    def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
-        """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice).
+    def _overflow_of(self, nodes: np.ndarray) -> np.ndarray:
+        """The overflow neighbours of ``nodes``, one entry per tie."""
+        start = np.searchsorted(self._overflow_owner, nodes, side="left")
+        count = np.searchsorted(self._overflow_owner, nodes, side="right") - start
+        total = int(count.sum())
+        # Positions start[i] .. start[i] + count[i] - 1 for every node, in one array.
+        offset = np.repeat(start - np.cumsum(count) + count, count)
+        return self._overflow_other[offset + np.arange(total)].astype(np.int64)
 
-        Node by node: its row of the table, then its ties in the overflow list (compiled).
+    def neighbours_of(self, nodes: np.ndarray) -> np.ndarray:
+        """All neighbours of ``nodes``, one entry per tie (a node tied to two appears twice)."""
+        nodes = np.asarray(nodes, dtype=np.int64)
+        if len(nodes) == 0:
+            return np.zeros(0, dtype=np.int64)
+        degree = self._degree[nodes]
+        width = min(int(degree.max()), self._table.shape[1])
+        block = self._table[nodes, :width]
+        listed = block[block >= 0].astype(np.int64)
+        many = nodes[degree > self._table.shape[1]]
+        if len(many) == 0:
+            return listed
+        return np.concatenate([listed, self._overflow_of(many)])
+
+    def add_per_tie(self, nodes: np.ndarray, values: np.ndarray, amount: float) -> None:
+        """Add ``amount`` to ``values`` (one a migrant) of each neighbour of ``nodes``, per tie.
+
+        What :meth:`neighbours_of` then ``np.add.at`` do, compiled: the same additions, and
+        since they are all of ``amount`` their order does not change the sums.
         """
-        return _neighbours(
+        _add_per_tie(
             np.asarray(nodes, dtype=np.int64),
             self._table,
             self._degree,
             self._overflow_owner,
             self._overflow_other,
+            values,
+            amount,
         )
 
     def degrees(self) -> np.ndarray:
@@ -230,24 +256,16 @@ def _draw_contacts(source_group, present, present_groups, own_group, who):
 
 
 @njit(cache=True)
-def _neighbours(nodes, table, degree, overflow_owner, overflow_other):
+def _add_per_tie(nodes, table, degree, overflow_owner, overflow_other, values, amount):
     width = table.shape[1]
-    total = 0
-    for node in nodes:
-        total += degree[node]
-    neighbours = np.empty(total, dtype=np.int64)
-    at = 0
     for node in nodes:
         for column in range(min(degree[node], width)):
-            neighbours[at] = table[node, column]
-            at += 1
+            values[table[node, column]] += amount
         if degree[node] > width:
             first = np.searchsorted(overflow_owner, node, side="left")
             last = np.searchsorted(overflow_owner, node, side="right")
             for tie in range(first, last):
-                neighbours[at] = overflow_other[tie]
-                at += 1
-    return neighbours
+                values[overflow_other[tie]] += amount
 
 
 @njit(cache=True)

@@ -26,8 +26,8 @@ DEFAULT_LIMIT_GIB = 12.0
 """The default limit: half the 24 GiB of the CI machine, so that two runs fit side by side."""
 BASE_MIB = 250.0
 """Python, numpy, pandas, Mesa and the model's fixed parts (MiB)."""
-BYTES_PER_PERSON = 141 + 16 * 4 + 4
-"""A person's row: the population's columns (141 bytes), the network table (16 ties of 4
+BYTES_PER_PERSON = 137 + 16 * 4 + 4
+"""A person's row: the population's columns (137 bytes), the network table (16 ties of 4
 bytes) and the degree."""
 BYTES_PER_EXTRA_TIE = 2 * 2 * 4
 """A tie beyond the table, held under both its people, as two 4-byte numbers each."""

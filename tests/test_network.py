@@ -47,12 +47,15 @@ def test_a_hub_outgrows_the_neighbour_table_without_widening_it():
     assert network._table.shape[1] == 2 and len(network._overflow_owner) == 57
 
 
-def test_neighbours_are_listed_once_a_tie_hubs_included():
+def test_adding_per_tie_counts_each_neighbour_once_a_tie_hubs_included():
     network = _network(60, [(0, i) for i in range(1, 60)] + [(1, 2), (1, 3), (2, 3)])
-    nodes = np.array([0, 1, 2, 0])  # the hub twice: its neighbours are listed twice
-    listed = Counter(network.neighbours_of(nodes).tolist())
-    assert listed[3] == 4 and listed[59] == 2 and listed[1] == 3 and listed[0] == 2
-    assert sum(listed.values()) == 2 * 59 + 3 + 3
+    nodes = np.array([0, 1, 2, 0])  # the hub twice: its neighbours hear twice
+    expected = np.zeros(60)
+    np.add.at(expected, network.neighbours_of(nodes), 0.5)
+    counts = np.zeros(60)
+    network.add_per_tie(nodes, counts, 0.5)
+    np.testing.assert_array_equal(counts, expected)
+    assert counts[3] == 0.5 * 4 and counts[59] == 0.5 * 2
 
 
 def test_ties_added_in_batches_match_networkx_with_many_hubs():
