@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections.abc import Mapping
+from functools import lru_cache
 from types import MappingProxyType
 from typing import Any
 
@@ -88,6 +89,10 @@ ARRANGEMENT_PARAMETERS = frozenset(
 """Parameters of the returns arrangements, which act only from the first day one is in force
 (:func:`arrangements_first_day`): a run forked on or before that day may differ in them."""
 
+FREE_BEFORE_POLICY = FORKABLE | ARRANGEMENT_PARAMETERS
+"""Parameters that no day before the policy and the arrangements depends on: runs differing only
+in them share those days (the fork, the prefix cache, the sweeps' grouping of runs)."""
+
 
 def arrangements_first_day(parameters: Mapping[str, Any]) -> int:
     """The first day of the run on which a shipped returns arrangement is in force.
@@ -96,8 +101,13 @@ def arrangements_first_day(parameters: Mapping[str, Any]) -> int:
     none. Whether the arrangements are on does not matter: it is the day from which a run with
     them and one without can differ.
     """
+    return _first_day_in_force(parameters["start_date"])
+
+
+@lru_cache(maxsize=64)  # asked on every fork and prefix-cache lookup; it depends on the start
+def _first_day_in_force(start_date: dt.date) -> int:
     names = load_nationalities().names
-    days = in_force_days(shipped_arrangements(names), names, parameters["start_date"])
+    days = in_force_days(shipped_arrangements(names), names, start_date)
     return max(int(days.min()), 0)  # NEVER_IN_FORCE for every group when none has one
 
 

@@ -27,8 +27,8 @@ from model.effects import (
 )
 from model.memory_budget import check_memory
 from model.model import (
-    ARRANGEMENT_PARAMETERS,
     FORKABLE,
+    FREE_BEFORE_POLICY,
     NO_POLICY,
     ChannelModel,
     arrangements_first_day,
@@ -169,7 +169,7 @@ class PrefixCache:
         """
         free = FORKABLE
         if day <= arrangements_first_day(parameters):
-            free = FORKABLE | ARRANGEMENT_PARAMETERS
+            free = FREE_BEFORE_POLICY
         fixed = tuple(sorted((k, v) for k, v in parameters.items() if k not in free))
         return (seed, day, fixed)
 

@@ -41,7 +41,7 @@ from tqdm import tqdm
 
 from experiments.engine.provenance import code_version
 from experiments.engine.spec import Run, SweepError, SweepSpec
-from model.model import ARRANGEMENT_PARAMETERS, FORKABLE
+from model.model import FREE_BEFORE_POLICY
 from model.run import PrefixCache, run_scenario
 from model.scenarios import load_scenario
 
@@ -347,7 +347,7 @@ def run_sweep(
 def _run_into(store, spec, workers, progress, scheduler, on_result, stop, pool) -> pd.DataFrame:
     """:func:`run_sweep`'s work, in an open (locked) store."""
     done = store.finished()
-    # Seed by seed: runs of a seed that differ only in the levers share a prefix (PREFIXES).
+    # A fixed order (replicate, then point); RunStreams groups the runs that share a prefix.
     pending = sorted(
         (run for run in spec.runs() if run.run_id not in done),
         key=lambda run: (run.replicate, run.point),
@@ -473,12 +473,11 @@ def prefix_group(run: Run) -> tuple:
     """What a run's days before the policy depend on: its seed and every non-lever override.
 
     Runs of one group differ only in the policy levers or the returns arrangements'
-    parameters (``model.model.FORKABLE``, ``ARRANGEMENT_PARAMETERS``), so they can go on from
+    parameters (``model.model.FREE_BEFORE_POLICY``), so they can go on from
     one simulated prefix, and share their counterfactual (see ``PrefixCache``).
     """
     fixed = sorted((name, repr(value)) for name, value in run.overrides.items())
-    late = FORKABLE | ARRANGEMENT_PARAMETERS
-    return (run.seed, tuple(item for item in fixed if item[0] not in late))
+    return (run.seed, tuple(item for item in fixed if item[0] not in FREE_BEFORE_POLICY))
 
 
 class RunStreams:
