@@ -24,6 +24,7 @@ from experiments.research import (
     EXPERIMENTS,
     REPORT_ORDER,
     Finding,
+    check_inputs,
     check_size,
     run_experiment,
 )
@@ -124,6 +125,8 @@ def build_report(
 ) -> list[Path]:
     """Run (or resume) every experiment at ``size`` and write the report into ``out``."""
     check_size(size)
+    for name in EXPERIMENTS:  # every input there before an hour of runs, not after
+        check_inputs(name, size, results_root)
     by_name, minutes = {}, {}
     for name in EXPERIMENTS:
         started = time.perf_counter()

@@ -26,8 +26,11 @@ sweep machinery, so it resumes like any sweep and ``deterrence sweep`` can rerun
 The experiment's ``run.py`` turns the sweeps' results into a :class:`Finding`: figures, tables
 and a short interpretation, which ``deterrence report`` collects (``analyse``). A ``run.py``
 may also define ``sweeps(experiment)``, returning the sweeps' sections built from the config in
-code, when writing them out by hand would repeat them, and ``compute(experiment, workers)``,
-for work that is not a sweep (the calibration's ABC-SMC), run before the analysis.
+code, when writing them out by hand would repeat them, ``compute(experiment, workers)``,
+for work that is not a sweep (the calibration's ABC-SMC), run before the analysis, and
+``check_inputs(experiment)``, which refuses in one line when something the experiment reads but
+does not make (the emulator's committed training sweep) is missing: the report asks every
+experiment before it runs any, so that it does not stop after an hour for want of a file.
 """
 
 from __future__ import annotations
@@ -180,14 +183,26 @@ def run_sweeps(
     return folders
 
 
-def run_experiment(
-    name: str, size: str = "full", results_root: Path | None = None, workers: int = 1
-) -> Finding:
-    """Run (or resume) one experiment's sweeps and analyse them into its finding."""
+def check_inputs(name: str, size: str, results_root: Path | None = None) -> tuple[Experiment, Any]:
+    """The experiment and its script, once what it reads but does not make is there.
+
+    Raises:
+        SweepError: naming the experiment and the missing input, in one line.
+    """
     if name not in EXPERIMENTS:
         raise SweepError(f"unknown experiment {name!r}: allowed are {', '.join(EXPERIMENTS)}")
     experiment = load_experiment(name, size, results_root)
     script = importlib.import_module(f"experiments.{name}.run")
+    if hasattr(script, "check_inputs"):
+        script.check_inputs(experiment)
+    return experiment, script
+
+
+def run_experiment(
+    name: str, size: str = "full", results_root: Path | None = None, workers: int = 1
+) -> Finding:
+    """Run (or resume) one experiment's sweeps and analyse them into its finding."""
+    experiment, script = check_inputs(name, size, results_root)
     # an experiment whose sweeps follow from its config in code says so with sweeps()
     sweeps = script.sweeps(experiment) if hasattr(script, "sweeps") else None
     folders = run_sweeps(experiment, workers, sweeps)

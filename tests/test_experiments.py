@@ -385,3 +385,22 @@ def test_the_pilots_posterior_spread_covers_draws_and_seeds_together():
     assert runs["weight"].tolist() == pytest.approx([0.375, 0.375, 0.125, 0.125])
     # draw 0's seeds differ: its 5% quantile is its low seed, not the draw's mean of 0.10
     assert over_draws(runs, "deterrence_effect_during_pilot", 0.05) == pytest.approx(0.05)
+
+
+def test_a_missing_input_is_refused_before_any_experiment_runs(tmp_path, monkeypatch):
+    """The report checks what experiments read but do not make before the first run."""
+    import experiments.cost_frontier.run as cost_frontier
+
+    monkeypatch.setattr(cost_frontier, "SHIPPED_TRAINING", tmp_path / "no_training")
+    message = (
+        r"^cost_frontier reads the emulator's committed training sweep, and '.*no_training' "
+        r"holds no finished sweep: .*restore it with `git checkout -- experiments/decision"
+    )
+    results = tmp_path / "results"
+    with pytest.raises(SweepError, match=message):
+        build_report("ci", tmp_path / "reports", results_root=results)
+    # the calibration runs first: had the check waited for the cost frontier, it would have run
+    assert not [path for path in results.rglob("*") if path.is_file()]
+    assert not (tmp_path / "reports").exists()
+    with pytest.raises(SweepError, match=message):
+        run_experiment("cost_frontier", "ci", results)

@@ -15,11 +15,24 @@ import pandas as pd
 from experiments.costs import cost_parameters
 from experiments.decision.frontier import FrontierSettings, run_frontier
 from experiments.decision.optimise import cheapest_reaching
+from experiments.decision.training import SHIPPED_TRAINING, check_finished_sweep
+from experiments.engine.spec import SweepError
 from experiments.research import Experiment, Finding, main_for
 
 NAME = "cost_frontier"
 FOLDER = "frontier"
 """The name of the experiment's results (its own folder) among ``folders``."""
+
+
+def check_inputs(experiment: Experiment) -> None:
+    """The emulator's training sweep, committed with the project: read here, made elsewhere."""
+    try:
+        check_finished_sweep(SHIPPED_TRAINING)
+    except SweepError as error:
+        raise SweepError(
+            f"{NAME} reads the emulator's committed training sweep, and {error} (restore it "
+            "with `git checkout -- experiments/decision/results`)"
+        ) from None
 
 
 def compute(experiment: Experiment, workers: int) -> dict[str, Path]:

@@ -38,6 +38,15 @@ SHIPPED_TRAINING = Path(__file__).parent / "results" / "full" / "training"
 sweep file and results table, and the emulator trained on them."""
 
 
+def check_finished_sweep(folder: Path) -> None:
+    """Refuse, in one line, a folder that holds no finished sweep."""
+    if not (Path(folder) / "sweep.toml").is_file() or not _results_file(folder).is_file():
+        raise SweepError(
+            f"{str(folder)!r} holds no finished sweep: allowed is a folder written by "
+            "`deterrence sweep` (with sweep.toml and results.parquet or results.csv)"
+        )
+
+
 def sweep_runs(
     folders: Sequence[Path], inputs: Sequence[str] | None = None
 ) -> tuple[pd.DataFrame, tuple[str, ...]]:
@@ -50,13 +59,8 @@ def sweep_runs(
     """
     tables, varied = [], tuple(inputs) if inputs else None
     for folder in folders:
-        spec_file = Path(folder) / "sweep.toml"
-        if not spec_file.is_file() or not _results_file(folder).is_file():
-            raise SweepError(
-                f"{str(folder)!r} holds no finished sweep: allowed is a folder written by "
-                "`deterrence sweep` (with sweep.toml and results.parquet or results.csv)"
-            )
-        names = tuple(load_sweep(spec_file).varied)
+        check_finished_sweep(folder)
+        names = tuple(load_sweep(Path(folder) / "sweep.toml").varied)
         if inputs and not set(inputs) <= set(names):
             missing = ", ".join(name for name in inputs if name not in names)
             raise SweepError(
