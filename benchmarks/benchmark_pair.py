@@ -19,7 +19,10 @@ mean time a day of each is printed: where a day goes.
 
 With ``--floor``, one pilot year (no counterfactual) also runs at 1, 1/5 and 1/25 of the
 flow, alternately: what a day costs whatever the number of people (the phases' calls, the
-records), and what grows with them. The target's day is set against both.
+records), and what grows with them. Then once more at each flow under cProfile, which counts
+the day's function calls (Python's and C's) exactly: at 1/25 the arrays are so small that a day
+is nearly all calls, which prices a call, and so splits a day at 1x into its calls and the work
+on the people's arrays. The target's day is set against these.
 
 With ``--against DIR`` (another checkout of the project, such as an older commit made with
 ``git worktree add``), the same pair also runs from that checkout, in a fresh process started
@@ -167,22 +170,47 @@ def measure_floor(repeats: int) -> dict[str, Any]:
                 times[scale].append(1000 * (time.perf_counter() - started) / DAYS)
     return {
         "ms_a_day": {scale: statistics.median(values) for scale, values in times.items()},
+        "calls_a_day": {scale: calls_a_day(parameters[scale]) for scale in FLOW_SCALES},
         "repeats": repeats,
         "pair_days": simulated_days(parameters[1.0], DAYS, runs=2),
     }
 
 
+def calls_a_day(parameters: dict[str, Any]) -> float:
+    """Function calls a day of one pilot year (set-up included), Python's and C's, by cProfile."""
+    import cProfile
+    import pstats
+
+    from model.run import simulate
+
+    profile = cProfile.Profile()
+    profile.enable()
+    simulate(parameters, seed=SEED, days=DAYS)
+    profile.disable()
+    return pstats.Stats(profile).total_calls / DAYS
+
+
 def floor_rows(floor: dict[str, Any], rate: float) -> list[list[str]]:
-    """The floor's table: a day at each flow, and the day the target allows at ``rate``."""
-    ms = floor["ms_a_day"]
-    rows = [[f"a day at {_flow(scale)} the flow", f"{ms[scale]:.2f}"] for scale in FLOW_SCALES]
+    """The floor's table: a day at each flow, its calls, and the day the target allows."""
+    ms, calls = floor["ms_a_day"], floor["calls_a_day"]
+    rows = [
+        [f"a day at {_flow(scale)} the flow", f"{ms[scale]:.2f}", f"{calls[scale]:,.0f}"]
+        for scale in FLOW_SCALES
+    ]
     least = FLOW_SCALES[-1]
     rows.append([f"what grows with the people at 1x (1x less {_flow(least)})",
-                 f"{ms[1.0] - ms[least]:.2f}"])  # fmt: skip
+                 f"{ms[1.0] - ms[least]:.2f}", f"{calls[1.0] - calls[least]:,.0f}"])  # fmt: skip
+    # At the least flow a day is nearly all calls: its cost a call is an upper bound.
+    call_us = 1000 * ms[least] / calls[least]
+    calls_ms = calls[1.0] * call_us / 1000
+    rows.append([f"the calls of a day at 1x, at most (each at a day at {_flow(least)}'s cost a "
+                 f"call, {call_us:.2f} µs)", f"{calls_ms:.2f}", "-"])  # fmt: skip
+    rows.append(["the rest of a day at 1x, at least: the work on the people's arrays",
+                 f"{ms[1.0] - calls_ms:.2f}", "-"])  # fmt: skip
     days = floor["pair_days"]
     within = f"a day within the target ({TARGET_AGENT_STEPS:,} agent-steps over the pair's {days}"
     target_day = 1000 * TARGET_AGENT_STEPS / rate / days
-    rows.append([f"{within} days, nothing outside them)", f"{target_day:.2f}"])
+    rows.append([f"{within} days, nothing outside them)", f"{target_day:.2f}", "-"])
     return rows
 
 
@@ -192,8 +220,8 @@ def _flow(scale: float) -> str:
 
 def print_floor(floor: dict[str, Any], rate: float) -> None:
     print(f"A pilot year's day by the flow (medians of {floor['repeats']}, in ms):")
-    for label, value in floor_rows(floor, rate):
-        print(f"  {label:90s} {value}")
+    for label, value, calls in floor_rows(floor, rate):
+        print(f"  {label:90s} {value:>6s} ms  {calls:>6s} calls")
 
 
 def _verdict(cost: float) -> str:
@@ -235,9 +263,10 @@ def markdown_report(figures: dict[str, Any], facts: dict[str, Any], command: str
         lines += [
             "",
             f"A day by the flow (`--floor`: a pilot year without its counterfactual at each flow, "
-            f"alternately, medians of {floor['repeats']}):",
+            f"alternately, medians of {floor['repeats']}; its calls, Python's and C's, counted "
+            "by cProfile in one more year at each flow):",
             "",
-            table_rows(["measure", "ms"], floor_rows(floor, figures["median_rate"])),
+            table_rows(["measure", "ms", "calls a day"], floor_rows(floor, figures["median_rate"])),
         ]
     if "against" in figures:
         against = figures["against"]

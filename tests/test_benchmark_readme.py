@@ -88,15 +88,23 @@ def test_the_pair_region_sets_the_targets_day_against_a_day_by_the_flow():
         "median_seconds": 1.0,
         "median_rate": 150_000.0,
         "cost": 150_000.0,
-        "floor": {"ms_a_day": {1.0: 2.0, 0.2: 1.1, 0.04: 0.8}, "repeats": 3, "pair_days": 500},
+        "floor": {
+            "ms_a_day": {1.0: 2.0, 0.2: 1.1, 0.04: 0.8},
+            "calls_a_day": {1.0: 2_000.0, 0.2: 1_700.0, 0.04: 1_600.0},
+            "repeats": 3,
+            "pair_days": 500,
+        },
     }
     text = benchmark_pair.markdown_report(figures, FACTS, "benchmarks/benchmark_pair.py")
 
-    assert "| a day at 1x the flow | 2.00 |" in text
-    assert "| a day at 1/25 the flow | 0.80 |" in text
-    assert "| what grows with the people at 1x (1x less 1/25) | 1.20 |" in text
+    assert "| a day at 1x the flow | 2.00 | 2,000 |" in text
+    assert "| a day at 1/25 the flow | 0.80 | 1,600 |" in text
+    assert "| what grows with the people at 1x (1x less 1/25) | 1.20 | 400 |" in text
+    # 0.8 ms over 1,600 calls: 0.5 µs a call; 2,000 calls at 1x cost 1.0 ms, the rest 1.0 ms
+    assert "cost a call, 0.50 µs) | 1.00 | - |" in text
+    assert "the work on the people's arrays | 1.00 | - |" in text
     # 75,000 agent-steps at 150,000 a second: 0.5 s over 500 days, 1.00 ms a day
-    assert "over the pair's 500 days, nothing outside them) | 1.00 |" in text
+    assert "over the pair's 500 days, nothing outside them) | 1.00 | - |" in text
 
 
 def test_writing_a_region_leaves_the_rest_of_the_readme_as_it_was(tmp_path, monkeypatch):
